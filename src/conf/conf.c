@@ -1,0 +1,68 @@
+/* conf.c - public entry points of the configuration parser; see conf.h. */
+#include "conf.h"
+
+#include <stdlib.h>
+
+#include "kw.h"
+#include "lex.h"
+#include "tab.h"
+
+static struct config *parse_all(struct lexer *lx, struct diags *d)
+{
+	struct config *cfg = xcalloc(1, sizeof(*cfg));
+	arena_init(&cfg->arena);
+	block_init(&desc_root, cfg);
+	kw_registry_init(&desc_root);
+
+	struct pctx p = { .d = d, .a = &cfg->arena, .cfg = cfg, .lx = lx };
+	parse_block_body(&p, &desc_root, cfg, (struct srcpos){ 0, 0, 0 }, true);
+	/* References are checked only now, so a name may be used before the
+	 * block that defines it. */
+	global_resolve(&p, cfg);
+	vrrp_resolve(&p, cfg);
+	lvs_resolve(&p, cfg);
+	check_resolve(&p, cfg);
+	lex_close(lx);
+	if (d->nerrors) {
+		conf_free(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
+struct config *conf_load_file(const char *path, const struct conf_opts *opts,
+			      struct diags *d)
+{
+	struct lex_opts lo = { opts ? opts->config_id : NULL, 0 };
+	struct lexer *lx = lex_open_file(path, &lo, d);
+	return lx ? parse_all(lx, d) : NULL;
+}
+
+struct config *conf_load_buffer(const char *name, const char *base_dir,
+				const char *buf, size_t len,
+				const struct conf_opts *opts, struct diags *d)
+{
+	struct lex_opts lo = { opts ? opts->config_id : NULL, 0 };
+	return parse_all(lex_open_buffer(name, base_dir, buf, len, &lo, d), d);
+}
+
+void conf_free(struct config *cfg)
+{
+	if (!cfg)
+		return;
+	arena_free(&cfg->arena);
+	free(cfg);
+}
+
+void conf_dump(FILE *f, const struct config *cfg)
+{
+	struct out o = { f, 0 };
+	fputs("# canonical form written by vigild --dump", f);
+	dump_block_body(&o, &desc_root, cfg);
+	fputc('\n', f);
+}
+
+bool conf_equal(const struct config *a, const struct config *b)
+{
+	return block_eq(&desc_root, a, b);
+}

@@ -1,0 +1,233 @@
+/* kw.h - the table-driven keyword engine behind the configuration parser.
+ *
+ * Each block of keepalived's language (global_defs, vrrp_instance,
+ * real_server, TCP_CHECK, ...) is described once, as data: a block_desc
+ * with the struct it fills, a function that sets keepalived's defaults,
+ * and a table of keywords, each naming a value type and the field it
+ * writes. From that one description the engine derives
+ *   - parsing (with range checks, duplicate and misplaced-keyword
+ *     warnings, and file:line:col on every message),
+ *   - dumping in canonical keepalived syntax (a field is written when it
+ *     differs from the defaults), and
+ *   - equality of two models (parse(dump(m)) == m is a unit test).
+ * Adding a keyword is one table row and one struct field.
+ *
+ * Value types (struct vtype) are small vtables; the common ones are
+ * defined in kw.c (vt_int, vt_timer, vt_str, ...) and blocks with unusual
+ * syntax define their own next to their table.
+ */
+#ifndef VIGIL_CONF_KW_H
+#define VIGIL_CONF_KW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "lex.h"
+#include "list.h"
+
+struct config;
+struct kw;
+struct block_desc;
+
+/* One statement: a keyword and the words after it on its line. */
+struct stmt {
+	const struct lex_word *kw;
+	const struct lex_word *args;
+	size_t nargs;
+};
+
+/* Where the parser is: what it is filling and inside which blocks. */
+#define PCTX_MAX_DEPTH 16
+struct pctx {
+	struct diags *d;
+	struct arena *a;
+	struct config *cfg;
+	struct lexer *lx;
+	bool eof;                     /* end of input seen and reported */
+	bool have_pushback;
+	struct lex_event pushback;
+	size_t depth;                 /* entries used in stack[] */
+	struct {
+		const struct block_desc *desc;
+		void *obj;
+		struct srcpos pos;        /* where the block was opened */
+	} stack[PCTX_MAX_DEPTH];
+};
+
+/* Canonical output with indentation, for dump. */
+struct out {
+	FILE *f;
+	int indent;
+};
+
+struct vtype {
+	const char *what;  /* for messages: "a whole number", "a time in seconds" */
+	/* How many arguments it takes: n >= 0 exactly (used when a keyword is
+	 * an option inside an item line, like "dev eth0"), -1 any number. */
+	int arity;
+	/* Parse s->args into field. Report problems with p_error() and
+	 * return false; the field is then left as it was. */
+	bool (*parse)(struct pctx *p, const struct kw *k, const struct stmt *s, void *field);
+	/* Write the arguments (not the keyword) with out_word(). */
+	void (*dump)(struct out *o, const struct kw *k, const void *field);
+	bool (*eq)(const struct kw *k, const void *a, const void *b);
+	/* Block-shaped types (vt_block, vt_list, vt_items) are handled by the
+	 * engine itself: parse/dump/eq are NULL and kind says which. */
+	enum { VT_VALUE, VT_BLOCK, VT_LIST, VT_ITEMS } kind;
+};
+
+/* Keyword flags */
+#define KW_ALIAS    0x01  /* another name for a field that an earlier row owns:
+			   * parsed, never dumped or compared (lb_algo = lvs_sched) */
+#define KW_INVERT   0x02  /* a flag that stores false (nopreempt vs preempt) */
+#define KW_REPEAT   0x04  /* may appear more than once without a warning */
+#define KW_DEPRECATED 0x08 /* accepted with a warning naming the replacement (aux2) */
+#define KW_IGNORED  0x10  /* keepalived accepts it but it has no effect in vigil;
+			   * parsed and kept for the dump, with a warning */
+
+struct kw {
+	const char *name;
+	const struct vtype *type;
+	size_t off;          /* of the field in the block's struct */
+	size_t size;         /* of the field, for integer types */
+	long long min, max;  /* integer range, or timer range in microseconds */
+	const void *aux;     /* enum table, or sub-block desc for blocks/lists */
+	unsigned flags;
+	const char *note;    /* replacement for KW_DEPRECATED, reason for KW_IGNORED */
+};
+
+/* Name/value pairs for vt_enum; the table ends with a NULL name. The
+ * first name of a value is the one dump writes. */
+struct kw_enum {
+	const char *name;
+	int value;
+};
+
+struct block_desc {
+	const char *name;      /* keyword that opens it, e.g. "vrrp_instance" */
+	size_t size;           /* of its struct, which starts with struct node
+				* when it sits in a list */
+	void (*init)(void *obj);               /* keepalived's defaults */
+	const struct kw *kws;                  /* ends with a NULL name */
+	/* Arguments on the opening line ("vrrp_instance VI_1 {"). NULL: the
+	 * block takes none. */
+	bool (*head)(struct pctx *p, void *obj, const struct stmt *s);
+	void (*dump_head)(struct out *o, const void *obj);
+	bool (*head_eq)(const void *a, const void *b);
+	/* After the closing brace: checks that need the whole block. */
+	void (*finish)(struct pctx *p, void *obj, struct srcpos pos);
+	/* Item blocks (virtual_ipaddress { ... }): each line is one item
+	 * parsed by parse_item from all its words; dump_item writes one line
+	 * and item_eq compares two. With per_word, every word is an item of
+	 * its own (notification_email { a@b c@d }). */
+	bool (*parse_item)(struct pctx *p, void *item, const struct stmt *s);
+	void (*dump_item)(struct out *o, const void *item);
+	bool (*item_eq)(const void *a, const void *b);
+	bool per_word;
+	/* A statement that is not a keyword of this block: return true when
+	 * the block understood it (e.g. a bare instance name directly in a
+	 * vrrp_sync_group), having warned as needed. */
+	bool (*unknown)(struct pctx *p, void *obj, const struct stmt *s);
+
+	/* Engine-owned caches, built on first use. */
+	const void *idx;
+	void *tmpl;
+};
+
+/* ---- table row helpers ------------------------------------------------ */
+#define KW_FIELD(T, f) offsetof(T, f), sizeof(((T *)0)->f)
+#define KW_INT(n, T, f, lo, hi)   { n, &vt_int, KW_FIELD(T, f), lo, hi, NULL, 0, NULL }
+#define KW_UINT(n, T, f, lo, hi)  { n, &vt_uint, KW_FIELD(T, f), lo, hi, NULL, 0, NULL }
+/* Timers are seconds with fractions in the file and microseconds (uint64_t)
+ * in the model; lo/hi are in microseconds. */
+#define KW_TIMER(n, T, f, lo, hi) { n, &vt_timer, KW_FIELD(T, f), lo, hi, NULL, 0, NULL }
+#define KW_FLAG(n, T, f)          { n, &vt_flag, KW_FIELD(T, f), 0, 0, NULL, 0, NULL }
+#define KW_BOOL(n, T, f)          { n, &vt_bool, KW_FIELD(T, f), 0, 0, NULL, 0, NULL }
+#define KW_STR(n, T, f)           { n, &vt_str, KW_FIELD(T, f), 0, 0, NULL, 0, NULL }
+#define KW_CMD(n, T, f)           { n, &vt_cmd, KW_FIELD(T, f), 0, 0, NULL, 0, NULL }
+#define KW_ENUM(n, T, f, tab)     { n, &vt_enum, KW_FIELD(T, f), 0, 0, tab, 0, NULL }
+#define KW_ADDR(n, T, f)          { n, &vt_addr, KW_FIELD(T, f), 0, 0, NULL, 0, NULL }
+#define KW_PREFIX(n, T, f)        { n, &vt_prefix, KW_FIELD(T, f), 0, 0, NULL, 0, NULL }
+#define KW_BLOCK(n, T, f, d)      { n, &vt_block, KW_FIELD(T, f), 0, 0, &d, 0, NULL }
+#define KW_LIST(n, T, f, d)       { n, &vt_list, KW_FIELD(T, f), 0, 0, &d, KW_REPEAT, NULL }
+#define KW_ITEMS(n, T, f, d)      { n, &vt_items, KW_FIELD(T, f), 0, 0, &d, KW_REPEAT, NULL }
+#define KW_TYPE(n, ty, T, f)      { n, &ty, KW_FIELD(T, f), 0, 0, NULL, 0, NULL }
+#define KW_END                    { NULL, NULL, 0, 0, 0, 0, NULL, 0, NULL }
+
+#define SEC(x) ((long long)(x) * 1000000LL)   /* timer bounds */
+
+/* ---- common value types ------------------------------------------------ */
+extern const struct vtype vt_int;     /* signed integer of kw->size bytes, min..max */
+extern const struct vtype vt_uint;    /* unsigned integer, min..max */
+extern const struct vtype vt_timer;   /* uint64_t microseconds from "1.5" seconds */
+extern const struct vtype vt_flag;    /* bool set by the bare keyword; takes an optional <BOOL> */
+extern const struct vtype vt_bool;    /* bool from a required <BOOL> */
+extern const struct vtype vt_str;     /* char *, exactly one word */
+extern const struct vtype vt_cmd;     /* char *, a command line: all words, re-quoted */
+extern const struct vtype vt_enum;    /* int from a kw_enum table */
+extern const struct vtype vt_addr;    /* struct vaddr without prefix */
+extern const struct vtype vt_prefix;  /* struct vaddr with optional /N */
+extern const struct vtype vt_block;   /* embedded struct, "kw { ... }" */
+extern const struct vtype vt_list;    /* struct list of objects, "kw head { ... }" */
+extern const struct vtype vt_items;   /* struct list of items, "kw { item \n item }" */
+
+/* ---- helpers for value types and hooks ---------------------------------- */
+void p_error(struct pctx *p, struct srcpos pos, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void p_warn(struct pctx *p, struct srcpos pos, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Where a statement's argument i is, or the keyword when i is past the end. */
+struct srcpos stmt_pos(const struct stmt *s, size_t i);
+/* "needs N value(s)" check with a message; true when nargs is within lo..hi. */
+bool stmt_nargs(struct pctx *p, const struct stmt *s, size_t lo, size_t hi);
+char *p_strdup(struct pctx *p, const char *s);
+
+/* Parsers for one word; on failure they report at w->pos and return false. */
+bool parse_ll(struct pctx *p, const struct lex_word *w, long long lo, long long hi,
+	      const char *what, long long *out);
+bool parse_timer_word(struct pctx *p, const struct lex_word *w, long long lo,
+		      long long hi, const char *what, uint64_t *usec);
+bool parse_bool_word(struct pctx *p, const struct lex_word *w, bool *out);
+bool parse_addr_word(struct pctx *p, const struct lex_word *w, bool allow_prefix,
+		     void *vaddr_out);
+bool parse_enum_word(struct pctx *p, const struct lex_word *w, const struct kw_enum *tab,
+		     const char *what, int *out);
+const char *enum_name(const struct kw_enum *tab, int value);
+
+/* Options after an item's head ("dev eth0 scope link label x"): each word
+ * is looked up in kws; its type's arity says how many values follow. */
+bool parse_options(struct pctx *p, const struct kw *kws, void *obj,
+		   const struct lex_word *w, size_t n);
+void dump_options(struct out *o, const struct kw *kws, const void *obj,
+		  const void *tmpl);
+bool fields_eq(const struct kw *kws, const void *a, const void *b);
+
+/* Output: a word is quoted when it has to be to read back the same. */
+void out_word(struct out *o, const char *s);
+void out_printf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void out_line_start(struct out *o);   /* newline + indentation */
+
+/* Head hooks for blocks whose struct starts with struct named and whose
+ * opening line is "keyword NAME {". */
+bool head_name(struct pctx *p, void *obj, const struct stmt *s);
+void dump_head_name(struct out *o, const void *obj);
+bool head_eq_name(const void *a, const void *b);
+
+/* ---- engine entry points (kw.c) ----------------------------------------- */
+/* Parse a block body up to its '}' (or the end of input for the top). */
+void parse_block_body(struct pctx *p, const struct block_desc *bd, void *obj,
+		      struct srcpos opened, bool top);
+void dump_block_body(struct out *o, const struct block_desc *bd, const void *obj);
+bool block_eq(const struct block_desc *bd, const void *a, const void *b);
+/* Apply bd's defaults to zeroed obj, and those of its embedded blocks. */
+void block_init(const struct block_desc *bd, void *obj);
+/* A block's default object (block_init applied to zeroed memory). */
+const void *block_template(const struct block_desc *bd);
+/* Every block reachable from root, for "keyword X belongs in block Y". */
+void kw_registry_init(const struct block_desc *root);
+
+#endif

@@ -1,0 +1,100 @@
+/* options.c - command-line parsing; see options.h. */
+#include "options.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+
+enum { OPT_DUMP = 256 };
+
+static const struct option long_opts[] = {
+	{ "use-file", required_argument, NULL, 'f' },
+	{ "config-test", no_argument, NULL, 't' },
+	{ "dump", no_argument, NULL, OPT_DUMP },
+	{ "config-id", required_argument, NULL, 'i' },
+	{ "dont-fork", no_argument, NULL, 'n' },
+	{ "log-console", no_argument, NULL, 'l' },
+	{ "log-detail", no_argument, NULL, 'D' },
+	{ "log-facility", required_argument, NULL, 'S' },
+	{ "pid", required_argument, NULL, 'p' },
+	{ "vrrp", no_argument, NULL, 'P' },
+	{ "check", no_argument, NULL, 'C' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'v' },
+	{ NULL, 0, NULL, 0 },
+};
+
+const char *options_parse(int argc, char **argv, struct options *o)
+{
+	static char msg[256];
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->config_file = VIGIL_DEFAULT_CONFIG;
+	o->pidfile = VIGIL_DEFAULT_PIDFILE;
+	o->facility = LOG_DAEMON;
+	optind = 0;     /* full re-initialisation, so tests can call us twice */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "f:ti:nlDS:p:PChv", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'f': o->config_file = optarg; break;
+		case 't': o->config_test = true; break;
+		case OPT_DUMP: o->dump = true; break;
+		case 'i': o->config_id = optarg; break;
+		case 'n': o->foreground = true; break;
+		case 'l': o->log_console = true; break;
+		case 'D': o->log_detail = true; break;
+		case 'S':
+			o->facility = log_facility_by_name(optarg);
+			if (o->facility < 0) {
+				snprintf(msg, sizeof(msg), "unknown log facility '%s' "
+					 "(use 0..7 for local0..local7, or a name like daemon)", optarg);
+				return msg;
+			}
+			break;
+		case 'p': o->pidfile = optarg; break;
+		case 'P': o->vrrp_only = true; break;
+		case 'C': o->check_only = true; break;
+		case 'h': o->help = true; break;
+		case 'v': o->version = true; break;
+		default:
+			if (optopt && strchr("fiSp", optopt))
+				snprintf(msg, sizeof(msg), "option -%c needs a value", optopt);
+			else
+				snprintf(msg, sizeof(msg), "unknown option '%s'", argv[optind - 1]);
+			return msg;
+		}
+	}
+	if (optind < argc) {
+		snprintf(msg, sizeof(msg), "unexpected argument '%s'", argv[optind]);
+		return msg;
+	}
+	if (o->vrrp_only && o->check_only)
+		return "-P (VRRP only) and -C (checkers only) exclude each other";
+	if (o->dump && !o->config_test)
+		return "--dump goes with -t (check the configuration and print it)";
+	return NULL;
+}
+
+void options_usage(const char *prog, FILE *out)
+{
+	fprintf(out,
+		"Usage: %s [OPTION]...\n"
+		"High-availability daemon for Linux load-balancer directors (VRRP, IPVS, health checks).\n"
+		"\n"
+		"  -f, --use-file=FILE     configuration file (default " VIGIL_DEFAULT_CONFIG ")\n"
+		"  -t, --config-test       check the configuration and exit: 0 valid, 1 not\n"
+		"      --dump              with -t: print the configuration in canonical form\n"
+		"  -i, --config-id=ID      select '@ID' lines (default: the short host name)\n"
+		"  -n, --dont-fork         stay in the foreground\n"
+		"  -l, --log-console       log to the console as well as syslog\n"
+		"  -D, --log-detail        detailed log messages\n"
+		"  -S, --log-facility=F    syslog facility: 0..7 (local0..local7) or a name\n"
+		"  -p, --pid=FILE          pid file (default " VIGIL_DEFAULT_PIDFILE ")\n"
+		"  -P, --vrrp              run VRRP only\n"
+		"  -C, --check             run the checkers and IPVS only\n"
+		"  -h, --help              this help\n"
+		"  -v, --version           version\n", prog);
+}

@@ -1,0 +1,31 @@
+/* options.h - vigild's command line, keepalived's flags where they overlap. */
+#ifndef VIGIL_OPTIONS_H
+#define VIGIL_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#define VIGIL_DEFAULT_CONFIG "/etc/vigil/vigil.conf"
+#define VIGIL_DEFAULT_PIDFILE "/run/vigild.pid"
+
+struct options {
+	const char *config_file;   /* -f, --use-file */
+	bool config_test;          /* -t, --config-test */
+	bool dump;                 /* --dump (with -t): print the canonical model */
+	const char *config_id;     /* -i, --config-id; default: short host name */
+	bool foreground;           /* -n, --dont-fork */
+	bool log_console;          /* -l, --log-console */
+	bool log_detail;           /* -D, --log-detail */
+	int facility;              /* -S, --log-facility */
+	const char *pidfile;       /* -p, --pid */
+	bool vrrp_only;            /* -P, --vrrp */
+	bool check_only;           /* -C, --check */
+	bool help, version;
+};
+
+/* Fill o from argv. Returns NULL, or a message naming the bad argument
+ * (the caller prints it with the usage). Does not print or exit. */
+const char *options_parse(int argc, char **argv, struct options *o);
+void options_usage(const char *prog, FILE *out);
+
+#endif

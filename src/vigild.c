@@ -1,0 +1,71 @@
+/* vigild.c - entry point: parse the command line, then either check the
+ * configuration (-t) or run the daemon. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include "conf.h"
+#include "log.h"
+#include "options.h"
+#include "supervisor.h"
+
+/* keepalived's default config-id: the node name up to its first dot. */
+static const char *default_config_id(char *buf, size_t len)
+{
+	struct utsname u;
+	if (uname(&u) < 0)
+		return NULL;
+	snprintf(buf, len, "%s", u.nodename);
+	buf[strcspn(buf, ".")] = '\0';
+	return buf;
+}
+
+/* -t: print every message; with --dump, the canonical model on stdout. */
+static int config_test(const struct options *o, const char *config_id)
+{
+	struct conf_opts co = { config_id };
+	struct diags d;
+
+	diags_init(&d);
+	struct config *cfg = conf_load_file(o->config_file, &co, &d);
+	diags_print(&d, stderr);
+	if (cfg && o->dump)
+		conf_dump(stdout, cfg);
+	if (!cfg)
+		fprintf(stderr, "%s: configuration is not valid: %zu error(s), %zu warning(s)\n",
+			o->config_file, d.nerrors, d.nwarnings);
+	diags_free(&d);
+	conf_free(cfg);
+	return cfg ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	char idbuf[256];
+	const char *err = options_parse(argc, argv, &o);
+
+	if (err) {
+		fprintf(stderr, "vigild: %s\n", err);
+		options_usage("vigild", stderr);
+		return 2;
+	}
+	if (o.help) {
+		options_usage("vigild", stdout);
+		return 0;
+	}
+	if (o.version) {
+		printf("vigil " PACKAGE_VERSION "\n");
+		return 0;
+	}
+	const char *config_id = o.config_id ? o.config_id
+					    : default_config_id(idbuf, sizeof(idbuf));
+	if (o.config_test)
+		return config_test(&o, config_id);
+	struct log_opts lo = { "vigild", o.facility, o.log_console, o.log_detail };
+	log_open(&lo);
+	int rc = supervisor_run(&o, config_id);
+	log_close();
+	return rc;
+}

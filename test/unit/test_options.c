@@ -1,0 +1,70 @@
+/* test_options.c - vigild's command line. */
+#include <string.h>
+#include <syslog.h>
+
+#include "options.h"
+#include "testutil.h"
+
+static const char *parse(struct options *o, int argc, const char **argv)
+{
+	return options_parse(argc, (char **)argv, o);
+}
+
+START_TEST(defaults)
+{
+	struct options o;
+	const char *argv[] = { "vigild" };
+	ck_assert_ptr_null(parse(&o, 1, argv));
+	ck_assert_str_eq(o.config_file, VIGIL_DEFAULT_CONFIG);
+	ck_assert(!o.config_test && !o.foreground && !o.vrrp_only && !o.check_only);
+	ck_assert_int_eq(o.facility, LOG_DAEMON);
+}
+END_TEST
+
+START_TEST(keepalived_flags)
+{
+	struct options o;
+	const char *argv[] = { "vigild", "-f", "/x.conf", "-t", "--dump", "-i", "main", "-n",
+			       "-l", "-D", "-S", "3", "-p", "/run/x.pid", "-P" };
+	ck_assert_ptr_null(parse(&o, 15, argv));
+	ck_assert_str_eq(o.config_file, "/x.conf");
+	ck_assert(o.config_test && o.dump && o.foreground && o.log_console && o.log_detail);
+	ck_assert_str_eq(o.config_id, "main");
+	ck_assert_int_eq(o.facility, LOG_LOCAL3);
+	ck_assert_str_eq(o.pidfile, "/run/x.pid");
+	ck_assert(o.vrrp_only);
+	const char *argv2[] = { "vigild", "--use-file=/y.conf", "--check", "--log-facility", "daemon" };
+	ck_assert_ptr_null(parse(&o, 5, argv2));
+	ck_assert_str_eq(o.config_file, "/y.conf");
+	ck_assert(o.check_only);
+}
+END_TEST
+
+START_TEST(bad_arguments_say_why)
+{
+	struct options o;
+	const char *a1[] = { "vigild", "-x" };
+	ck_assert_ptr_nonnull(strstr(parse(&o, 2, a1), "unknown option"));
+	const char *a2[] = { "vigild", "-f" };
+	ck_assert_ptr_nonnull(strstr(parse(&o, 2, a2), "-f needs a value"));
+	const char *a3[] = { "vigild", "-P", "-C" };
+	ck_assert_ptr_nonnull(strstr(parse(&o, 3, a3), "exclude each other"));
+	const char *a4[] = { "vigild", "-S", "nosuch" };
+	ck_assert_ptr_nonnull(strstr(parse(&o, 3, a4), "unknown log facility"));
+	const char *a5[] = { "vigild", "--dump" };
+	ck_assert_ptr_nonnull(strstr(parse(&o, 2, a5), "--dump goes with -t"));
+	const char *a6[] = { "vigild", "stray" };
+	ck_assert_ptr_nonnull(strstr(parse(&o, 2, a6), "unexpected argument"));
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("options");
+	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, defaults);
+	tcase_add_test(tc, keepalived_flags);
+	tcase_add_test(tc, bad_arguments_say_why);
+	suite_add_tcase(s, tc);
+	return run_suite(s);
+}

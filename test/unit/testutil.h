@@ -1,0 +1,33 @@
+/* testutil.h - helpers shared by the Check unit tests. */
+#ifndef VIGIL_TESTUTIL_H
+#define VIGIL_TESTUTIL_H
+
+#include <check.h>
+#include <stdbool.h>
+
+#include "conf.h"
+
+/* Parse text named "test.conf" (relative includes resolve against
+ * test/conf/ in the source tree). d must be diags_init()ed; the caller
+ * frees both. NULL when there were errors. */
+struct config *parse_text(const char *text, struct diags *d);
+/* Same, with a config-id for '@id' lines. */
+struct config *parse_text_id(const char *text, const char *config_id, struct diags *d);
+/* Parse text that must be valid: fails the test (printing every message)
+ * otherwise. Warnings are allowed; *nwarn gets their count when not NULL. */
+struct config *parse_ok(const char *text, size_t *nwarn);
+/* Is there a message of this severity that contains substr? */
+bool diags_has(const struct diags *d, enum diag_sev sev, const char *substr);
+/* Parse text that must fail with an error containing substr. */
+void expect_error(const char *text, const char *substr);
+/* Parse text that must succeed with a warning containing substr. */
+void expect_warning(const char *text, const char *substr);
+/* The canonical dump as a malloc'd string. */
+char *dump_string(const struct config *cfg);
+/* dump, parse the dump, compare: fails the test with both texts if the
+ * models differ or the dump does not parse. */
+void assert_roundtrip(const struct config *cfg);
+/* Run a suite and return the process exit code. */
+int run_suite(Suite *s);
+
+#endif
