@@ -7,7 +7,7 @@
 
 #include "log.h"
 
-enum { OPT_DUMP = 256 };
+enum { OPT_DUMP = 256, OPT_WORKER };
 
 static const struct option long_opts[] = {
 	{ "use-file", required_argument, NULL, 'f' },
@@ -23,6 +23,7 @@ static const struct option long_opts[] = {
 	{ "check", no_argument, NULL, 'C' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'v' },
+	{ "worker", required_argument, NULL, OPT_WORKER },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -48,6 +49,7 @@ const char *options_parse(int argc, char **argv, struct options *o)
 		case 'D': o->log_detail = true; break;
 		case 'S':
 			o->facility = log_facility_by_name(optarg);
+			o->facility_arg = optarg;
 			if (o->facility < 0) {
 				snprintf(msg, sizeof(msg), "unknown log facility '%s' "
 					 "(use 0..7 for local0..local7, or a name like daemon)", optarg);
@@ -59,6 +61,13 @@ const char *options_parse(int argc, char **argv, struct options *o)
 		case 'C': o->check_only = true; break;
 		case 'h': o->help = true; break;
 		case 'v': o->version = true; break;
+		case OPT_WORKER:
+			if (strcmp(optarg, "vrrp") != 0) {
+				snprintf(msg, sizeof(msg), "unknown worker '%s'", optarg);
+				return msg;
+			}
+			o->worker = optarg;
+			break;
 		default:
 			if (optopt && strchr("fiSp", optopt))
 				snprintf(msg, sizeof(msg), "option -%c needs a value", optopt);

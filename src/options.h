@@ -17,10 +17,12 @@ struct options {
 	bool log_console;          /* -l, --log-console */
 	bool log_detail;           /* -D, --log-detail */
 	int facility;              /* -S, --log-facility */
+	const char *facility_arg;  /* as written, to pass on to workers */
 	const char *pidfile;       /* -p, --pid */
 	bool vrrp_only;            /* -P, --vrrp */
 	bool check_only;           /* -C, --check */
 	bool help, version;
+	const char *worker;        /* --worker=vrrp: internal, set by the supervisor */
 };
 
 /* Fill o from argv. Returns NULL, or a message naming the bad argument

@@ -1,4 +1,11 @@
-/* supervisor.c - daemon main loop; see supervisor.h. */
+/* supervisor.c - the parent process; see supervisor.h.
+ *
+ * It parses and validates the configuration, starts the VRRP worker as a
+ * separate process (vigild --worker=vrrp, so that a slow checker or script
+ * can never delay an advert, and a crash of one never takes down the
+ * other), restarts a worker that dies, and removes a dead worker's VIPs at
+ * once instead of waiting for their kernel lifetime to run out.
+ */
 #include "supervisor.h"
 
 #include <errno.h>
@@ -13,13 +20,28 @@
 
 #include "conf.h"
 #include "log.h"
+#include "vrrp/worker.h"
+
+#define RESTART_DELAY_MS 1000
+
+struct child {
+	const char *what;            /* "VRRP" */
+	const char *arg;             /* "--worker=vrrp" */
+	uv_process_t proc;
+	bool running;
+	uv_timer_t restart;
+};
 
 struct supervisor {
 	const struct options *opts;
 	const char *config_id;
+	char exe[4096];
 	struct config *cfg;          /* the running model, read-only */
 	uv_loop_t *loop;
-	uv_signal_t sig_hup, sig_term, sig_int;
+	uv_signal_t sig_hup, sig_term, sig_int, sig_usr1, sig_usr2;
+	uv_timer_t stop_timer;
+	struct child vrrp;
+	bool stopping;
 };
 
 /* Parse the configuration file; log every message; NULL on error. */
@@ -41,6 +63,91 @@ static struct config *load_config(const struct supervisor *s)
 	return cfg;
 }
 
+static void start_child(struct supervisor *s, struct child *c);
+
+static void on_restart(uv_timer_t *t)
+{
+	struct supervisor *s = t->data;
+	if (!s->stopping)
+		start_child(s, &s->vrrp);
+}
+
+static void maybe_finish(struct supervisor *s)
+{
+	if (s->stopping && !s->vrrp.running) {
+		uv_timer_stop(&s->stop_timer);
+		uv_stop(s->loop);
+	}
+}
+
+static void on_child_exit(uv_process_t *p, int64_t status, int term_signal)
+{
+	struct supervisor *s = p->data;
+	struct child *c = &s->vrrp;
+	c->running = false;
+	uv_close((uv_handle_t *)p, NULL);
+	if (s->stopping) {
+		log_info("%s child process exited", c->what);
+		maybe_finish(s);
+		return;
+	}
+	if (term_signal)
+		log_msg(LOG_ERR, "%s child process died on signal %d", c->what, term_signal);
+	else
+		log_msg(LOG_ERR, "%s child process exited with status %lld", c->what,
+			(long long)status);
+	/* The worker is gone; its addresses must not linger on this node
+	 * while a backup elsewhere takes over. */
+	vrrp_remove_all_vips(s->cfg);
+	log_info("restarting %s child process in %d ms", c->what, RESTART_DELAY_MS);
+	uv_timer_start(&c->restart, on_restart, RESTART_DELAY_MS, 0);
+}
+
+static void start_child(struct supervisor *s, struct child *c)
+{
+	const char *args[16];
+	int n = 0;
+	args[n++] = s->exe;
+	args[n++] = c->arg;
+	args[n++] = "-n";
+	args[n++] = "-f";
+	args[n++] = s->opts->config_file;
+	if (s->config_id) {
+		args[n++] = "-i";
+		args[n++] = s->config_id;
+	}
+	if (s->opts->log_console)
+		args[n++] = "-l";
+	if (s->opts->log_detail)
+		args[n++] = "-D";
+	if (s->opts->facility_arg) {
+		args[n++] = "-S";
+		args[n++] = s->opts->facility_arg;
+	}
+	args[n] = NULL;
+
+	uv_stdio_container_t stdio[3] = {
+		{ .flags = UV_IGNORE }, { .flags = UV_INHERIT_FD, .data.fd = 1 },
+		{ .flags = UV_INHERIT_FD, .data.fd = 2 },
+	};
+	uv_process_options_t po = {
+		.exit_cb = on_child_exit,
+		.file = s->exe,
+		.args = (char **)args,
+		.stdio_count = 3,
+		.stdio = stdio,
+	};
+	c->proc.data = s;
+	int err = uv_spawn(s->loop, &c->proc, &po);
+	if (err < 0) {
+		log_msg(LOG_ERR, "cannot start the %s child process: %s", c->what, uv_strerror(err));
+		uv_timer_start(&c->restart, on_restart, RESTART_DELAY_MS, 0);
+		return;
+	}
+	c->running = true;
+	log_info("Starting %s child process, pid=%d", c->what, c->proc.pid);
+}
+
 static void on_hup(uv_signal_t *h, int signum)
 {
 	struct supervisor *s = h->data;
@@ -53,14 +160,42 @@ static void on_hup(uv_signal_t *h, int signum)
 	}
 	conf_free(s->cfg);
 	s->cfg = fresh;
+	/* The worker re-reads the file itself: it was just validated. */
+	if (s->vrrp.running)
+		uv_process_kill(&s->vrrp.proc, SIGHUP);
 	log_info("Configuration reloaded");
+}
+
+/* keepalived writes state dumps on SIGUSR1/SIGUSR2; operators send them
+ * out of habit, and the default action would kill the daemon. */
+static void on_usr(uv_signal_t *h, int signum)
+{
+	(void)h;
+	log_info("signal %d ignored: vigil does not write keepalived's state dumps", signum);
+}
+
+static void on_stop_timeout(uv_timer_t *t)
+{
+	struct supervisor *s = t->data;
+	if (s->vrrp.running) {
+		log_msg(LOG_ERR, "VRRP child process did not stop in time; killing it");
+		uv_process_kill(&s->vrrp.proc, SIGKILL);
+		vrrp_remove_all_vips(s->cfg);
+	}
 }
 
 static void on_stop(uv_signal_t *h, int signum)
 {
 	struct supervisor *s = h->data;
 	log_info("Stopping on signal %d", signum);
-	uv_stop(s->loop);
+	s->stopping = true;
+	uv_timer_stop(&s->vrrp.restart);
+	if (s->vrrp.running) {
+		uv_process_kill(&s->vrrp.proc, SIGTERM);
+		uint64_t wait_ms = s->cfg->child_wait_time / 1000;
+		uv_timer_start(&s->stop_timer, on_stop_timeout, wait_ms ? wait_ms : 1, 0);
+	}
+	maybe_finish(s);
 }
 
 static int write_pidfile(const char *path)
@@ -101,9 +236,17 @@ static void watch_signal(struct supervisor *s, uv_signal_t *h, uv_signal_cb cb, 
 	uv_signal_start(h, cb, sig);
 }
 
+static void close_walk(uv_handle_t *h, void *arg)
+{
+	(void)arg;
+	if (!uv_is_closing(h))
+		uv_close(h, NULL);
+}
+
 int supervisor_run(const struct options *o, const char *config_id)
 {
 	struct supervisor s = { .opts = o, .config_id = config_id };
+	size_t exelen = sizeof(s.exe);
 
 	log_info("Starting vigil v" PACKAGE_VERSION);
 	s.cfg = load_config(&s);
@@ -117,15 +260,24 @@ int supervisor_run(const struct options *o, const char *config_id)
 	if (write_pidfile(o->pidfile) < 0)
 		log_warn("cannot write pid file %s", o->pidfile);
 	s.loop = uv_default_loop();
+	if (uv_exepath(s.exe, &exelen) < 0)
+		snprintf(s.exe, sizeof(s.exe), "/proc/self/exe");
 	watch_signal(&s, &s.sig_hup, on_hup, SIGHUP);
 	watch_signal(&s, &s.sig_term, on_stop, SIGTERM);
 	watch_signal(&s, &s.sig_int, on_stop, SIGINT);
+	watch_signal(&s, &s.sig_usr1, on_usr, SIGUSR1);
+	watch_signal(&s, &s.sig_usr2, on_usr, SIGUSR2);
+	uv_timer_init(s.loop, &s.stop_timer);
+	s.stop_timer.data = &s;
+	s.vrrp = (struct child){ .what = "VRRP", .arg = "--worker=vrrp" };
+	uv_timer_init(s.loop, &s.vrrp.restart);
+	s.vrrp.restart.data = &s;
+	if (!o->check_only)
+		start_child(&s, &s.vrrp);
 	uv_run(s.loop, UV_RUN_DEFAULT);
 
-	uv_close((uv_handle_t *)&s.sig_hup, NULL);
-	uv_close((uv_handle_t *)&s.sig_term, NULL);
-	uv_close((uv_handle_t *)&s.sig_int, NULL);
-	uv_run(s.loop, UV_RUN_NOWAIT);
+	uv_walk(s.loop, close_walk, NULL);
+	uv_run(s.loop, UV_RUN_DEFAULT);
 	uv_loop_close(s.loop);
 	unlink(o->pidfile);
 	conf_free(s.cfg);

@@ -3,12 +3,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/utsname.h>
 
 #include "conf.h"
 #include "log.h"
 #include "options.h"
 #include "supervisor.h"
+#include "vrrp/worker.h"
 
 /* keepalived's default config-id: the node name up to its first dot. */
 static const char *default_config_id(char *buf, size_t len)
@@ -40,6 +43,29 @@ static int config_test(const struct options *o, const char *config_id)
 	return cfg ? 0 : 1;
 }
 
+/* --worker=vrrp: the VRRP process the supervisor starts. */
+static int run_vrrp_worker(const struct options *o, const char *config_id)
+{
+	struct log_opts lo = { "vigild_vrrp", o->facility, o->log_console, o->log_detail };
+	struct vrrp_worker_opts wo = { o->config_file, config_id };
+	struct conf_opts co = { config_id };
+	struct diags d;
+
+	log_open(&lo);
+	/* If the supervisor dies, resign and clean up rather than linger. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	diags_init(&d);
+	struct config *cfg = conf_load_file(o->config_file, &co, &d);
+	diags_free(&d);
+	if (!cfg) {
+		log_msg(LOG_ERR, "VRRP: the configuration does not load");
+		return 1;
+	}
+	int rc = vrrp_worker_run(cfg, &wo);
+	log_close();
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
@@ -63,6 +89,8 @@ int main(int argc, char **argv)
 					    : default_config_id(idbuf, sizeof(idbuf));
 	if (o.config_test)
 		return config_test(&o, config_id);
+	if (o.worker)
+		return run_vrrp_worker(&o, config_id);
 	struct log_opts lo = { "vigild", o.facility, o.log_console, o.log_detail };
 	log_open(&lo);
 	int rc = supervisor_run(&o, config_id);

@@ -66,6 +66,8 @@ struct lexer {
 	size_t ndefs;
 	struct def *collecting;      /* multi-line definition being read */
 	size_t collecting_len;
+	bool skipping_continuation;  /* inside a multi-line definition whose
+				      * '@id' line was not selected */
 
 	struct tok *toks;
 	size_t ntoks, itoks, captoks;
@@ -726,14 +728,26 @@ static bool conditional_selects(struct lexer *lx, const struct line *l, size_t *
 	return negate ? !match : match;
 }
 
+static bool ends_with_backslash(const char *s, size_t len)
+{
+	while (len && is_space(s[len - 1]))
+		len--;
+	return len && s[len - 1] == '\\';
+}
+
 static void handle_logical(struct lexer *lx, const struct line *l, bool allow_def)
 {
 	size_t i = 0;
 
 	while (i < l->len && is_space(l->s[i]))
 		i++;
-	if (i < l->len && l->s[i] == '@' && !conditional_selects(lx, l, &i))
+	if (i < l->len && l->s[i] == '@' && !conditional_selects(lx, l, &i)) {
+		/* "@other $X= \": the continuation lines belong to the
+		 * dropped definition and go with it. */
+		lx->skipping_continuation = allow_def && ends_with_backslash(l->s, l->len) &&
+					    i < l->len && l->s[i] == '$';
 		return;
+	}
 	if (allow_def && try_definition(lx, l, i))
 		return;
 	struct line rest = *l;
@@ -775,6 +789,10 @@ static bool read_next_line(struct lexer *lx)
 		src->line++;
 		if (lx->collecting) {
 			collect_definition_line(lx, s, len);
+			return true;
+		}
+		if (lx->skipping_continuation) {
+			lx->skipping_continuation = ends_with_backslash(s, len);
 			return true;
 		}
 		struct line l = { s, len, src->file, src->line, 1, NULL };

@@ -49,6 +49,7 @@ extern struct block_desc desc_dns_check;
 extern struct block_desc desc_udp_check;
 extern struct block_desc desc_ping_check;
 extern struct block_desc desc_file_check;
+extern struct block_desc desc_bfd_check;
 void check_resolve(struct pctx *p, struct config *cfg);
 
 #endif

@@ -1,3 +1,230 @@
 #!/bin/sh
-# placeholder, filled below
+# cli.sh - the command line of vigild: --help, --version, option errors,
+# -t (config test) exit codes, --dump as a fixed point, -i (config-id) and
+# a missing -f file.
+#
+# Run by `make check` with VIGILD (the built binary) and TOP_SRCDIR (the
+# source tree) in the environment; exit 0 when every case passes.
+set -u
+
+VIGILD=${VIGILD:-./vigild}
+TOP_SRCDIR=${TOP_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+if [ ! -x "$VIGILD" ]; then
+	echo "cli.sh: $VIGILD is not an executable; build vigild first (make vigild)" >&2
+	exit 1
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/vigil-cli.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+
+ok() { echo "ok   $1"; }
+fail() {
+	echo "FAIL $1"
+	failures=$((failures + 1))
+	if [ -s "$tmp/err" ]; then
+		echo "     stderr was:"
+		head -n 20 "$tmp/err" | sed 's/^/       /'
+	fi
+}
+
+# run ARGS...: run vigild, stdout to $tmp/out, stderr to $tmp/err, exit
+# status to $rc.
+run() {
+	"$VIGILD" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+}
+
+# expect_rc NAME WANTED: the last run exited with WANTED.
+expect_rc() {
+	if [ "$rc" -eq "$2" ]; then ok "$1 (exit $rc)"; else fail "$1: exit $rc, want $2"; fi
+}
+
+# has FILE TEXT: FILE contains the fixed string TEXT.
+has() { grep -qF -- "$2" "$1"; }
+
+# expect_has FILE TEXT NAME: ok NAME if FILE contains TEXT, else fail.
+expect_has() {
+	if has "$1" "$2"; then ok "$3"; else fail "$3: no '$2' in the output"; fi
+}
+
+# ---- --help, --version ------------------------------------------------------
+
+run --help
+expect_rc "--help" 0
+missing=""
+for o in f t i n l D S p P C; do
+	# The option as it starts a line of the usage text: "  -f, --use-file".
+	grep -qE -- "^ +-$o," "$tmp/out" || missing="$missing -$o"
+done
+if [ -z "$missing" ]; then ok "--help lists -f -t -i -n -l -D -S -p -P -C"
+else fail "--help does not list:$missing"; fi
+if [ -s "$tmp/err" ]; then fail "--help writes to stderr"; else ok "--help writes only to stdout"; fi
+
+run -h
+expect_rc "-h" 0
+
+run --version
+expect_rc "--version" 0
+if head -n 1 "$tmp/out" | grep -q '^vigil '; then ok "--version prints 'vigil VERSION'"
+else fail "--version prints '$(head -n 1 "$tmp/out")', want 'vigil ...'"; fi
+
+# ---- option errors: exit 2 with a message naming the problem ----------------
+
+run --no-such-option
+expect_rc "unknown long option" 2
+if has "$tmp/err" "unknown option '--no-such-option'"; then ok "unknown option is named"
+else fail "unknown option: no message naming '--no-such-option'"; fi
+if has "$tmp/err" "Usage:"; then ok "unknown option prints the usage"
+else fail "unknown option: no usage on stderr"; fi
+
+run -x
+expect_rc "unknown short option" 2
+expect_has "$tmp/err" "unknown option" "unknown short option has a message"
+
+run -f
+expect_rc "-f without a value" 2
+expect_has "$tmp/err" "option -f needs a value" "-f without a value has a message"
+
+run --dump
+expect_rc "--dump without -t" 2
+
+run -P -C
+expect_rc "-P with -C" 2
+
+run -t -f "$tmp/x.conf" surplus
+expect_rc "a stray argument" 2
+expect_has "$tmp/err" "unexpected argument 'surplus'" "a stray argument is named"
+
+# ---- -t: 0 valid, 1 not -------------------------------------------------------
+
+cat >"$tmp/valid.conf" <<'EOF'
+! a small valid configuration
+global_defs {
+    router_id cli_test
+}
+vrrp_script chk_true {
+    script "/bin/true"
+    interval 2
+    weight -10
+    fall 2
+    rise 2
+}
+vrrp_instance VI_1 {
+    state BACKUP
+    interface eth0
+    virtual_router_id 51
+    priority 100
+    advert_int 1
+    virtual_ipaddress {
+        192.0.2.10/24
+    }
+    track_script {
+        chk_true
+    }
+}
+EOF
+run -t -f "$tmp/valid.conf"
+expect_rc "-t on a valid file" 0
+if [ -s "$tmp/err" ]; then fail "-t on a valid file prints messages"; else ok "-t on a valid file is silent"; fi
+if [ -s "$tmp/out" ]; then fail "-t without --dump prints on stdout"; else ok "-t without --dump prints nothing on stdout"; fi
+
+cat >"$tmp/invalid.conf" <<'EOF'
+vrrp_script chk_true {
+    script "/bin/true"
+    interval soon
+}
+EOF
+run -t -f "$tmp/invalid.conf"
+expect_rc "-t on an invalid file" 1
+if grep -qE "^$tmp/invalid.conf:3:[0-9]+: error: " "$tmp/err"; then ok "-t error is file:line:col: error: ..."
+else fail "-t on an invalid file: no '$tmp/invalid.conf:3:COL: error:' line"; fi
+expect_has "$tmp/err" "configuration is not valid" "-t says the configuration is not valid"
+if [ -s "$tmp/out" ]; then fail "-t on an invalid file prints on stdout"; else ok "-t on an invalid file prints nothing on stdout"; fi
+
+run -t --dump -f "$tmp/invalid.conf"
+expect_rc "-t --dump on an invalid file" 1
+if [ -s "$tmp/out" ]; then fail "-t --dump prints a model of an invalid file"
+else ok "-t --dump prints no model of an invalid file"; fi
+
+# ---- --dump: the output checks clean and is a fixed point -----------------------
+
+# dump_fixed_point NAME FILE: dump FILE; the dump must check valid with no
+# message, and dumping the dump must give the same text.
+dump_fixed_point() {
+	run -t --dump -f "$2"
+	if [ "$rc" -ne 0 ]; then fail "$1: -t --dump exit $rc"; return; fi
+	cp "$tmp/out" "$tmp/dump1.conf"
+	if ! [ -s "$tmp/dump1.conf" ]; then fail "$1: --dump printed nothing"; return; fi
+	run -t -f "$tmp/dump1.conf"
+	if [ "$rc" -ne 0 ]; then fail "$1: the dump does not check (exit $rc)"; return; fi
+	if [ -s "$tmp/err" ]; then fail "$1: checking the dump gives messages"; return; fi
+	run -t --dump -f "$tmp/dump1.conf"
+	if ! cmp -s "$tmp/dump1.conf" "$tmp/out"; then
+		fail "$1: dump(parse(dump)) differs from dump"
+		diff "$tmp/dump1.conf" "$tmp/out" | head -n 20 | sed 's/^/       /'
+		return
+	fi
+	ok "$1: --dump re-checks clean and is a fixed point"
+}
+
+dump_fixed_point "small config" "$tmp/valid.conf"
+for f in "$TOP_SRCDIR"/test/conf/good/*.conf; do
+	[ -e "$f" ] || continue
+	dump_fixed_point "good/${f##*/}" "$f"
+done
+sample=/usr/share/doc/keepalived/samples/keepalived.conf.sample
+[ -e "$sample" ] && dump_fixed_point "keepalived.conf.sample" "$sample"
+
+# ---- -i selects '@ID' lines -----------------------------------------------------
+
+cat >"$tmp/cond.conf" <<'EOF'
+vrrp_script chk {
+@a  script "/bin/echo from_a"
+@b  script "/bin/echo from_b"
+@^a weight 7
+    interval 3
+}
+EOF
+run -t --dump -i a -f "$tmp/cond.conf"
+expect_rc "-i a" 0
+if has "$tmp/out" from_a && ! has "$tmp/out" from_b && ! grep -q 'weight 7' "$tmp/out"; then
+	ok "-i a keeps '@a' lines and drops '@b' and '@^a' lines"
+else
+	fail "-i a selects the wrong lines; dump was:"; sed 's/^/       /' "$tmp/out"
+fi
+run -t --dump -i b -f "$tmp/cond.conf"
+expect_rc "-i b" 0
+if has "$tmp/out" from_b && ! has "$tmp/out" from_a && grep -q 'weight 7' "$tmp/out"; then
+	ok "-i b keeps '@b' and '@^a' lines and drops '@a' lines"
+else
+	fail "-i b selects the wrong lines; dump was:"; sed 's/^/       /' "$tmp/out"
+fi
+run -t --dump --config-id=b -f "$tmp/cond.conf"
+expect_has "$tmp/out" from_b "--config-id=b works like -i b"
+run -t --dump -i neither -f "$tmp/cond.conf"
+if [ "$rc" -eq 0 ] && ! has "$tmp/out" from_a && ! has "$tmp/out" from_b && grep -q 'weight 7' "$tmp/out"; then
+	ok "-i neither drops both '@a' and '@b' lines, keeps '@^a'"
+else
+	fail "-i neither selects the wrong lines (exit $rc)"
+fi
+
+# ---- -f on a missing file -----------------------------------------------------------
+
+run -t -f "$tmp/no-such.conf"
+expect_rc "-f on a missing file" 1
+if has "$tmp/err" "$tmp/no-such.conf" && has "$tmp/err" "No such file"; then
+	ok "-f on a missing file names the file and the reason"
+else
+	fail "-f on a missing file: message should name $tmp/no-such.conf and 'No such file'"
+fi
+
+run -t -f "$tmp"
+expect_rc "-f on a directory" 1
+
+if [ "$failures" -ne 0 ]; then
+	echo "cli.sh: $failures check(s) failed"
+	exit 1
+fi
+echo "cli.sh: all checks passed"
 exit 0

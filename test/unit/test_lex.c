@@ -161,6 +161,9 @@ START_TEST(multiline_parameters)
 		"$BLOCK\n";
 	expect_events(text, "hi", "[blk_7] { [v,1] } ");
 	expect_events(text, "lo", "[blk_7] { [v,2] } ");
+	/* a multi-line definition on an unselected '@id' line is dropped whole */
+	expect_events("@other $X= \\\n  a \\\n  b\nc\n", "main", "[c] ");
+	expect_events("@main $X= \\\n  a \\\n  b\n$X\n", "main", "[a] [b] ");
 }
 END_TEST
 

@@ -1,0 +1,270 @@
+/* engine.c - the VRRP worker's set-up, receive path, reload and shutdown.
+ *
+ * Sockets are shared per (interface, family); a readable socket is
+ * drained (boundedly) and each packet goes through the validation layers:
+ * IP header (packet.c) -> VRRP message (packet.c) -> instance (by VRID
+ * on that socket) -> acceptance (instance.c).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "tab.h"
+#include "vrrp.h"
+
+/* Packets read per wake-up, so one busy socket cannot starve timers. */
+#define RX_BUDGET 64
+
+static struct vrrp_rt *find_instance(struct vrrp_engine *e, const struct vrrp_sock *s,
+				     uint8_t vrid)
+{
+	for (size_t i = 0; i < e->nrts; i++) {
+		struct vrrp_rt *rt = e->rts[i];
+		if (rt->fd == s->fd && rt->cfg->vrid == vrid && rt->state != VRRP_STATE_INIT)
+			return rt;
+	}
+	return NULL;
+}
+
+static void engine_drop(struct vrrp_engine *e, enum vrrp_drop why, const char *detail)
+{
+	vrrp_note_drop(e->drops, e->drop_logged_ms, uv_now(e->loop), why, "", detail);
+}
+
+static void handle_packet(struct vrrp_sock *s, const uint8_t *buf, size_t len,
+			  struct vrrp_rx_meta *m)
+{
+	struct vrrp_engine *e = s->eng;
+	struct vrrp_advert a;
+	char detail[200];
+	const uint8_t *msg = buf;
+	size_t msglen = len;
+
+	if (s->family == AF_INET) {
+		struct vrrp_ipv4_datagram d;
+		enum vrrp_ip_err ie = vrrp_ipv4_unwrap(buf, len, &d);
+		if (ie != VRRP_IP_OK) {
+			engine_drop(e, VRRP_DROP_IP, vrrp_ip_err_format(detail, sizeof(detail),
+									 ie, buf, len));
+			return;
+		}
+		m->src.family = m->dst.family = AF_INET;
+		m->src.u.v4 = d.src;
+		m->dst.u.v4 = d.dst;
+		m->ttl = d.ttl;
+		msg = d.payload;
+		msglen = d.payload_len;
+	}
+	enum vrrp_pkt_err pe = vrrp_advert_parse(msg, msglen, s->family, m->src.u.bytes,
+						 m->dst.u.bytes, &a);
+	if (pe != VRRP_PKT_OK) {
+		char from[VADDR_STRLEN];
+		vrrp_pkt_err_format(detail, sizeof(detail), pe, msg, msglen, s->family,
+				    m->src.u.bytes, m->dst.u.bytes);
+		size_t n = strlen(detail);
+		snprintf(detail + n, sizeof(detail) - n, " from %s",
+			 vaddr_format(&m->src, from, sizeof(from)));
+		engine_drop(e, VRRP_DROP_MALFORMED, detail);
+		return;
+	}
+	struct vrrp_rt *rt = find_instance(e, s, a.vrid);
+	if (!rt) {
+		/* Other VRIDs on a shared segment are normal: counted, and
+		 * logged at the same modest rate as any other drop. */
+		snprintf(detail, sizeof(detail), "VRID %u", a.vrid);
+		engine_drop(e, VRRP_DROP_NO_INSTANCE, detail);
+		return;
+	}
+	vrrp_rt_receive(rt, &a, m);
+}
+
+static void on_readable(uv_poll_t *p, int status, int events)
+{
+	struct vrrp_sock *s = p->data;
+	uint8_t buf[2048];
+	(void)events;
+	if (status < 0)
+		return;
+	for (int i = 0; i < RX_BUDGET; i++) {
+		struct vrrp_rx_meta m;
+		ssize_t n = vrrp_socket_recv(s->fd, s->family, buf, sizeof(buf), &m);
+		if (n == -EAGAIN || n == -EWOULDBLOCK)
+			break;
+		if (n < 0) {
+			if (n == -EMSGSIZE)
+				engine_drop(s->eng, VRRP_DROP_MALFORMED, "oversized datagram");
+			continue;
+		}
+		handle_packet(s, buf, (size_t)n, &m);
+	}
+}
+
+static void *grow(void *arr, size_t n, size_t elem)
+{
+	void *p = realloc(arr, (n + 1) * elem);
+	if (!p) {
+		log_msg(LOG_ERR, "VRRP: out of memory");
+		abort();
+	}
+	return p;
+}
+
+/* The socket for (family, ifindex), opened on first use. */
+static int socket_for(struct vrrp_engine *e, struct vrrp_rt *rt)
+{
+	for (size_t i = 0; i < e->nsocks; i++)
+		if (e->socks[i]->family == rt->family && e->socks[i]->ifindex == rt->ifi.ifindex)
+			return e->socks[i]->fd;
+	/* Join the group even for unicast instances: cheap, and a
+	 * multicast instance on the same interface needs it anyway. */
+	int fd = vrrp_socket_open(rt->family, rt->ifi.ifindex, rt->ifname, &rt->group);
+	if (fd < 0) {
+		log_msg(LOG_ERR, "(%s) cannot open the VRRP socket on %s: %s", rt->name,
+			rt->ifname, strerror(-fd));
+		return -1;
+	}
+	struct vrrp_sock *s = calloc(1, sizeof(*s));
+	if (!s) {
+		close(fd);
+		return -1;
+	}
+	s->eng = e;
+	s->family = rt->family;
+	s->ifindex = rt->ifi.ifindex;
+	s->fd = fd;
+	uv_poll_init(e->loop, &s->poll, fd);
+	s->poll.data = s;
+	uv_poll_start(&s->poll, UV_READABLE, on_readable);
+	e->socks = grow(e->socks, e->nsocks, sizeof(*e->socks));
+	e->socks[e->nsocks++] = s;
+	return fd;
+}
+
+static void free_closed_instance(uv_handle_t *h)
+{
+	free(h->data);
+}
+
+/* An initialised instance for cfg, or NULL after logging why. */
+static struct vrrp_rt *new_instance(struct vrrp_engine *e, const struct vrrp_instance *cfg)
+{
+	struct vrrp_rt *rt = calloc(1, sizeof(*rt));
+	if (!rt)
+		return NULL;
+	if (vrrp_rt_init(rt, e, cfg) < 0) {
+		free(rt->vips);
+		free(rt);
+		return NULL;
+	}
+	rt->fd = socket_for(e, rt);
+	if (rt->fd < 0) {
+		vrrp_rt_close(rt, free_closed_instance);
+		return NULL;
+	}
+	return rt;
+}
+
+int vrrp_engine_start(struct vrrp_engine *e, uv_loop_t *loop, const struct config *cfg)
+{
+	int err;
+
+	memset(e, 0, sizeof(*e));
+	e->loop = loop;
+	e->cfg = cfg;
+	e->nl = vip_socket_open(&err);
+	if (!e->nl) {
+		log_msg(LOG_ERR, "cannot open rtnetlink: %s", vip_strerror(err));
+		return -1;
+	}
+	err = garp_open(&e->garp);
+	if (err < 0)
+		log_msg(LOG_WARNING, "cannot open the socket for gratuitous ARP/NA: %s; "
+			"new masters will not announce themselves", strerror(-err));
+	vrrp_engine_reload(e, cfg);
+	return 0;
+}
+
+/* Shut an instance down and free it once libuv is done with its timers. */
+static void retire_instance(struct vrrp_rt *rt)
+{
+	vrrp_rt_shutdown(rt);
+	vrrp_rt_close(rt, free_closed_instance);
+}
+
+static struct vrrp_rt *take_unchanged(struct vrrp_engine *e, const struct vrrp_instance *vi)
+{
+	for (size_t i = 0; i < e->nrts; i++) {
+		struct vrrp_rt *rt = e->rts[i];
+		if (rt && strcmp(rt->name, vi->hdr.name) == 0 &&
+		    block_eq(&desc_vrrp_instance, rt->cfg, vi)) {
+			e->rts[i] = NULL;
+			return rt;
+		}
+	}
+	return NULL;
+}
+
+void vrrp_engine_reload(struct vrrp_engine *e, const struct config *cfg)
+{
+	size_t n = cfg->vrrp_instances.n, kept = 0;
+	struct vrrp_rt **next = calloc(n ? n : 1, sizeof(*next));
+	size_t nnext = 0;
+
+	if (!next)
+		abort();
+	for (const struct node *node = cfg->vrrp_instances.first; node; node = node->next) {
+		const struct vrrp_instance *vi = (const struct vrrp_instance *)node;
+		struct vrrp_rt *rt = take_unchanged(e, vi);
+		if (rt) {
+			rt->cfg = vi;     /* same content, new model */
+			rt->name = vi->hdr.name;
+			kept++;
+		} else {
+			rt = new_instance(e, vi);
+			if (!rt)
+				continue;
+		}
+		next[nnext++] = rt;
+	}
+	for (size_t i = 0; i < e->nrts; i++)
+		if (e->rts[i])
+			retire_instance(e->rts[i]);
+	free(e->rts);
+	e->rts = next;
+	e->nrts = nnext;
+	e->cfg = cfg;
+	for (size_t i = 0; i < e->nrts; i++)
+		if (e->rts[i]->state == VRRP_STATE_INIT && e->rts[i]->fd >= 0)
+			vrrp_rt_start(e->rts[i]);
+	if (kept)
+		log_msg(LOG_INFO, "VRRP: %zu unchanged instance(s) kept running", kept);
+}
+
+static void free_closed_socket(uv_handle_t *h)
+{
+	struct vrrp_sock *s = h->data;
+	close(s->fd);
+	free(s);
+}
+
+void vrrp_engine_stop(struct vrrp_engine *e)
+{
+	e->stopping = true;
+	for (size_t i = 0; i < e->nrts; i++)
+		retire_instance(e->rts[i]);
+	/* Sockets and instances are freed by their close callbacks, once the
+	 * loop has finished with them (uv_run must not be re-entered here). */
+	for (size_t i = 0; i < e->nsocks; i++)
+		uv_close((uv_handle_t *)&e->socks[i]->poll, free_closed_socket);
+	garp_close(&e->garp);
+	vip_socket_close(e->nl);
+	e->nl = NULL;
+	free(e->rts);
+	free(e->socks);
+	e->rts = NULL;
+	e->socks = NULL;
+	e->nrts = e->nsocks = 0;
+}

@@ -1,0 +1,81 @@
+/* iface.c - interface facts from the kernel; see iface.h. */
+#include "iface.h"
+
+#include <errno.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static void read_addresses(const char *ifname, struct iface_info *info)
+{
+	struct ifaddrs *all, *a;
+	if (getifaddrs(&all) < 0)
+		return;
+	for (a = all; a; a = a->ifa_next) {
+		if (!a->ifa_addr || strcmp(a->ifa_name, ifname) != 0)
+			continue;
+		if (a->ifa_addr->sa_family == AF_INET && !info->primary4.family) {
+			info->primary4.family = AF_INET;
+			info->primary4.u.v4 = ((struct sockaddr_in *)a->ifa_addr)->sin_addr;
+		} else if (a->ifa_addr->sa_family == AF_INET6 && !info->linklocal6.family) {
+			struct in6_addr *v6 = &((struct sockaddr_in6 *)a->ifa_addr)->sin6_addr;
+			if (IN6_IS_ADDR_LINKLOCAL(v6)) {
+				info->linklocal6.family = AF_INET6;
+				info->linklocal6.u.v6 = *v6;
+			}
+		}
+	}
+	freeifaddrs(all);
+}
+
+int iface_lookup(const char *ifname, struct iface_info *info)
+{
+	struct ifreq ifr;
+	int fd, err = 0;
+
+	memset(info, 0, sizeof(*info));
+	if (strlen(ifname) >= IFNAMSIZ)
+		return -ENAMETOOLONG;
+	info->ifindex = (int)if_nametoindex(ifname);
+	if (!info->ifindex)
+		return -ENODEV;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.ifr_name, ifname);
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr) == 0)
+		memcpy(info->mac, ifr.ifr_hwaddr.sa_data, 6);
+	else
+		err = -errno;
+	if (!err && ioctl(fd, SIOCGIFFLAGS, &ifr) == 0)
+		info->up = (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
+	close(fd);
+	read_addresses(ifname, info);
+	return err;
+}
+
+bool iface_has_addr(int ifindex, const struct vaddr *addr)
+{
+	struct ifaddrs *all, *a;
+	bool found = false;
+	char name[IF_NAMESIZE];
+
+	if (!if_indextoname((unsigned)ifindex, name) || getifaddrs(&all) < 0)
+		return false;
+	for (a = all; a && !found; a = a->ifa_next) {
+		if (!a->ifa_addr || a->ifa_addr->sa_family != addr->family ||
+		    strcmp(a->ifa_name, name) != 0)
+			continue;
+		const void *p = addr->family == AF_INET
+			? (const void *)&((struct sockaddr_in *)a->ifa_addr)->sin_addr
+			: (const void *)&((struct sockaddr_in6 *)a->ifa_addr)->sin6_addr;
+		found = memcmp(p, addr->u.bytes, addr->family == AF_INET ? 4 : 16) == 0;
+	}
+	freeifaddrs(all);
+	return found;
+}

@@ -1,0 +1,25 @@
+/* iface.h - what VRRP needs to know about an interface: index, MAC,
+ * whether its link is up, and the addresses an advert is sent from
+ * (the primary IPv4 address; the IPv6 link-local address, RFC 5798 5.1.2.2). */
+#ifndef VIGIL_VRRP_IFACE_H
+#define VIGIL_VRRP_IFACE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "addr.h"
+
+struct iface_info {
+	int ifindex;              /* 0 when the interface does not exist */
+	uint8_t mac[6];
+	bool up;                  /* IFF_UP and IFF_RUNNING (carrier) */
+	struct vaddr primary4;    /* family 0 when none */
+	struct vaddr linklocal6;  /* family 0 when none */
+};
+
+/* Fill info for ifname; returns 0 or -errno (-ENODEV when absent). */
+int iface_lookup(const char *ifname, struct iface_info *info);
+/* Is addr (without prefix) configured on ifindex right now? */
+bool iface_has_addr(int ifindex, const struct vaddr *addr);
+
+#endif

@@ -1,0 +1,587 @@
+/* instance.c - one VRRP instance at run time: timers, the state table's
+ * actions, sending adverts and judging received ones.
+ *
+ * Every state change passes through change_state(), which performs the
+ * table's actions in order, logs keepalived's line and counts it.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "tab.h"
+#include "vrrp.h"
+
+#define US_PER_MS 1000ULL
+
+static uint64_t ms_ceil(uint64_t us)
+{
+	return (us + US_PER_MS - 1) / US_PER_MS;
+}
+
+static char *fmt_addr(const struct vaddr *a, char *buf, size_t len)
+{
+	struct vaddr plain = *a;
+	plain.has_prefix = false;
+	return vaddr_format(&plain, buf, len);
+}
+
+const char *vrrp_drop_name(enum vrrp_drop d)
+{
+	static const char *const names[] = {
+		"malformed IP header", "malformed advertisement", "no instance for VRID",
+		"TTL/hop limit not 255", "version mismatch", "authentication mismatch",
+		"advertisement interval mismatch", "address list mismatch (VRID collision)",
+		"unicast advert from unknown peer",
+	};
+	return (unsigned)d < VRRP_DROP_COUNT ? names[d] : "?";
+}
+
+void vrrp_note_drop(uint64_t *counters, uint64_t *logged_ms, uint64_t now_ms,
+		    enum vrrp_drop why, const char *who, const char *detail)
+{
+	counters[why]++;
+	/* One line per reason per second: a flood of bad packets must not
+	 * turn into a flood of log lines (which cost the loop time too). */
+	if (logged_ms[why] && now_ms - logged_ms[why] < 1000)
+		return;
+	logged_ms[why] = now_ms ? now_ms : 1;
+	log_msg(LOG_WARNING, "%s%s: %s (%llu dropped so far)", who, vrrp_drop_name(why),
+		detail, (unsigned long long)counters[why]);
+}
+
+/* ---- configuration resolved against global_defs and the system ---------- */
+
+static int resolve_version(const struct vrrp_instance *c, int family)
+{
+	if (family == AF_INET6)
+		return 3;   /* RFC 3768 (v2) is IPv4 only */
+	return c->version != VRRP_UNSET ? c->version : VRRP_DFL_VERSION;
+}
+
+static int resolve_family(const struct vrrp_instance *c)
+{
+	for (const struct node *n = c->vips.first; n; n = n->next)
+		return ((const struct ipaddr_item *)n)->addr.family;
+	return vaddr_is_set(&c->src_ip) ? c->src_ip.family : AF_INET;
+}
+
+/* The VIPs of the instance's family, as netlink requests. */
+static int resolve_vips(struct vrrp_rt *rt)
+{
+	char buf[VADDR_STRLEN];
+	rt->vips = calloc(rt->cfg->vips.n ? rt->cfg->vips.n : 1, sizeof(*rt->vips));
+	if (!rt->vips)
+		return -1;
+	for (const struct node *n = rt->cfg->vips.first; n; n = n->next) {
+		const struct ipaddr_item *it = (const struct ipaddr_item *)n;
+		struct vip_spec *v = &rt->vips[rt->nvips];
+		if (it->addr.family != rt->family) {
+			log_msg(LOG_ERR, "(%s) virtual_ipaddress %s is not of the instance's "
+				"address family; ignored", rt->name,
+				vaddr_format(&it->addr, buf, sizeof(buf)));
+			continue;
+		}
+		memset(v, 0, sizeof(*v));
+		v->addr = it->addr;
+		v->scope = -1;
+		v->ifindex = rt->ifi.ifindex;
+		if (it->dev) {
+			struct iface_info other;
+			if (iface_lookup(it->dev, &other) < 0) {
+				log_msg(LOG_ERR, "(%s) interface %s for %s does not exist",
+					rt->name, it->dev, vaddr_format(&it->addr, buf, sizeof(buf)));
+				continue;
+			}
+			v->ifindex = other.ifindex;
+		}
+		rt->nvips++;
+	}
+	return 0;
+}
+
+/* The advert we send, complete but for the priority. */
+static void prepare_advert(struct vrrp_rt *rt)
+{
+	struct vrrp_advert *a = &rt->advert;
+	memset(a, 0, sizeof(*a));
+	a->version = rt->version;
+	a->vrid = (uint8_t)rt->cfg->vrid;
+	a->family = (uint8_t)rt->family;
+	if (rt->version == 2) {
+		/* RFC 3768 Adver Int is whole seconds */
+		uint64_t s = (rt->adver_int_us + 999999) / 1000000;
+		a->adver_int_cs = (uint16_t)((s ? s : 1) * 100);
+		if (rt->cfg->auth.type == VRRP_AUTH_PASS && rt->cfg->auth.pass) {
+			a->auth_type = VRRP_AUTH_PASS;
+			vrrp_auth_pass_encode(a->auth_data, rt->cfg->auth.pass);
+		}
+	} else {
+		uint64_t cs = rt->adver_int_us / 10000;
+		a->adver_int_cs = (uint16_t)(cs < 1 ? 1 : cs > VRRP_V3_MAX_ADVER_INT_CS
+						     ? VRRP_V3_MAX_ADVER_INT_CS : cs);
+	}
+	for (size_t i = 0; i < rt->nvips && a->naddr < VRRP_MAX_ADDRS; i++) {
+		if (rt->family == AF_INET)
+			a->addrs.v4[a->naddr++] = rt->vips[i].addr.u.v4;
+		else
+			a->addrs.v6[a->naddr++] = rt->vips[i].addr.u.v6;
+	}
+	/* The interval actually on the wire is what peers compute with. */
+	rt->adver_int_us = (uint64_t)a->adver_int_cs * 10000;
+}
+
+int vrrp_rt_init(struct vrrp_rt *rt, struct vrrp_engine *e, const struct vrrp_instance *cfg)
+{
+	char buf[VADDR_STRLEN];
+
+	memset(rt, 0, sizeof(*rt));
+	rt->cfg = cfg;
+	rt->eng = e;
+	rt->name = cfg->hdr.name;
+	rt->fd = -1;
+	rt->state = VRRP_STATE_INIT;
+	rt->ifname = cfg->interface ? cfg->interface : "eth0";
+	int err = iface_lookup(rt->ifname, &rt->ifi);
+	if (err < 0) {
+		log_msg(LOG_ERR, "(%s) interface %s: %s; instance not started", rt->name,
+			rt->ifname, strerror(-err));
+		return -1;
+	}
+	rt->family = resolve_family(cfg);
+	rt->version = (uint8_t)resolve_version(cfg, rt->family);
+	rt->unicast = cfg->unicast_peers.n > 0;
+	rt->base_prio = (uint8_t)cfg->priority;
+	rt->prio = rt->base_prio;
+	rt->preempt = cfg->preempt;
+	rt->adver_int_us = cfg->advert_int;
+	if (resolve_vips(rt) < 0)
+		return -1;
+	prepare_advert(rt);
+	rt->master_adver_int_us = rt->adver_int_us;
+
+	if (vaddr_is_set(&cfg->src_ip))
+		rt->src = cfg->src_ip;
+	else
+		rt->src = rt->family == AF_INET ? rt->ifi.primary4 : rt->ifi.linklocal6;
+	rt->src.has_prefix = false;
+	if (!vaddr_is_set(&rt->src)) {
+		log_msg(LOG_ERR, "(%s) interface %s has no %s address to send adverts from",
+			rt->name, rt->ifname, rt->family == AF_INET ? "IPv4" : "IPv6 link-local");
+		return -1;
+	}
+	if (vaddr_is_set(&cfg->mcast_dst_ip))
+		rt->group = cfg->mcast_dst_ip;
+	else
+		vaddr_parse(rt->family == AF_INET ? VRRP_MCAST4 : VRRP_MCAST6, false, &rt->group);
+	log_msg(LOG_INFO, "(%s) VRRPv%u %s on %s, VRID %d, priority %d, advert_int %.2fs, from %s",
+		rt->name, rt->version, rt->unicast ? "unicast" : "multicast", rt->ifname,
+		cfg->vrid, cfg->priority, (double)rt->adver_int_us / 1e6,
+		fmt_addr(&rt->src, buf, sizeof(buf)));
+
+	uv_timer_init(e->loop, &rt->adver_timer);
+	uv_timer_init(e->loop, &rt->down_timer);
+	uv_timer_init(e->loop, &rt->garp_timer);
+	uv_timer_init(e->loop, &rt->lifetime_timer);
+	uv_timer_init(e->loop, &rt->peer_timer);
+	rt->adver_timer.data = rt->down_timer.data = rt->garp_timer.data = rt;
+	rt->lifetime_timer.data = rt->peer_timer.data = rt;
+	return 0;
+}
+
+/* ---- sending -------------------------------------------------------------- */
+
+static void send_advert(struct vrrp_rt *rt, uint8_t prio)
+{
+	uint8_t buf[VRRP_ADVERT_MAX_LEN + VRRP_AUTH_DATA_LEN];
+	char who[VADDR_STRLEN];
+	rt->advert.priority = prio;
+
+	if (rt->fd < 0)
+		return;
+	const struct node *peer = rt->unicast ? rt->cfg->unicast_peers.first : NULL;
+	do {
+		const struct vaddr *dst = peer ? &((const struct unicast_peer *)peer)->addr
+					       : &rt->group;
+		ssize_t n = vrrp_advert_build(buf, sizeof(buf), &rt->advert, rt->src.u.bytes,
+					      dst->u.bytes);
+		int err = n < 0 ? -EINVAL : vrrp_socket_send(rt->fd, rt->ifi.ifindex, buf,
+							      (size_t)n, &rt->src, dst);
+		if (err < 0)
+			log_msg(LOG_WARNING, "(%s) cannot send advert to %s: %s", rt->name,
+				fmt_addr(dst, who, sizeof(who)), strerror(-err));
+		else if (prio)
+			rt->st.tx_adverts++;
+		else
+			rt->st.tx_prio0++;
+		peer = peer ? peer->next : NULL;
+	} while (peer);
+}
+
+static void announce(struct vrrp_rt *rt)
+{
+	char buf[VADDR_STRLEN];
+	for (size_t i = 0; i < rt->nvips; i++) {
+		const struct vip_spec *v = &rt->vips[i];
+		int err = v->addr.family == AF_INET
+			? garp_send_arp(&rt->eng->garp, v->ifindex, rt->ifi.mac, v->addr.u.v4)
+			: garp_send_na(&rt->eng->garp, v->ifindex, rt->ifi.mac, &v->addr.u.v6, false);
+		if (err < 0)
+			log_msg(LOG_WARNING, "(%s) cannot announce %s: %s", rt->name,
+				fmt_addr(&v->addr, buf, sizeof(buf)), strerror(-err));
+	}
+}
+
+/* garp_master_repeat messages now, and again after garp_master_delay
+ * (keepalived's defaults: 5 and 5 s), so that a switch that missed the
+ * first burst while a link came up still learns the new owner. */
+static void on_garp_timer(uv_timer_t *t)
+{
+	struct vrrp_rt *rt = t->data;
+	for (int i = 0; i < VRRP_DFL_GARP_MASTER_REPEAT; i++)
+		announce(rt);
+	rt->garp_bursts_done++;
+}
+
+static void start_announcements(struct vrrp_rt *rt)
+{
+	char buf[VADDR_STRLEN];
+	for (size_t i = 0; i < rt->nvips; i++)
+		log_msg(LOG_INFO, "(%s) Sending/queueing %s on %s for %s", rt->name,
+			rt->family == AF_INET ? "gratuitous ARPs" : "unsolicited neighbour adverts",
+			rt->ifname, fmt_addr(&rt->vips[i].addr, buf, sizeof(buf)));
+	rt->garp_bursts_done = 0;
+	on_garp_timer(&rt->garp_timer);
+	uint64_t delay = rt->cfg->garp_master_delay != VRRP_UNSET_TIMER
+		? rt->cfg->garp_master_delay : VRRP_DFL_GARP_MASTER_DELAY;
+	if (delay)
+		uv_timer_start(&rt->garp_timer, on_garp_timer, ms_ceil(delay), 0);
+}
+
+/* ---- addresses -------------------------------------------------------------- */
+
+static void vips_install(struct vrrp_rt *rt, bool quiet)
+{
+	char buf[VADDR_STRLEN];
+	for (size_t i = 0; i < rt->nvips; i++) {
+		rt->vips[i].lifetime_s = rt->vip_lifetime_s;
+		int err = vip_add(rt->eng->nl, &rt->vips[i]);
+		if (err < 0)
+			log_msg(LOG_ERR, "(%s) cannot add %s: %s", rt->name,
+				vaddr_format(&rt->vips[i].addr, buf, sizeof(buf)), vip_strerror(err));
+	}
+	if (!quiet)
+		log_msg(LOG_INFO, "(%s) setting VIPs.", rt->name);
+}
+
+static void vips_remove(struct vrrp_rt *rt)
+{
+	char buf[VADDR_STRLEN];
+	for (size_t i = 0; i < rt->nvips; i++) {
+		int err = vip_del(rt->eng->nl, &rt->vips[i]);
+		if (err < 0)
+			log_msg(LOG_ERR, "(%s) cannot remove %s: %s", rt->name,
+				vaddr_format(&rt->vips[i].addr, buf, sizeof(buf)), vip_strerror(err));
+	}
+	log_msg(LOG_INFO, "(%s) removing VIPs.", rt->name);
+}
+
+/* The master re-adds its VIPs (NLM_F_REPLACE) three times per lifetime,
+ * so one late refresh never lets the kernel expire an address we own. */
+static void on_lifetime_timer(uv_timer_t *t)
+{
+	vips_install(t->data, true);
+}
+
+/* ---- the state machine ------------------------------------------------------- */
+
+static uint64_t master_down_interval_us(const struct vrrp_rt *rt)
+{
+	return vrrp_master_down_interval_us(rt->prio, rt->master_adver_int_us);
+}
+
+static void on_adver_timer(uv_timer_t *t);
+static void on_down_timer(uv_timer_t *t);
+static void change_state(struct vrrp_rt *rt, enum vrrp_event ev, const char *why);
+
+static void run_actions(struct vrrp_rt *rt, unsigned act)
+{
+	if (act & VRRP_ACT_STOP_TIMERS) {
+		uv_timer_stop(&rt->adver_timer);
+		uv_timer_stop(&rt->down_timer);
+		uv_timer_stop(&rt->garp_timer);
+		uv_timer_stop(&rt->lifetime_timer);
+	}
+	if (act & VRRP_ACT_SEND_PRIO0) {
+		send_advert(rt, 0);
+		log_msg(LOG_INFO, "(%s) sent 0 priority", rt->name);
+	}
+	if (act & VRRP_ACT_DEL_VIPS)
+		vips_remove(rt);
+	if (act & VRRP_ACT_ADD_VIPS) {
+		/* Lifetime from the interval we advertise: a backup running
+		 * with any priority declares us dead within 4 intervals. */
+		rt->vip_lifetime_s = vip_lifetime_for(vrrp_master_down_interval_us(1, rt->adver_int_us));
+		vips_install(rt, false);
+		uint64_t every = (uint64_t)rt->vip_lifetime_s * 1000 / 3;
+		uv_timer_start(&rt->lifetime_timer, on_lifetime_timer, every ? every : 1,
+			       every ? every : 1);
+	}
+	if (act & VRRP_ACT_SEND_ADVERT)
+		send_advert(rt, rt->prio);
+	if (act & VRRP_ACT_GARP)
+		start_announcements(rt);
+	uv_update_time(rt->eng->loop);
+	if (act & VRRP_ACT_ADVER_TIMER)
+		uv_timer_start(&rt->adver_timer, on_adver_timer, ms_ceil(rt->adver_int_us), 0);
+	if (act & VRRP_ACT_DOWN_TIMER)
+		uv_timer_start(&rt->down_timer, on_down_timer,
+			       ms_ceil(master_down_interval_us(rt)), 0);
+	if (act & VRRP_ACT_SKEW_TIMER)
+		uv_timer_start(&rt->down_timer, on_down_timer,
+			       ms_ceil(vrrp_skew_time_us(rt->prio, rt->master_adver_int_us)), 0);
+}
+
+static void change_state(struct vrrp_rt *rt, enum vrrp_event ev, const char *why)
+{
+	struct vrrp_transition t = vrrp_fsm_lookup(rt->state, ev);
+	if (!t.handled)
+		return;
+	enum vrrp_state old = rt->state;
+	if (why)
+		log_msg(LOG_INFO, "(%s) %s", rt->name, why);
+	rt->state = t.next;
+	if (t.next != old) {
+		rt->st.transitions++;
+		if (t.next == VRRP_STATE_MASTER)
+			rt->st.became_master++;
+		if (t.next != VRRP_STATE_INIT)
+			log_msg(LOG_INFO, "(%s) Entering %s STATE%s", rt->name,
+				vrrp_state_name(t.next), old == VRRP_STATE_INIT &&
+				t.next == VRRP_STATE_BACKUP ? " (init)" : "");
+	}
+	run_actions(rt, t.actions);
+}
+
+static void on_adver_timer(uv_timer_t *t)
+{
+	change_state(t->data, VRRP_EV_ADVER_TIMER, NULL);
+}
+
+static void on_down_timer(uv_timer_t *t)
+{
+	change_state(t->data, VRRP_EV_MASTER_DOWN, "Receive advertisement timeout");
+}
+
+/* A configured peer never heard (protocol 112 filtered, wrong address)
+ * leaves two masters that each believe they are alone: say so. */
+static void on_peer_timer(uv_timer_t *t)
+{
+	struct vrrp_rt *rt = t->data;
+	if (rt->last_heard_ms || rt->peer_silence_reported)
+		return;
+	rt->peer_silence_reported = true;
+	log_msg(LOG_WARNING, "(%s) no advert heard from any %s within Master_Down_Interval; "
+		"check that protocol 112 is not filtered and that the peers' VRID, version "
+		"and addresses match", rt->name, rt->unicast ? "unicast peer" : "other router");
+}
+
+void vrrp_rt_start(struct vrrp_rt *rt)
+{
+	uv_update_time(rt->eng->loop);
+	rt->preempt_after_ms = uv_now(rt->eng->loop) + rt->cfg->preempt_delay / US_PER_MS;
+	uv_timer_start(&rt->peer_timer, on_peer_timer,
+		       ms_ceil(vrrp_master_down_interval_us(1, rt->adver_int_us)), 0);
+	if (rt->faults)
+		change_state(rt, VRRP_EV_FAULT, NULL);
+	/* Only the address owner starts as master (RFC 5798 6.4.1); like
+	 * keepalived, "state MASTER" alone still waits for the election. */
+	else if (rt->base_prio == 255)
+		change_state(rt, VRRP_EV_STARTUP_OWNER, NULL);
+	else
+		change_state(rt, VRRP_EV_STARTUP, NULL);
+}
+
+void vrrp_rt_shutdown(struct vrrp_rt *rt)
+{
+	change_state(rt, VRRP_EV_SHUTDOWN, NULL);
+	uv_timer_stop(&rt->peer_timer);
+}
+
+void vrrp_rt_close(struct vrrp_rt *rt, uv_close_cb last)
+{
+	uv_timer_t *timers[] = { &rt->adver_timer, &rt->down_timer, &rt->garp_timer,
+				 &rt->lifetime_timer };
+	for (size_t i = 0; i < sizeof(timers) / sizeof(timers[0]); i++)
+		uv_close((uv_handle_t *)timers[i], NULL);
+	/* Handles close in order, so "last" runs after the others closed. */
+	uv_close((uv_handle_t *)&rt->peer_timer, last);
+	free(rt->vips);
+	rt->vips = NULL;
+	rt->nvips = 0;
+}
+
+void vrrp_rt_set_tracking(struct vrrp_rt *rt, int prio_delta, unsigned faults)
+{
+	int p = rt->base_prio;
+	/* The address owner's priority is fixed at 255 (RFC 5798 5.2.4). */
+	if (p != 255) {
+		p += prio_delta;
+		p = p < 1 ? 1 : p > 254 ? 254 : p;
+	}
+	if (p != rt->prio) {
+		log_msg(LOG_INFO, "(%s) Changing effective priority from %u to %d", rt->name,
+			rt->prio, p);
+		rt->prio = (uint8_t)p;
+		rt->advert.priority = rt->prio;
+	}
+	rt->prio_delta = prio_delta;
+	bool was_fault = rt->faults > 0;
+	rt->faults = faults;
+	if (faults && !was_fault)
+		change_state(rt, VRRP_EV_FAULT, NULL);
+	else if (!faults && was_fault)
+		change_state(rt, VRRP_EV_FAULT_CLEARED, NULL);
+}
+
+/* ---- receiving ---------------------------------------------------------------- */
+
+static bool same_addresses(const struct vrrp_rt *rt, const struct vrrp_advert *a)
+{
+	size_t len = rt->family == AF_INET ? 4 : 16;
+	if (a->naddr != rt->advert.naddr)
+		return false;
+	/* Order-insensitive: keepalived and others may list them differently. */
+	for (unsigned i = 0; i < a->naddr; i++) {
+		const void *x = rt->family == AF_INET ? (const void *)&a->addrs.v4[i]
+						      : (const void *)&a->addrs.v6[i];
+		bool found = false;
+		for (unsigned j = 0; j < rt->advert.naddr && !found; j++) {
+			const void *y = rt->family == AF_INET ? (const void *)&rt->advert.addrs.v4[j]
+							      : (const void *)&rt->advert.addrs.v6[j];
+			found = memcmp(x, y, len) == 0;
+		}
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+static bool known_peer(const struct vrrp_rt *rt, const struct vaddr *src)
+{
+	for (const struct node *n = rt->cfg->unicast_peers.first; n; n = n->next) {
+		struct vaddr p = ((const struct unicast_peer *)n)->addr;
+		p.has_prefix = false;
+		if (vaddr_equal(&p, src))
+			return true;
+	}
+	return false;
+}
+
+static void drop(struct vrrp_rt *rt, enum vrrp_drop why, const char *detail)
+{
+	char who[128];
+	snprintf(who, sizeof(who), "(%s) ", rt->name);
+	vrrp_note_drop(rt->st.drops, rt->drop_logged_ms, uv_now(rt->eng->loop), why, who, detail);
+}
+
+/* Layer 3 of validation (layers 1-2 are packet.c): is this advert, well
+ * formed and for our VRID, acceptable to this instance? */
+static bool acceptable(struct vrrp_rt *rt, const struct vrrp_advert *a,
+		       const struct vrrp_rx_meta *m, const char *from)
+{
+	char detail[160];
+
+	if (rt->unicast && !known_peer(rt, &m->src)) {
+		snprintf(detail, sizeof(detail), "from %s", from);
+		drop(rt, VRRP_DROP_PEER, detail);
+		return false;
+	}
+	/* RFC 5798 7.1: hop limit 255 proves the sender is on the link.
+	 * Routed unicast peers (keepalived's min_ttl/max_ttl) are exempt. */
+	if (!rt->unicast && m->ttl != 255) {
+		snprintf(detail, sizeof(detail), "TTL %d from %s", m->ttl, from);
+		drop(rt, VRRP_DROP_TTL, detail);
+		return false;
+	}
+	if (a->version != rt->version) {
+		snprintf(detail, sizeof(detail), "version %u from %s, ours is %u", a->version,
+			 from, rt->version);
+		drop(rt, VRRP_DROP_VERSION, detail);
+		return false;
+	}
+	if (rt->version == 2) {
+		bool ok = rt->advert.auth_type == VRRP_AUTH_PASS
+			? a->auth_type == VRRP_AUTH_PASS && vrrp_auth_pass_matches(a, rt->cfg->auth.pass)
+			: a->auth_type == rt->advert.auth_type;
+		if (!ok) {
+			snprintf(detail, sizeof(detail), "from %s (auth type %u)", from, a->auth_type);
+			drop(rt, VRRP_DROP_AUTH, detail);
+			return false;
+		}
+		/* RFC 3768 7.1: the interval must match ours. */
+		if (a->adver_int_cs != rt->advert.adver_int_cs) {
+			snprintf(detail, sizeof(detail), "%us from %s, ours is %us",
+				 a->adver_int_cs / 100, from, rt->advert.adver_int_cs / 100);
+			drop(rt, VRRP_DROP_INTERVAL, detail);
+			return false;
+		}
+	}
+	/* RFC 3768/5798 7.1: a different address list for our VRID is not
+	 * our peer; most often another cluster reusing the VRID. */
+	if (a->priority != 255 && !same_addresses(rt, a)) {
+		snprintf(detail, sizeof(detail), "VRID %u from %s carries %u other address(es); "
+			 "another cluster uses this virtual_router_id", a->vrid, from, a->naddr);
+		drop(rt, VRRP_DROP_ADDRESSES, detail);
+		return false;
+	}
+	return true;
+}
+
+void vrrp_rt_receive(struct vrrp_rt *rt, const struct vrrp_advert *a,
+		     const struct vrrp_rx_meta *m)
+{
+	char from[VADDR_STRLEN], line[256];
+
+	fmt_addr(&m->src, from, sizeof(from));
+	if (!acceptable(rt, a, m, from))
+		return;
+	rt->st.rx_adverts++;
+	rt->last_heard_ms = uv_now(rt->eng->loop);
+	if (rt->peer_silence_reported) {
+		rt->peer_silence_reported = false;
+		log_msg(LOG_INFO, "(%s) now hearing adverts from %s", rt->name, from);
+	}
+	int cmp = memcmp(m->src.u.bytes, rt->src.u.bytes, rt->family == AF_INET ? 4 : 16);
+	bool preempt = rt->preempt && uv_now(rt->eng->loop) >= rt->preempt_after_ms;
+	enum vrrp_event ev = vrrp_classify_advert(rt->state, rt->prio, preempt, a->priority, cmp);
+
+	if (ev == VRRP_EV_ADV_PRIO0)
+		rt->st.rx_prio0++;
+	/* RFC 5798 6.4.2: a backup learns the master's interval (v3). */
+	if (ev == VRRP_EV_ADV_HIGHER || ev == VRRP_EV_ADV_PRIO0)
+		rt->master_adver_int_us = (uint64_t)a->adver_int_cs * 10000;
+	if (rt->state == VRRP_STATE_MASTER) {
+		if (ev == VRRP_EV_ADV_HIGHER) {
+			snprintf(line, sizeof(line), "Master received advert from %s with %s priority "
+				 "%u, ours %u", from, a->priority == rt->prio ? "same" : "higher",
+				 a->priority, rt->prio);
+			change_state(rt, ev, line);
+			return;
+		}
+		if (ev == VRRP_EV_ADV_LOWER) {
+			log_msg(LOG_INFO, "(%s) received lower priority (%u) advert from %s - discarding",
+				rt->name, a->priority, from);
+			/* keepalived's default (unless lower_prio_no_advert): answer
+			 * at once, so the other master yields without waiting for
+			 * our next scheduled advert. */
+			send_advert(rt, rt->prio);
+			return;
+		}
+	} else if (rt->state == VRRP_STATE_BACKUP && ev == VRRP_EV_ADV_PRIO0) {
+		log_msg(LOG_INFO, "(%s) Backup received priority 0 advertisement", rt->name);
+	}
+	change_state(rt, ev, NULL);
+}

@@ -1,0 +1,43 @@
+/* socket.h - the raw IP sockets VRRP adverts travel on (protocol 112).
+ *
+ * One socket per (interface, address family), shared by every instance on
+ * that interface: the kernel hands each socket every VRRP packet for its
+ * protocol, and the receive path demultiplexes by VRID. Adverts leave
+ * with TTL / hop limit 255 (RFC 5798 5.1.1.3, 5.1.2.3) and the instance's
+ * own source address, set per packet with IP_PKTINFO / IPV6_PKTINFO.
+ */
+#ifndef VIGIL_VRRP_SOCKET_H
+#define VIGIL_VRRP_SOCKET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "addr.h"
+#include "packet.h"
+
+#define VRRP_MCAST4 "224.0.0.18"
+#define VRRP_MCAST6 "ff02::12"
+
+/* What the kernel told us about a received packet. */
+struct vrrp_rx_meta {
+	struct vaddr src, dst;
+	int ttl;             /* IPv4 TTL or IPv6 hop limit; -1 when unknown */
+	int ifindex;
+};
+
+/* Open a socket for family on ifindex/ifname; join group unless it is
+ * NULL (unicast only). Returns the fd or -errno. */
+int vrrp_socket_open(int family, int ifindex, const char *ifname, const struct vaddr *group);
+/* Send a VRRP message (no IP header) from src to dst. 0 or -errno. */
+int vrrp_socket_send(int fd, int ifindex, const void *buf, size_t len,
+		     const struct vaddr *src, const struct vaddr *dst);
+/* Receive one packet without blocking. IPv4 sockets deliver the IP
+ * header too (unwrap it with packet.c); IPv6 sockets deliver the VRRP
+ * message and meta carries addresses and hop limit. Returns the length,
+ * or -errno (-EAGAIN when there is nothing to read). */
+ssize_t vrrp_socket_recv(int fd, int family, uint8_t *buf, size_t len,
+			 struct vrrp_rx_meta *meta);
+
+#endif

@@ -1,0 +1,151 @@
+/* vrrp.h - the VRRP engine: every vrrp_instance of the configuration,
+ * run on one libuv loop in the VRRP worker process.
+ *
+ * Ownership: the engine owns its sockets and the runtime state of each
+ * instance (struct vrrp_rt); the configuration model it reads is
+ * read-only and outlives the engine. Each timer lives in the object it
+ * belongs to. Nothing here is shared with the checkers.
+ */
+#ifndef VIGIL_VRRP_H
+#define VIGIL_VRRP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "conf.h"
+#include "fsm.h"
+#include "garp.h"
+#include "iface.h"
+#include "packet.h"
+#include "socket.h"
+#include "vip.h"
+
+/* Why a received packet was dropped: counted per instance (or per
+ * engine when no instance matched) and logged once per reason per
+ * second at most. */
+enum vrrp_drop {
+	VRRP_DROP_IP,           /* IPv4 header malformed */
+	VRRP_DROP_MALFORMED,    /* not a well-formed advertisement (packet.c) */
+	VRRP_DROP_NO_INSTANCE,  /* no instance with that VRID on the interface */
+	VRRP_DROP_TTL,          /* TTL / hop limit not 255 (RFC 5798 7.1) */
+	VRRP_DROP_VERSION,      /* another VRRP version than ours */
+	VRRP_DROP_AUTH,         /* VRRPv2 authentication mismatch */
+	VRRP_DROP_INTERVAL,     /* VRRPv2 advertisement interval differs */
+	VRRP_DROP_ADDRESSES,    /* address list differs: a VRID collision */
+	VRRP_DROP_PEER,         /* unicast advert from an unconfigured peer */
+	VRRP_DROP_COUNT
+};
+const char *vrrp_drop_name(enum vrrp_drop d);
+
+struct vrrp_stats {
+	uint64_t rx_adverts;           /* accepted */
+	uint64_t rx_prio0;
+	uint64_t tx_adverts;
+	uint64_t tx_prio0;
+	uint64_t drops[VRRP_DROP_COUNT];
+	uint64_t transitions;
+	uint64_t became_master;
+};
+
+struct vrrp_engine;
+
+/* The runtime of one vrrp_instance. */
+struct vrrp_rt {
+	const struct vrrp_instance *cfg;
+	struct vrrp_engine *eng;
+	const char *name;
+
+	enum vrrp_state state;
+	uint8_t version;               /* 2 or 3, resolved against global_defs */
+	int family;                    /* of the VIPs and adverts */
+	const char *ifname;
+	struct iface_info ifi;
+	int fd;                        /* the shared raw socket of ifname/family */
+	struct vaddr src;              /* advert source */
+	struct vaddr group;            /* multicast destination */
+	bool unicast;
+
+	uint8_t base_prio;             /* configured Priority */
+	int prio_delta;                /* sum of tracked weights */
+	unsigned faults;               /* tracked objects down that mean Fault */
+	uint8_t prio;                  /* effective priority, 1..255 */
+	bool preempt;
+	uint64_t preempt_after_ms;     /* uv_now() before which we don't preempt */
+
+	uint64_t adver_int_us;         /* our Advertisement_Interval */
+	uint64_t master_adver_int_us;  /* Master_Adver_Interval (learned, v3) */
+	struct vrrp_advert advert;     /* what we send, priority filled per send */
+
+	struct vip_spec *vips;         /* virtual_ipaddress, resolved */
+	size_t nvips;
+	uint32_t vip_lifetime_s;
+
+	uv_timer_t adver_timer;        /* Adver_Timer (master) */
+	uv_timer_t down_timer;         /* Master_Down_Timer (backup) */
+	uv_timer_t garp_timer;         /* second GARP burst / refresh */
+	uv_timer_t lifetime_timer;     /* VIP lifetime refresh (master) */
+	uv_timer_t peer_timer;         /* "never heard a peer" watchdog */
+	unsigned garp_bursts_done;
+
+	uint64_t last_heard_ms;        /* last accepted advert; 0: never */
+	bool peer_silence_reported;
+	uint64_t drop_logged_ms[VRRP_DROP_COUNT];
+	struct vrrp_stats st;
+};
+
+/* A raw socket shared by the instances of one interface and family. */
+struct vrrp_sock {
+	struct vrrp_engine *eng;
+	int family;
+	int ifindex;
+	int fd;
+	uv_poll_t poll;
+};
+
+struct vrrp_engine {
+	uv_loop_t *loop;
+	const struct config *cfg;
+	struct nl_sock *nl;            /* rtnetlink, for addresses */
+	struct garp_sockets garp;
+	/* Arrays of pointers: libuv handles live inside these objects and
+	 * must never move in memory. */
+	struct vrrp_rt **rts;
+	size_t nrts;
+	struct vrrp_sock **socks;
+	size_t nsocks;
+	uint64_t drops[VRRP_DROP_COUNT];   /* packets no instance took */
+	uint64_t drop_logged_ms[VRRP_DROP_COUNT];
+	bool stopping;
+};
+
+/* ---- engine.c ---- */
+/* Set up every instance of cfg on loop; 0, or -1 after logging why. */
+int vrrp_engine_start(struct vrrp_engine *e, uv_loop_t *loop, const struct config *cfg);
+/* Resign every master (priority 0 advert), remove every VIP, close
+ * everything; the loop then runs out of handles. */
+void vrrp_engine_stop(struct vrrp_engine *e);
+/* Switch to a new model: an instance whose configuration is unchanged
+ * keeps running untouched (no election, no VIP churn); changed and
+ * removed instances shut down; new ones start. cfg must outlive e. */
+void vrrp_engine_reload(struct vrrp_engine *e, const struct config *cfg);
+
+/* ---- instance.c ---- */
+/* Resolve one instance against the configuration and the system;
+ * 0, or -1 after logging why (the instance then stays down). */
+int vrrp_rt_init(struct vrrp_rt *rt, struct vrrp_engine *e, const struct vrrp_instance *cfg);
+void vrrp_rt_start(struct vrrp_rt *rt);
+void vrrp_rt_shutdown(struct vrrp_rt *rt);
+/* Close the instance's timers; last (may be NULL) runs once libuv is
+ * done with all of them, when the struct may be freed. */
+void vrrp_rt_close(struct vrrp_rt *rt, uv_close_cb last);
+/* A well-formed advert for this instance (VRID and family matched). */
+void vrrp_rt_receive(struct vrrp_rt *rt, const struct vrrp_advert *a,
+		     const struct vrrp_rx_meta *m);
+/* Tracking: a weight change or a fault appearing/clearing. */
+void vrrp_rt_set_tracking(struct vrrp_rt *rt, int prio_delta, unsigned faults);
+/* Count a drop and log it at most once a second per reason. */
+void vrrp_note_drop(uint64_t *counters, uint64_t *logged_ms, uint64_t now_ms,
+		    enum vrrp_drop why, const char *who, const char *detail);
+
+#endif

@@ -1,0 +1,99 @@
+/* worker.c - the VRRP worker process; see worker.h. */
+#include "worker.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "tab.h"
+#include "vrrp.h"
+
+struct worker {
+	const struct vrrp_worker_opts *opts;
+	struct config *cfg;
+	uv_loop_t loop;
+	struct vrrp_engine eng;
+	uv_signal_t sig_term, sig_int, sig_hup;
+};
+
+static void on_term(uv_signal_t *h, int signum)
+{
+	struct worker *w = h->data;
+	(void)signum;
+	vrrp_engine_stop(&w->eng);
+	uv_close((uv_handle_t *)&w->sig_term, NULL);
+	uv_close((uv_handle_t *)&w->sig_int, NULL);
+	uv_close((uv_handle_t *)&w->sig_hup, NULL);
+}
+
+/* A reload switches the engine to the new model: unchanged instances
+ * keep running; the old model is freed once nothing points into it. */
+static void on_hup(uv_signal_t *h, int signum)
+{
+	struct worker *w = h->data;
+	struct conf_opts co = { w->opts->config_id };
+	struct diags d;
+	(void)signum;
+
+	diags_init(&d);
+	struct config *fresh = conf_load_file(w->opts->config_file, &co, &d);
+	diags_free(&d);
+	if (!fresh) {
+		log_msg(LOG_ERR, "VRRP: reload failed; keeping the running configuration");
+		return;
+	}
+	vrrp_engine_reload(&w->eng, fresh);
+	conf_free(w->cfg);
+	w->cfg = fresh;
+	log_msg(LOG_INFO, "VRRP: configuration reloaded");
+}
+
+static void watch(struct worker *w, uv_signal_t *h, uv_signal_cb cb, int sig)
+{
+	uv_signal_init(&w->loop, h);
+	h->data = w;
+	uv_signal_start(h, cb, sig);
+}
+
+int vrrp_worker_run(struct config *cfg, const struct vrrp_worker_opts *o)
+{
+	struct worker w = { .opts = o, .cfg = cfg };
+
+	/* The supervisor's loop came with fork(); this process runs its own. */
+	uv_loop_init(&w.loop);
+	watch(&w, &w.sig_term, on_term, SIGTERM);
+	watch(&w, &w.sig_int, on_term, SIGINT);
+	watch(&w, &w.sig_hup, on_hup, SIGHUP);
+	if (vrrp_engine_start(&w.eng, &w.loop, cfg) < 0) {
+		log_msg(LOG_ERR, "VRRP: cannot start");
+		return 1;
+	}
+	uv_run(&w.loop, UV_RUN_DEFAULT);
+	uv_loop_close(&w.loop);
+	conf_free(w.cfg);
+	return 0;
+}
+
+void vrrp_remove_all_vips(const struct config *cfg)
+{
+	int err;
+	struct nl_sock *nl = vip_socket_open(&err);
+	if (!nl)
+		return;
+	for (const struct node *n = cfg->vrrp_instances.first; n; n = n->next) {
+		const struct vrrp_instance *vi = (const struct vrrp_instance *)n;
+		struct iface_info ifi;
+		if (iface_lookup(vi->interface ? vi->interface : "eth0", &ifi) < 0)
+			continue;
+		for (const struct node *a = vi->vips.first; a; a = a->next) {
+			const struct ipaddr_item *it = (const struct ipaddr_item *)a;
+			struct vip_spec v = { .ifindex = ifi.ifindex, .addr = it->addr, .scope = -1 };
+			struct iface_info other;
+			if (it->dev && iface_lookup(it->dev, &other) == 0)
+				v.ifindex = other.ifindex;
+			vip_del(nl, &v);
+		}
+	}
+	vip_socket_close(nl);
+}

@@ -1,0 +1,124 @@
+#!/bin/sh
+# VRRP between two vigild directors in network namespaces: election,
+# hard and graceful failover, preemption, nopreempt, IPv6, unicast, the
+# VIP lifetime after SIGKILL, and the client seeing the new master's
+# gratuitous ARP. Needs root; skips (77) without it.
+set -u
+. "$(dirname "$0")/lib.sh"
+lab_need_root
+trap lab_down EXIT INT TERM
+lab_up
+NETWATCH=${NETWATCH:-$(dirname "$VIGILD")/test/tools/netwatch}
+
+conf() { # conf NAME PRIO [extra instance lines] [version] [advert_int]
+	cat <<EOC
+vrrp_instance $1 {
+    interface eth0
+    virtual_router_id 51
+    priority $2
+    advert_int ${5:-0.1}
+    version ${4:-3}
+    ${3:-}
+    virtual_ipaddress {
+        10.11.12.100/24
+    }
+}
+EOC
+}
+
+stop_all() {
+	lab_kill lb1 TERM; lab_kill lb2 TERM
+	sleep 0.5
+	lab_kill lb1 KILL; lab_kill lb2 KILL
+	ip -n "${P}lb1" addr del 10.11.12.100/24 dev eth0 2>/dev/null
+	ip -n "${P}lb2" addr del 10.11.12.100/24 dev eth0 2>/dev/null
+	: > "$LAB_TMP/lb1.log"; : > "$LAB_TMP/lb2.log"
+}
+
+# ---- 1. election (VRRPv3, 100 ms) ----
+lab_vigil lb1 "$(conf VI_1 150)"
+lab_vigil lb2 "$(conf VI_1 100)"
+check "lb1 (150) becomes master" lab_wait_log lb1 "\(VI_1\) Entering MASTER STATE" 5
+check "lb2 (100) stays backup" lab_wait_log lb2 "\(VI_1\) Entering BACKUP STATE" 5
+check "VIP on lb1" lab_wait_addr lb1 10.11.12.100 yes 3
+sleep 1
+check "no VIP on lb2" lab_wait_addr lb2 10.11.12.100 no 1
+check "lb2 never became master" sh -c "! grep -q 'Entering MASTER' $LAB_TMP/lb2.log"
+
+# ---- 2. hard failover: SIGKILL the whole daemon on lb1 ----
+"$NETWATCH" eth0 6 > "$LAB_TMP/watch.txt" 2>&1 &
+watch_pid=$!
+ip netns exec "${P}cl" true
+lab_kill lb1 KILL
+check "lb2 takes over after SIGKILL" lab_wait_log lb2 "\(VI_1\) Entering MASTER STATE" 3
+check "VIP on lb2" lab_wait_addr lb2 10.11.12.100 yes 2
+# lifetime: Master_Down_Interval rounded up (1 s here) plus one second
+check "lb1's orphaned VIP expires by itself" lab_wait_addr lb1 10.11.12.100 no 3
+kill "$watch_pid" 2>/dev/null
+
+# ---- 3. preemption back ----
+: > "$LAB_TMP/lb1.log"
+lab_vigil lb1 "$(conf VI_1 150)"
+check "restarted lb1 preempts" lab_wait_log lb1 "\(VI_1\) Entering MASTER STATE" 5
+check "lb2 yields" lab_wait_log lb2 "Master received advert from 10.11.12.1 with higher priority 150, ours 100" 5
+check "VIP left lb2" lab_wait_addr lb2 10.11.12.100 no 3
+check "VIP back on lb1" lab_wait_addr lb1 10.11.12.100 yes 3
+
+# ---- 4. graceful failover: SIGTERM sends priority 0 ----
+lab_kill lb1 TERM
+check "lb1 resigns with priority 0" lab_wait_log lb1 "\(VI_1\) sent 0 priority" 3
+check "lb2 hears it" lab_wait_log lb2 "Backup received priority 0 advertisement" 3
+check "lb2 master after resign" lab_wait_log lb2 "\(VI_1\) Entering MASTER STATE" 3
+check "lb1 removed its VIP on exit" lab_wait_addr lb1 10.11.12.100 no 2
+stop_all
+
+# ---- 5. nopreempt: a returning higher-priority node does not take over ----
+lab_vigil lb2 "$(conf VI_1 100 nopreempt)"
+check "lb2 alone becomes master" lab_wait_log lb2 "\(VI_1\) Entering MASTER STATE" 5
+lab_vigil lb1 "$(conf VI_1 150 nopreempt)"
+check "lb1 comes up as backup" lab_wait_log lb1 "\(VI_1\) Entering BACKUP STATE" 5
+sleep 1.5
+check "lb1 did not preempt" sh -c "! grep -q 'Entering MASTER' $LAB_TMP/lb1.log"
+stop_all
+
+# ---- 6. VRRPv2, 1 s adverts, PASS authentication, unicast peers ----
+v2() { conf VI_2 "$1" "authentication {
+        auth_type PASS
+        auth_pass s3cret
+    }
+    unicast_src_ip $2
+    unicast_peer {
+        $3
+    }" 2 1; }
+lab_vigil lb1 "$(v2 150 10.11.12.1 10.11.12.2)"
+lab_vigil lb2 "$(v2 100 10.11.12.2 10.11.12.1)"
+check "v2 unicast: lb1 master" lab_wait_log lb1 "\(VI_2\) Entering MASTER STATE" 6
+check "v2 unicast: lb2 backup" lab_wait_log lb2 "\(VI_2\) Entering BACKUP STATE" 3
+sleep 4
+check "v2 unicast: lb2 stays backup (adverts accepted)" sh -c "! grep -q 'Entering MASTER' $LAB_TMP/lb2.log"
+stop_all
+
+# ---- 7. IPv6 (VRRPv3 over ff02::12, link-local sources) ----
+v6() { cat <<EOC
+vrrp_instance VI_6 {
+    interface eth0
+    virtual_router_id 61
+    priority $1
+    advert_int 0.1
+    virtual_ipaddress {
+        fd00:11:12::100/64
+    }
+}
+EOC
+}
+lab_vigil lb1 "$(v6 150)"
+lab_vigil lb2 "$(v6 100)"
+check "IPv6: lb1 master" lab_wait_log lb1 "\(VI_6\) Entering MASTER STATE" 5
+check "IPv6: VIP on lb1" lab_wait_addr lb1 fd00:11:12::100 yes 3
+sleep 1
+check "IPv6: lb2 backup" sh -c "! grep -q 'Entering MASTER' $LAB_TMP/lb2.log"
+lab_kill lb1 KILL
+check "IPv6: lb2 takes over" lab_wait_log lb2 "\(VI_6\) Entering MASTER STATE" 3
+stop_all
+
+lab_summary

@@ -1,0 +1,133 @@
+# lib.sh - a small director lab in network namespaces, for the VRRP tests
+# and benchmarks. Source it; call lab_up, then start daemons; lab_down
+# runs from an EXIT trap and removes everything, even after a failure.
+#
+# Topology (all names carry the test's PID so runs never collide):
+#   ${P}sw : bridge br0 (multicast snooping off)
+#   ${P}lb1: eth0 10.11.12.1/24 fd00:11:12::1/64   } directors
+#   ${P}lb2: eth0 10.11.12.2/24 fd00:11:12::2/64   }
+#   ${P}cl : eth0 10.11.12.10/24 fd00:11:12::10/64    client
+# Traffic stays inside these namespaces.
+
+P="v$$"
+LAB_PIDS=""
+LAB_TMP=""
+LAB_FAILED=0
+LAB_PASSED=0
+
+lab_need_root() {
+	if [ "$(id -u)" -ne 0 ] || ! ip netns add "${P}probe" 2>/dev/null; then
+		echo "SKIP: needs root and network namespaces"
+		exit 77
+	fi
+	ip netns del "${P}probe"
+}
+
+lab_ns() { echo "${P}$1"; }
+
+lab_up() {
+	LAB_TMP=$(mktemp -d /tmp/vigil-lab.XXXXXX)
+	ip netns add "${P}sw"
+	ip -n "${P}sw" link add br0 type bridge mcast_snooping 0
+	ip -n "${P}sw" link set br0 up
+	for h in lb1 lb2 cl; do
+		ip netns add "${P}$h"
+		ip -n "${P}sw" link add "v$h" type veth peer name eth0 netns "${P}$h"
+		ip -n "${P}sw" link set "v$h" master br0 up
+		ip netns exec "${P}$h" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+			net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.eth0.accept_dad=0
+		ip -n "${P}$h" link set lo up
+		ip -n "${P}$h" link set eth0 up
+	done
+	ip -n "${P}lb1" addr add 10.11.12.1/24 dev eth0
+	ip -n "${P}lb2" addr add 10.11.12.2/24 dev eth0
+	ip -n "${P}cl" addr add 10.11.12.10/24 dev eth0
+	ip -n "${P}lb1" addr add fd00:11:12::1/64 dev eth0 nodad
+	ip -n "${P}lb2" addr add fd00:11:12::2/64 dev eth0 nodad
+	ip -n "${P}cl" addr add fd00:11:12::10/64 dev eth0 nodad
+	# link-local addresses come up with the link; wait until both have one
+	for h in lb1 lb2; do
+		i=0
+		while ! ip -n "${P}$h" -6 addr show dev eth0 scope link | grep -q inet6; do
+			i=$((i + 1)); [ $i -gt 50 ] && break; sleep 0.1
+		done
+	done
+}
+
+lab_down() {
+	for pid in $LAB_PIDS; do kill -9 "$pid" 2>/dev/null; done
+	for h in lb1 lb2 cl sw; do
+		# processes left in the namespace (daemons, their workers, scripts)
+		for pid in $(ip netns pids "${P}$h" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
+		ip netns del "${P}$h" 2>/dev/null
+	done
+	[ -n "$LAB_TMP" ] && rm -rf "$LAB_TMP"
+	return 0
+}
+
+# lab_vigil HOST CONFIG_TEXT: start vigild in HOST; its log is $LAB_TMP/HOST.log
+lab_vigil() {
+	printf '%s\n' "$2" > "$LAB_TMP/$1.conf"
+	ip netns exec "${P}$1" "$VIGILD" -n -l -f "$LAB_TMP/$1.conf" -p "$LAB_TMP/$1.pid" \
+		>> "$LAB_TMP/$1.log" 2>&1 &
+	eval "PID_$1=$!"
+	LAB_PIDS="$LAB_PIDS $!"
+}
+
+# lab_keepalived HOST CONFIG_TEXT: keepalived 2.2.7, VRRP only, log to console
+lab_keepalived() {
+	printf '%s\n' "$2" > "$LAB_TMP/$1.conf"
+	ip netns exec "${P}$1" keepalived -P -n -l -D -f "$LAB_TMP/$1.conf" \
+		-p "$LAB_TMP/$1.kpid" -r "$LAB_TMP/$1.vpid" >> "$LAB_TMP/$1.log" 2>&1 &
+	eval "PID_$1=$!"
+	LAB_PIDS="$LAB_PIDS $!"
+}
+
+# lab_kill HOST SIGNAL: signal every process of the daemon in HOST
+lab_kill() {
+	for pid in $(ip netns pids "${P}$1" 2>/dev/null); do kill "-$2" "$pid" 2>/dev/null; done
+}
+
+# lab_wait_log HOST PATTERN SECONDS: wait for a log line (grep -E)
+lab_wait_log() {
+	i=0
+	while [ $i -lt $(( $3 * 20 )) ]; do
+		grep -qE "$2" "$LAB_TMP/$1.log" 2>/dev/null && return 0
+		sleep 0.05; i=$((i + 1))
+	done
+	return 1
+}
+
+# lab_has_addr HOST ADDR: is ADDR on HOST's eth0?
+lab_has_addr() {
+	ip -n "${P}$1" addr show dev eth0 | grep -qw "$2"
+}
+
+# lab_wait_addr HOST ADDR yes|no SECONDS
+lab_wait_addr() {
+	i=0
+	while [ $i -lt $(( $4 * 20 )) ]; do
+		if lab_has_addr "$1" "$2"; then [ "$3" = yes ] && return 0
+		else [ "$3" = no ] && return 0; fi
+		sleep 0.05; i=$((i + 1))
+	done
+	return 1
+}
+
+# check NAME COMMAND...: one test result line
+check() {
+	name=$1; shift
+	if "$@"; then
+		echo "ok - $name"; LAB_PASSED=$((LAB_PASSED + 1))
+	else
+		echo "FAIL - $name"; LAB_FAILED=$((LAB_FAILED + 1))
+		for h in lb1 lb2; do
+			[ -f "$LAB_TMP/$h.log" ] && { echo "--- $h log (tail)"; tail -15 "$LAB_TMP/$h.log"; }
+		done
+	fi
+}
+
+lab_summary() {
+	echo "$LAB_PASSED passed, $LAB_FAILED failed"
+	[ "$LAB_FAILED" -eq 0 ]
+}
