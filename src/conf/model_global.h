@@ -58,6 +58,7 @@ struct lvs_syncd {
 	uint16_t port;           /* default 8848 */
 	uint8_t ttl;             /* 1..255; 0: the kernel's */
 	struct vaddr group;      /* multicast; default 224.0.0.81 */
+	struct srcpos pos;       /* for messages; not part of equality */
 };
 
 /* lvs_timeouts: 0 leaves the kernel's value unchanged (as ipvsadm --set). */

@@ -133,8 +133,7 @@ struct rt_nexthop {
 struct route_item {
 	struct node node;
 	int type;                /* enum rt_type, default unicast */
-	bool inet6;              /* "inet6" written: "default" means ::/0 */
-	struct vaddr dst;        /* "default" is stored as 0.0.0.0/0 or ::/0 */
+	struct vaddr dst;        /* "default" is stored as 0.0.0.0/0, or ::/0 after inet6 */
 	struct vaddr src;
 	struct vaddr via;        /* also "gw" (deprecated) */
 	struct vaddr or_via;     /* "or ADDR" (deprecated: use nexthop) */
@@ -176,11 +175,11 @@ struct rt_fwmark {
 	uint32_t mask;           /* default 0xffffffff */
 };
 
-/* One rule. Its action is one of table, goto, nop, blackhole,
- * unreachable, prohibit or l3mdev; the parser rejects a second one. */
+/* One rule. It has exactly one action: table, goto, nop, blackhole,
+ * unreachable, prohibit or l3mdev. */
 struct rule_item {
 	struct node node;
-	bool inet6;              /* "inet6" written */
+	bool inet6;              /* an IPv6 rule without from/to (they give the family) */
 	bool invert;             /* "not" */
 	struct vaddr from, to;   /* family 0: all */
 	int64_t priority;        /* also preference, order; -1: keepalived picks */

@@ -233,6 +233,15 @@ static bool rtid_eq(const struct kw *k, const void *a, const void *b)
 
 static const struct vtype vt_rtid = { "a number or a name", 1, rtid_parse, rtid_dump, rtid_eq, VT_VALUE };
 
+/* Protocols are dumped as numbers: keepalived reads names in routes only. */
+static void rtid_num_dump(struct out *o, const struct kw *k, const void *f)
+{
+	rtid_out(o, no_names, f);
+	(void)k;
+}
+
+static const struct vtype vt_rtid_num = { "a number or a name", 1, rtid_parse, rtid_num_dump, rtid_eq, VT_VALUE };
+
 /* vt_realms: "[FROM/]TO", each a realm number 0..255 or a name of rt_realms. */
 static const struct kw realm_kw = { "realm", &vt_rtid, 0, 0, 0, 255, no_names, 0, NULL };
 
@@ -1029,7 +1038,7 @@ static const struct kw route_kws[] = {
 	{ "preference", &vt_num, KW_FIELD(R, metric), 0, UINT32_MAX, NULL, KW_ALIAS, NULL },
 	{ "tos", &vt_num, KW_FIELD(R, tos), 0, 255, NULL, 0, NULL },
 	{ "dsfield", &vt_num, KW_FIELD(R, tos), 0, 255, NULL, KW_ALIAS, NULL },
-	{ "protocol", &vt_rtid, KW_FIELD(R, protocol), 0, 255, proto_names, 0, NULL },
+	{ "protocol", &vt_rtid_num, KW_FIELD(R, protocol), 0, 255, proto_names, 0, NULL },
 	{ "scope", &vt_scope, KW_FIELD(R, scope), 0, 255, NULL, 0, NULL },
 	METRIC("mtu", mtu, UINT32_MAX),
 	METRIC("hoplimit", hoplimit, 255),
@@ -1192,7 +1201,6 @@ static bool route_check(struct pctx *p, R *r, const struct route_head *h, struct
 		r->dst.family = (uint8_t)f;
 		r->dst.has_prefix = true;
 	}
-	r->inet6 = h->family == AF_INET6;
 	ok = family_matches(p, pos, "destination", &r->dst, f) && ok;
 	ok = family_matches(p, pos, "src", &r->src, f) && ok;
 	ok = family_matches(p, pos, "via", &r->via, f) && ok;
@@ -1206,6 +1214,13 @@ static bool route_check(struct pctx *p, R *r, const struct route_head *h, struct
 	if (r->track_group && !is_static) {
 		p_error(p, pos, "track_group applies to static_routes only; remove it");
 		ok = false;
+	}
+	/* Tracking watches the route's interface (nexthop devs do not count). */
+	if (ok && !r->dev && !r->no_track) {
+		char buf[VADDR_STRLEN];
+		p_warn(p, pos, "route %s has no dev, so it cannot be tracked (keepalived does not "
+		       "track it either); add dev IF, or no_track to say so",
+		       vaddr_format(&r->dst, buf, sizeof(buf)));
 	}
 	return ok;
 }
@@ -1235,8 +1250,6 @@ static void route_dump_item(struct out *o, const void *item)
 	char buf[VADDR_STRLEN];
 	if (r->type != RT_TYPE_UNICAST)
 		out_printf(o, "%s ", enum_name(route_types, r->type));
-	if (r->inet6)
-		out_printf(o, "inet6 ");
 	out_printf(o, "%s", vaddr_format(&r->dst, buf, sizeof(buf)));
 	dump_options(o, route_kws, r, block_template(&desc_route_item));
 }
@@ -1244,7 +1257,7 @@ static void route_dump_item(struct out *o, const void *item)
 static bool route_item_eq(const void *a, const void *b)
 {
 	const R *x = a, *y = b;
-	return x->type == y->type && x->inet6 == y->inet6 && vaddr_equal(&x->dst, &y->dst) &&
+	return x->type == y->type && vaddr_equal(&x->dst, &y->dst) &&
 	       fields_eq(route_kws, a, b);
 }
 
@@ -1324,13 +1337,12 @@ static bool range_parse(struct pctx *p, const struct kw *k, const struct stmt *s
 	return true;
 }
 
+/* Always N-M: keepalived 2.2.7 reads a single port as an error. */
 static void range_dump(struct out *o, const struct kw *k, const void *f)
 {
+	(void)k;
 	const struct rt_range *r = f;
-	if (k->aux && r->lo == r->hi)
-		out_printf(o, " %u", r->lo);
-	else
-		out_printf(o, " %u-%u", r->lo, r->hi);
+	out_printf(o, " %u-%u", r->lo, r->hi);
 }
 
 static const struct vtype vt_range = { "N-M", 1, range_parse, range_dump, mem_eq, VT_VALUE };
@@ -1403,7 +1415,7 @@ static const struct kw rule_kws[] = {
 	{ "suppress_prefixlength", &vt_num, KW_FIELD(U, suppress_prefixlength), 0, 128, NULL, 0, NULL },
 	{ "suppress_ifgroup", &vt_num, KW_FIELD(U, suppress_ifgroup), 0, UINT32_MAX, NULL, 0, NULL },
 	{ "uidrange", &vt_range, KW_FIELD(U, uidrange), 0, UINT32_MAX, NULL, 0, NULL },
-	{ "protocol", &vt_rtid, KW_FIELD(U, protocol), 0, 255, proto_names, 0, NULL },
+	{ "protocol", &vt_rtid_num, KW_FIELD(U, protocol), 0, 255, proto_names, 0, NULL },
 	{ "ip_proto", &vt_ipproto, KW_FIELD(U, ip_proto), 0, 255, NULL, 0, NULL },
 	{ "sport", &vt_range, KW_FIELD(U, sport), 0, 65535, port_ranges, 0, NULL },
 	{ "dport", &vt_range, KW_FIELD(U, dport), 0, 65535, port_ranges, 0, NULL },
@@ -1437,16 +1449,28 @@ static int rule_actions(const U *r, const char **names)
 	return n;
 }
 
-static bool rule_check(struct pctx *p, const U *r, struct srcpos pos, bool is_static)
+static bool rule_check(struct pctx *p, U *r, struct srcpos pos, bool is_static)
 {
 	const char *act[2];
+	int nact = rule_actions(r, act);
 	int f = r->inet6 ? AF_INET6 : vaddr_is_set(&r->from) ? r->from.family
 			 : vaddr_is_set(&r->to) ? r->to.family : AF_INET;
 	bool ok = family_matches(p, pos, "from", &r->from, f);
 	ok = family_matches(p, pos, "to", &r->to, f) && ok;
-	if (rule_actions(r, act) > 1) {
+	if (nact == 0) {
+		p_error(p, pos, "a rule needs an action: table, goto, nop, blackhole, unreachable, "
+			"prohibit or l3mdev");
+		ok = false;
+	} else if (nact > 1) {
 		p_error(p, pos, "a rule has one action, but this one has %s and %s; keep one of "
 			"table, goto, nop, blackhole, unreachable, prohibit, l3mdev", act[0], act[1]);
+		ok = false;
+	}
+	/* They qualify a table lookup; the kernel ignores them otherwise. */
+	if (nact == 1 && !r->table.set && !r->l3mdev &&
+	    (r->suppress_prefixlength >= 0 || r->suppress_ifgroup >= 0 || r->realms.to.set)) {
+		p_error(p, pos, "suppress_prefixlength, suppress_ifgroup and realms apply to "
+			"table (or l3mdev) rules only; remove them from this %s rule", act[0]);
 		ok = false;
 	}
 	if (r->goto_target >= 0 && r->priority < 0) {
@@ -1465,6 +1489,8 @@ static bool rule_check(struct pctx *p, const U *r, struct srcpos pos, bool is_st
 		p_error(p, pos, "a rule with track_group needs iif (or dev) to be tracked; add it");
 		ok = false;
 	}
+	if (vaddr_is_set(&r->from) || vaddr_is_set(&r->to))
+		r->inet6 = false;   /* the addresses carry the family */
 	if (ok && r->priority < 0)
 		p_warn(p, pos, "rule has no priority, so its place among other rules depends on "
 		       "the order of state changes (keepalived picks 16384); add priority N");

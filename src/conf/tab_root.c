@@ -1,8 +1,43 @@
 /* tab_root.c - the top level of a configuration file: which blocks may
  * stand there, plus the few settings keepalived keeps outside global_defs. */
+#include <string.h>
+
 #include "tab.h"
 
+/* Defined in tab_global.c beside the other global blocks. They belong in
+ * tab.h, which this file does not own. */
+extern const struct vtype vt_seconds;
+extern struct block_desc desc_if_delay_item;
+
 #define R struct config
+
+/* "net_namespace_ipvs [NAME]": without NAME, IPVS goes to the default
+ * namespace; that is stored as "" so that NULL can still mean "not given". */
+static bool opt_name_parse(struct pctx *p, const struct kw *k, const struct stmt *s, void *f)
+{
+	(void)k;
+	if (!stmt_nargs(p, s, 0, 1))
+		return false;
+	*(char **)f = p_strdup(p, s->nargs ? s->args[0].text : "");
+	return true;
+}
+
+static void opt_name_dump(struct out *o, const struct kw *k, const void *f)
+{
+	(void)k;
+	const char *v = *(char *const *)f;
+	if (v && *v)
+		out_word(o, v);
+}
+
+static bool opt_name_eq(const struct kw *k, const void *a, const void *b)
+{
+	(void)k;
+	const char *x = *(char *const *)a, *y = *(char *const *)b;
+	return x == y || (x && y && strcmp(x, y) == 0);
+}
+
+static const struct vtype vt_opt_name = { "[NAME]", -1, opt_name_parse, opt_name_dump, opt_name_eq, VT_VALUE };
 
 static void root_init(void *obj)
 {
@@ -12,16 +47,18 @@ static void root_init(void *obj)
 
 static const struct kw root_kws[] = {
 	KW_STR("net_namespace", R, net_namespace),
-	KW_STR("net_namespace_ipvs", R, net_namespace_ipvs),
+	KW_TYPE("net_namespace_ipvs", vt_opt_name, R, net_namespace_ipvs),
 	KW_FLAG("namespace_with_ipsets", R, namespace_with_ipsets),
 	KW_STR("instance", R, instance_name),
 	KW_FLAG("use_pid_dir", R, use_pid_dir),
 	KW_FLAG("linkbeat_use_polling", R, linkbeat_use_polling),
-	KW_TIMER("child_wait_time", R, child_wait_time, 0, SEC(3600)),
+	{ "child_wait_time", &vt_seconds, KW_FIELD(R, child_wait_time), 0, SEC(4294967295LL),
+	  NULL, 0, NULL },
 
 	KW_BLOCK("global_defs", R, global, desc_global_defs),
 	KW_BLOCK("SSL", R, ssl, desc_ssl),
 	KW_ITEMS("linkbeat_interfaces", R, linkbeat_interfaces, desc_linkbeat_if_item),
+	KW_ITEMS("interface_up_down_delays", R, global.if_up_down_delays, desc_if_delay_item),
 	KW_LIST("track_group", R, track_groups, desc_track_group),
 	KW_ITEMS("static_ipaddress", R, static_addresses, desc_ipaddress_item),
 	KW_ITEMS("static_routes", R, static_routes, desc_route_item),

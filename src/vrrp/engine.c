@@ -120,7 +120,7 @@ static int socket_for(struct vrrp_engine *e, struct vrrp_rt *rt)
 			return e->socks[i]->fd;
 	/* Join the group even for unicast instances: cheap, and a
 	 * multicast instance on the same interface needs it anyway. */
-	int fd = vrrp_socket_open(rt->family, rt->ifi.ifindex, rt->ifname, &rt->group);
+	int fd = vrrp_socket_open(rt->family, rt->ifi.ifindex, rt->ifname, &rt->mcast_dst);
 	if (fd < 0) {
 		log_msg(LOG_ERR, "(%s) cannot open the VRRP socket on %s: %s", rt->name,
 			rt->ifname, strerror(-fd));
@@ -167,6 +167,88 @@ static struct vrrp_rt *new_instance(struct vrrp_engine *e, const struct vrrp_ins
 	return rt;
 }
 
+/* ---- events from rtnetlink ---- */
+
+static void on_link(void *data, int ifindex, const char *ifname, bool up)
+{
+	struct vrrp_engine *e = data;
+	bool changed = false;
+	for (size_t i = 0; i < e->nrts; i++) {
+		struct vrrp_rt *rt = e->rts[i];
+		if (rt->ifi.ifindex != ifindex || rt->ifi.up == up)
+			continue;
+		rt->ifi.up = up;
+		changed = true;
+		log_msg(LOG_INFO, "(%s) Interface %s is %s", rt->name, rt->ifname, up ? "up" : "down");
+	}
+	track_link_event(e, ifindex, ifname, up);
+	if (changed)
+		vrrp_engine_tracking_changed(e);
+}
+
+static void on_addr_deleted(void *data, int ifindex, const struct vaddr *addr)
+{
+	struct vrrp_engine *e = data;
+	for (size_t i = 0; i < e->nrts; i++)
+		if (vrrp_rt_vip_deleted(e->rts[i], ifindex, addr))
+			return;
+}
+
+void vrrp_engine_tracking_changed(struct vrrp_engine *e)
+{
+	/* First each instance's own verdict, then sync groups: one member
+	 * in Fault puts the whole group in Fault (keepalived's rule). */
+	for (size_t i = 0; i < e->nrts; i++) {
+		struct vrrp_rt *rt = e->rts[i];
+		int delta;
+		track_evaluate(rt->links, rt->nlinks, &delta, &rt->own_faults);
+		if (!rt->ifi.up && !rt->cfg->dont_track_primary)
+			rt->own_faults++;
+	}
+	for (size_t i = 0; i < e->nrts; i++) {
+		struct vrrp_rt *rt = e->rts[i];
+		unsigned faults = rt->own_faults;
+		int delta;
+		unsigned ignored;
+		for (size_t m = 0; rt->group && !faults && m < rt->group->nmembers; m++)
+			faults += rt->group->members[m]->own_faults > 0;
+		track_evaluate(rt->links, rt->nlinks, &delta, &ignored);
+		if (rt->fd >= 0)
+			vrrp_rt_set_tracking(rt, delta, faults);
+	}
+}
+
+/* Sync groups at run time, rebuilt on every (re)load. */
+static void build_groups(struct vrrp_engine *e)
+{
+	for (size_t i = 0; i < e->ngroups; i++)
+		free(e->groups[i].members);
+	free(e->groups);
+	e->ngroups = 0;
+	e->groups = calloc(e->cfg->vrrp_sync_groups.n + 1, sizeof(*e->groups));
+	if (!e->groups)
+		abort();
+	for (size_t i = 0; i < e->nrts; i++)
+		e->rts[i]->group = NULL;
+	for (const struct node *n = e->cfg->vrrp_sync_groups.first; n; n = n->next) {
+		const struct vrrp_sync_group *gc = (const struct vrrp_sync_group *)n;
+		struct vrrp_group *g = &e->groups[e->ngroups++];
+		g->cfg = gc;
+		g->members = calloc(gc->members.n + 1, sizeof(*g->members));
+		if (!g->members)
+			abort();
+		for (const struct node *m = gc->members.first; m; m = m->next) {
+			const char *name = ((const struct name_item *)m)->name;
+			for (size_t i = 0; i < e->nrts; i++) {
+				if (strcmp(e->rts[i]->name, name) == 0) {
+					g->members[g->nmembers++] = e->rts[i];
+					e->rts[i]->group = g;
+				}
+			}
+		}
+	}
+}
+
 int vrrp_engine_start(struct vrrp_engine *e, uv_loop_t *loop, const struct config *cfg)
 {
 	int err;
@@ -183,6 +265,11 @@ int vrrp_engine_start(struct vrrp_engine *e, uv_loop_t *loop, const struct confi
 	if (err < 0)
 		log_msg(LOG_WARNING, "cannot open the socket for gratuitous ARP/NA: %s; "
 			"new masters will not announce themselves", strerror(-err));
+	struct monitor_cbs cbs = { on_link, on_addr_deleted, e };
+	err = vrrp_monitor_open(&e->mon, loop, &cbs);
+	if (err < 0)
+		log_msg(LOG_WARNING, "cannot watch interfaces and addresses (netlink: %s); "
+			"link changes and removed VIPs will go unnoticed", vip_strerror(err));
 	vrrp_engine_reload(e, cfg);
 	return 0;
 }
@@ -235,7 +322,11 @@ void vrrp_engine_reload(struct vrrp_engine *e, const struct config *cfg)
 	free(e->rts);
 	e->rts = next;
 	e->nrts = nnext;
-	e->cfg = cfg;
+	track_restart(e, cfg);
+	build_groups(e);
+	for (size_t i = 0; i < e->nrts; i++)
+		vrrp_rt_link_tracking(e->rts[i]);
+	vrrp_engine_tracking_changed(e);
 	for (size_t i = 0; i < e->nrts; i++)
 		if (e->rts[i]->state == VRRP_STATE_INIT && e->rts[i]->fd >= 0)
 			vrrp_rt_start(e->rts[i]);
@@ -255,6 +346,13 @@ void vrrp_engine_stop(struct vrrp_engine *e)
 	e->stopping = true;
 	for (size_t i = 0; i < e->nrts; i++)
 		retire_instance(e->rts[i]);
+	track_stop(e);
+	vrrp_monitor_close(&e->mon);
+	for (size_t i = 0; i < e->ngroups; i++)
+		free(e->groups[i].members);
+	free(e->groups);
+	e->groups = NULL;
+	e->ngroups = 0;
 	/* Sockets and instances are freed by their close callbacks, once the
 	 * loop has finished with them (uv_run must not be re-entered here). */
 	for (size_t i = 0; i < e->nsocks; i++)

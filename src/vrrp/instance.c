@@ -54,11 +54,30 @@ void vrrp_note_drop(uint64_t *counters, uint64_t *logged_ms, uint64_t now_ms,
 
 /* ---- configuration resolved against global_defs and the system ---------- */
 
-static int resolve_version(const struct vrrp_instance *c, int family)
+static int resolve_version(const struct vrrp_instance *c, const struct global_defs *g,
+			   int family)
 {
 	if (family == AF_INET6)
 		return 3;   /* RFC 3768 (v2) is IPv4 only */
-	return c->version != VRRP_UNSET ? c->version : VRRP_DFL_VERSION;
+	return c->version != VRRP_UNSET ? c->version : g->vrrp_version;
+}
+
+/* An instance setting, else the global_defs one (keepalived's rule). */
+static void resolve_settings(struct vrrp_rt *rt, const struct global_defs *g)
+{
+	const struct vrrp_instance *c = rt->cfg;
+	rt->set.garp_delay = c->garp_master_delay != VRRP_UNSET_TIMER
+		? c->garp_master_delay : g->vrrp_garp_master_delay;
+	rt->set.garp_repeat = c->garp_master_repeat != VRRP_UNSET
+		? c->garp_master_repeat : (int)g->vrrp_garp_master_repeat;
+	rt->set.garp_refresh = c->garp_master_refresh != VRRP_UNSET_TIMER
+		? c->garp_master_refresh : g->vrrp_garp_master_refresh;
+	rt->set.garp_refresh_repeat = c->garp_master_refresh_repeat != VRRP_UNSET
+		? c->garp_master_refresh_repeat : (int)g->vrrp_garp_master_refresh_repeat;
+	rt->set.lower_prio_no_advert = c->lower_prio_no_advert != TRI_UNSET
+		? c->lower_prio_no_advert == TRI_ON : g->vrrp_lower_prio_no_advert;
+	rt->set.down_timer_adverts = c->down_timer_adverts != VRRP_UNSET
+		? c->down_timer_adverts : g->vrrp_down_timer_adverts;
 }
 
 static int resolve_family(const struct vrrp_instance *c)
@@ -143,7 +162,9 @@ int vrrp_rt_init(struct vrrp_rt *rt, struct vrrp_engine *e, const struct vrrp_in
 	rt->name = cfg->hdr.name;
 	rt->fd = -1;
 	rt->state = VRRP_STATE_INIT;
-	rt->ifname = cfg->interface ? cfg->interface : "eth0";
+	const struct global_defs *g = &e->cfg->global;
+	rt->ifname = cfg->interface ? cfg->interface
+		   : g->default_interface ? g->default_interface : "eth0";
 	int err = iface_lookup(rt->ifname, &rt->ifi);
 	if (err < 0) {
 		log_msg(LOG_ERR, "(%s) interface %s: %s; instance not started", rt->name,
@@ -151,7 +172,8 @@ int vrrp_rt_init(struct vrrp_rt *rt, struct vrrp_engine *e, const struct vrrp_in
 		return -1;
 	}
 	rt->family = resolve_family(cfg);
-	rt->version = (uint8_t)resolve_version(cfg, rt->family);
+	rt->version = (uint8_t)resolve_version(cfg, g, rt->family);
+	resolve_settings(rt, g);
 	rt->unicast = cfg->unicast_peers.n > 0;
 	rt->base_prio = (uint8_t)cfg->priority;
 	rt->prio = rt->base_prio;
@@ -173,9 +195,9 @@ int vrrp_rt_init(struct vrrp_rt *rt, struct vrrp_engine *e, const struct vrrp_in
 		return -1;
 	}
 	if (vaddr_is_set(&cfg->mcast_dst_ip))
-		rt->group = cfg->mcast_dst_ip;
+		rt->mcast_dst = cfg->mcast_dst_ip;
 	else
-		vaddr_parse(rt->family == AF_INET ? VRRP_MCAST4 : VRRP_MCAST6, false, &rt->group);
+		rt->mcast_dst = rt->family == AF_INET ? g->vrrp_mcast_group4 : g->vrrp_mcast_group6;
 	log_msg(LOG_INFO, "(%s) VRRPv%u %s on %s, VRID %d, priority %d, advert_int %.2fs, from %s",
 		rt->name, rt->version, rt->unicast ? "unicast" : "multicast", rt->ifname,
 		cfg->vrid, cfg->priority, (double)rt->adver_int_us / 1e6,
@@ -204,7 +226,7 @@ static void send_advert(struct vrrp_rt *rt, uint8_t prio)
 	const struct node *peer = rt->unicast ? rt->cfg->unicast_peers.first : NULL;
 	do {
 		const struct vaddr *dst = peer ? &((const struct unicast_peer *)peer)->addr
-					       : &rt->group;
+					       : &rt->mcast_dst;
 		ssize_t n = vrrp_advert_build(buf, sizeof(buf), &rt->advert, rt->src.u.bytes,
 					      dst->u.bytes);
 		int err = n < 0 ? -EINVAL : vrrp_socket_send(rt->fd, rt->ifi.ifindex, buf,
@@ -240,9 +262,15 @@ static void announce(struct vrrp_rt *rt)
 static void on_garp_timer(uv_timer_t *t)
 {
 	struct vrrp_rt *rt = t->data;
-	for (int i = 0; i < VRRP_DFL_GARP_MASTER_REPEAT; i++)
+	bool refresh = rt->garp_bursts_done >= 2;
+	int n = refresh ? rt->set.garp_refresh_repeat : rt->set.garp_repeat;
+	for (int i = 0; i < n; i++)
 		announce(rt);
 	rt->garp_bursts_done++;
+	/* After the two bursts, keepalived's garp_master_refresh repeats
+	 * them periodically (off by default). */
+	if (rt->garp_bursts_done >= 2 && rt->set.garp_refresh)
+		uv_timer_start(&rt->garp_timer, on_garp_timer, ms_ceil(rt->set.garp_refresh), 0);
 }
 
 static void start_announcements(struct vrrp_rt *rt)
@@ -254,10 +282,12 @@ static void start_announcements(struct vrrp_rt *rt)
 			rt->ifname, fmt_addr(&rt->vips[i].addr, buf, sizeof(buf)));
 	rt->garp_bursts_done = 0;
 	on_garp_timer(&rt->garp_timer);
-	uint64_t delay = rt->cfg->garp_master_delay != VRRP_UNSET_TIMER
-		? rt->cfg->garp_master_delay : VRRP_DFL_GARP_MASTER_DELAY;
-	if (delay)
-		uv_timer_start(&rt->garp_timer, on_garp_timer, ms_ceil(delay), 0);
+	if (rt->set.garp_delay)
+		uv_timer_start(&rt->garp_timer, on_garp_timer, ms_ceil(rt->set.garp_delay), 0);
+	else if (rt->set.garp_refresh)
+		uv_timer_start(&rt->garp_timer, on_garp_timer, ms_ceil(rt->set.garp_refresh), 0);
+	if (!rt->set.garp_delay)
+		rt->garp_bursts_done = 2;
 }
 
 /* ---- addresses -------------------------------------------------------------- */
@@ -297,9 +327,11 @@ static void on_lifetime_timer(uv_timer_t *t)
 
 /* ---- the state machine ------------------------------------------------------- */
 
+/* RFC 5798 6.1 with keepalived's down_timer_adverts in place of the 3. */
 static uint64_t master_down_interval_us(const struct vrrp_rt *rt)
 {
-	return vrrp_master_down_interval_us(rt->prio, rt->master_adver_int_us);
+	return (uint64_t)rt->set.down_timer_adverts * rt->master_adver_int_us +
+	       vrrp_skew_time_us(rt->prio, rt->master_adver_int_us);
 }
 
 static void on_adver_timer(uv_timer_t *t);
@@ -363,6 +395,8 @@ static void change_state(struct vrrp_rt *rt, enum vrrp_event ev, const char *why
 				t.next == VRRP_STATE_BACKUP ? " (init)" : "");
 	}
 	run_actions(rt, t.actions);
+	if (t.next != old && rt->group && !rt->group->syncing)
+		vrrp_group_follow(rt, old, t.next);
 }
 
 static void on_adver_timer(uv_timer_t *t)
@@ -421,6 +455,9 @@ void vrrp_rt_close(struct vrrp_rt *rt, uv_close_cb last)
 	free(rt->vips);
 	rt->vips = NULL;
 	rt->nvips = 0;
+	free(rt->links);
+	rt->links = NULL;
+	rt->nlinks = 0;
 }
 
 void vrrp_rt_set_tracking(struct vrrp_rt *rt, int prio_delta, unsigned faults)
@@ -577,11 +614,103 @@ void vrrp_rt_receive(struct vrrp_rt *rt, const struct vrrp_advert *a,
 			/* keepalived's default (unless lower_prio_no_advert): answer
 			 * at once, so the other master yields without waiting for
 			 * our next scheduled advert. */
-			send_advert(rt, rt->prio);
+			if (!rt->set.lower_prio_no_advert)
+				send_advert(rt, rt->prio);
 			return;
 		}
 	} else if (rt->state == VRRP_STATE_BACKUP && ev == VRRP_EV_ADV_PRIO0) {
 		log_msg(LOG_INFO, "(%s) Backup received priority 0 advertisement", rt->name);
 	}
 	change_state(rt, ev, NULL);
+}
+
+/* ---- tracking, sync groups, VIPs removed by others ---------------------------- */
+
+static void link_refs(struct vrrp_rt *rt, const struct list *refs, enum tracked_kind kind)
+{
+	for (const struct node *n = refs->first; n; n = n->next) {
+		const struct track_ref *r = (const struct track_ref *)n;
+		struct tracked *obj = track_find(rt->eng, kind, r->name);
+		if (!obj)
+			continue;
+		struct track_link *l = &rt->links[rt->nlinks++];
+		l->obj = obj;
+		/* A weight on the tracking line overrides the object's own;
+		 * interfaces have no weight of their own (0: Fault). */
+		bool own = r->weight != TRACK_WEIGHT_UNSET;
+		l->weight = own ? r->weight : obj->weight;
+		l->reverse = own ? r->reverse : obj->reverse || r->reverse;
+	}
+}
+
+static size_t count_refs(const struct vrrp_instance *c, const struct vrrp_sync_group *g)
+{
+	size_t n = c->track_interfaces.n + c->track_scripts.n + c->track_files.n;
+	if (g)
+		n += g->track_interfaces.n + g->track_scripts.n + g->track_files.n;
+	return n;
+}
+
+void vrrp_rt_link_tracking(struct vrrp_rt *rt)
+{
+	const struct vrrp_sync_group *g = rt->group ? rt->group->cfg : NULL;
+	free(rt->links);
+	rt->nlinks = 0;
+	rt->links = calloc(count_refs(rt->cfg, g) + 1, sizeof(*rt->links));
+	if (!rt->links)
+		abort();
+	link_refs(rt, &rt->cfg->track_interfaces, TRACKED_IFACE);
+	link_refs(rt, &rt->cfg->track_scripts, TRACKED_SCRIPT);
+	link_refs(rt, &rt->cfg->track_files, TRACKED_FILE);
+	if (g) {
+		link_refs(rt, &g->track_interfaces, TRACKED_IFACE);
+		link_refs(rt, &g->track_scripts, TRACKED_SCRIPT);
+		link_refs(rt, &g->track_files, TRACKED_FILE);
+	}
+}
+
+bool vrrp_rt_vip_deleted(struct vrrp_rt *rt, int ifindex, const struct vaddr *addr)
+{
+	char buf[VADDR_STRLEN];
+	size_t len = addr->family == AF_INET ? 4 : 16;
+	for (size_t i = 0; i < rt->nvips; i++) {
+		struct vip_spec *v = &rt->vips[i];
+		if (v->ifindex != ifindex || v->addr.family != addr->family ||
+		    memcmp(v->addr.u.bytes, addr->u.bytes, len) != 0)
+			continue;
+		if (rt->state != VRRP_STATE_MASTER)
+			return true;
+		/* Someone (networkd, NetworkManager, an operator) removed an
+		 * address this master owns: traffic for it would be dropped
+		 * while the backups still see our adverts. Put it back. */
+		log_msg(LOG_WARNING, "(%s) VIP %s was removed from %s by someone else; restoring it",
+			rt->name, fmt_addr(&v->addr, buf, sizeof(buf)), rt->ifname);
+		v->lifetime_s = rt->vip_lifetime_s;
+		int err = vip_add(rt->eng->nl, v);
+		if (err < 0)
+			log_msg(LOG_ERR, "(%s) cannot restore %s: %s", rt->name, buf, vip_strerror(err));
+		return true;
+	}
+	return false;
+}
+
+void vrrp_group_follow(struct vrrp_rt *leader, enum vrrp_state from, enum vrrp_state to)
+{
+	struct vrrp_group *g = leader->group;
+	char why[160];
+
+	g->syncing = true;
+	for (size_t i = 0; i < g->nmembers; i++) {
+		struct vrrp_rt *m = g->members[i];
+		if (m == leader)
+			continue;
+		snprintf(why, sizeof(why), "sync group %s: following %s to %s", g->cfg->hdr.name,
+			 leader->name, vrrp_state_name(to));
+		if (to == VRRP_STATE_MASTER && m->state == VRRP_STATE_BACKUP)
+			change_state(m, VRRP_EV_MASTER_DOWN, why);
+		else if (to == VRRP_STATE_BACKUP && from == VRRP_STATE_MASTER &&
+			 m->state == VRRP_STATE_MASTER)
+			change_state(m, VRRP_EV_ADV_HIGHER, why);
+	}
+	g->syncing = false;
 }

@@ -17,8 +17,10 @@
 #include "fsm.h"
 #include "garp.h"
 #include "iface.h"
+#include "monitor.h"
 #include "packet.h"
 #include "socket.h"
+#include "track.h"
 #include "vip.h"
 
 /* Why a received packet was dropped: counted per instance (or per
@@ -63,8 +65,18 @@ struct vrrp_rt {
 	struct iface_info ifi;
 	int fd;                        /* the shared raw socket of ifname/family */
 	struct vaddr src;              /* advert source */
-	struct vaddr group;            /* multicast destination */
+	struct vaddr mcast_dst;        /* multicast destination */
 	bool unicast;
+
+	/* Settings resolved against global_defs (instance, else global). */
+	struct {
+		uint64_t garp_delay;       /* garp_master_delay */
+		int garp_repeat;           /* garp_master_repeat */
+		uint64_t garp_refresh;     /* garp_master_refresh, 0: none */
+		int garp_refresh_repeat;
+		bool lower_prio_no_advert;
+		int down_timer_adverts;    /* RFC 5798's 3, keepalived-tunable */
+	} set;
 
 	uint8_t base_prio;             /* configured Priority */
 	int prio_delta;                /* sum of tracked weights */
@@ -88,6 +100,11 @@ struct vrrp_rt {
 	uv_timer_t peer_timer;         /* "never heard a peer" watchdog */
 	unsigned garp_bursts_done;
 
+	struct track_link *links;      /* what this instance (and its group) tracks */
+	size_t nlinks;
+	struct vrrp_group *group;      /* its vrrp_sync_group, or NULL */
+	unsigned own_faults;           /* faults of its own tracking, before the group's */
+
 	uint64_t last_heard_ms;        /* last accepted advert; 0: never */
 	bool peer_silence_reported;
 	uint64_t drop_logged_ms[VRRP_DROP_COUNT];
@@ -103,6 +120,14 @@ struct vrrp_sock {
 	uv_poll_t poll;
 };
 
+/* A vrrp_sync_group at run time: its members change state together. */
+struct vrrp_group {
+	const struct vrrp_sync_group *cfg;
+	struct vrrp_rt **members;
+	size_t nmembers;
+	bool syncing;                  /* guards against re-entry while members follow */
+};
+
 struct vrrp_engine {
 	uv_loop_t *loop;
 	const struct config *cfg;
@@ -114,6 +139,11 @@ struct vrrp_engine {
 	size_t nrts;
 	struct vrrp_sock **socks;
 	size_t nsocks;
+	struct vrrp_group *groups;
+	size_t ngroups;
+	struct tracked **tracked;      /* objects tracked by some instance */
+	size_t ntracked;
+	struct vrrp_monitor mon;
 	uint64_t drops[VRRP_DROP_COUNT];   /* packets no instance took */
 	uint64_t drop_logged_ms[VRRP_DROP_COUNT];
 	bool stopping;
@@ -130,6 +160,10 @@ void vrrp_engine_stop(struct vrrp_engine *e);
  * removed instances shut down; new ones start. cfg must outlive e. */
 void vrrp_engine_reload(struct vrrp_engine *e, const struct config *cfg);
 
+/* Some tracked object changed: every instance recomputes its priority
+ * and fault state. */
+void vrrp_engine_tracking_changed(struct vrrp_engine *e);
+
 /* ---- instance.c ---- */
 /* Resolve one instance against the configuration and the system;
  * 0, or -1 after logging why (the instance then stays down). */
@@ -144,6 +178,13 @@ void vrrp_rt_receive(struct vrrp_rt *rt, const struct vrrp_advert *a,
 		     const struct vrrp_rx_meta *m);
 /* Tracking: a weight change or a fault appearing/clearing. */
 void vrrp_rt_set_tracking(struct vrrp_rt *rt, int prio_delta, unsigned faults);
+/* Build rt->links from the configuration (after track_start). */
+void vrrp_rt_link_tracking(struct vrrp_rt *rt);
+/* A VIP of this instance was deleted by someone else: restore it when
+ * we are master. Returns true when the address was one of ours. */
+bool vrrp_rt_vip_deleted(struct vrrp_rt *rt, int ifindex, const struct vaddr *addr);
+/* A sync group member changed state; the others follow. */
+void vrrp_group_follow(struct vrrp_rt *leader, enum vrrp_state from, enum vrrp_state to);
 /* Count a drop and log it at most once a second per reason. */
 void vrrp_note_drop(uint64_t *counters, uint64_t *logged_ms, uint64_t now_ms,
 		    enum vrrp_drop why, const char *who, const char *detail);

@@ -142,10 +142,12 @@ printf '}\n' >>"$f"
 check "10 MB of comment, then an error" "$f" 1 \
 	"$f:131073:1: error: '}' without a matching '{'; remove it"
 
-# 10 MB of lines vigil does not know: only warnings (exit 0), and the
-# output is capped rather than 350,000 lines long.
+# 10 MB of lines vigil does not know (31,000 lines of 346 bytes: long
+# lines, and few enough that a sanitizer build is quick too): only
+# warnings (exit 0), and the output is capped at the message limit.
 f=$tmp/big-unknown.conf
-yes 'unknown_keyword value_one value_two' | head -n 300000 >"$f"
+line=$(awk 'BEGIN { printf "unknown_keyword"; for (i = 1; i <= 30; i++) printf " value_%04d", i }')
+yes "$line" | head -n 31000 >"$f"
 check "10 MB of unknown keywords" "$f" 0 \
 	"$f:1:1: warning: unknown keyword 'unknown_keyword' in the top level; ignored" \
 	"more messages not shown"
@@ -259,12 +261,8 @@ vrrp_instance VI_1 {
     }
 }
 EOF
-check "duplicate vrrp_instance name" "$f" 1 "$f:9:1: error: " "VI_1"
-if grep -F "$f:9:1: error: " "$tmp/err" | grep -qiE 'duplicate|already|more than once|twice'; then
-	ok "duplicate vrrp_instance: the message says it is a duplicate"
-else
-	fail "duplicate vrrp_instance: the error at line 9 does not say 'duplicate' or 'already'"
-fi
+check "duplicate vrrp_instance name" "$f" 1 \
+	"$f:9:1: error: vrrp_instance VI_1 is defined twice (first at line 1)"
 
 # ---- every problem in one run ------------------------------------------------------------------
 

@@ -1,0 +1,78 @@
+/* track.h - tracked objects that move an instance's priority or put it
+ * in Fault: interfaces (link state from rtnetlink), vrrp_scripts (run
+ * periodically through lib/script, with rise/fall), and track_files (an
+ * integer read whenever the file changes).
+ *
+ * Each object exists once, however many instances track it; an instance
+ * holds links (object, weight, reverse) and recomputes its priority
+ * delta and fault count whenever one of its objects changes.
+ */
+#ifndef VIGIL_VRRP_TRACK_H
+#define VIGIL_VRRP_TRACK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <uv.h>
+
+#include "conf.h"
+#include "script.h"
+
+struct vrrp_engine;
+
+enum tracked_kind { TRACKED_IFACE, TRACKED_SCRIPT, TRACKED_FILE };
+
+struct tracked {
+	enum tracked_kind kind;
+	const char *name;
+	struct vrrp_engine *eng;
+	bool up;                  /* interfaces, scripts: current verdict */
+	long long value;          /* files: the number in the file */
+	int weight;               /* the object's own default weight */
+	bool reverse;
+	unsigned refs;            /* while stopping: handles and jobs still out */
+	bool stopping;
+
+	/* interfaces */
+	int ifindex;
+
+	/* scripts */
+	const struct vrrp_script *script;
+	struct script_job job;
+	uv_timer_t timer;
+	int streak;               /* >0 successes, <0 failures in a row */
+	uid_t uid;
+	gid_t gid;
+	bool disabled;            /* refused by enable_script_security */
+
+	/* files */
+	const struct track_file *file;
+	uv_fs_event_t fs;
+	char *dir;                /* watched folder (the file may be replaced) */
+	const char *base;
+};
+
+/* One tracking link of an instance. */
+struct track_link {
+	struct tracked *obj;
+	int weight;
+	bool reverse;
+};
+
+/* The objects of cfg that some instance tracks, started on the engine's
+ * loop; each change calls vrrp_engine_tracking_changed(). */
+int track_start(struct vrrp_engine *e);
+void track_stop(struct vrrp_engine *e);
+/* Switch the engine to cfg (e->cfg is set here): objects are rebuilt, and
+ * a script's or file's verdict carries over by name, so a reload does
+ * not make a failing script look healthy for one interval. */
+void track_restart(struct vrrp_engine *e, const struct config *cfg);
+/* The object for a reference, or NULL when the name is unknown. */
+struct tracked *track_find(struct vrrp_engine *e, enum tracked_kind kind, const char *name);
+/* A link went up or down (from the netlink monitor). */
+void track_link_event(struct vrrp_engine *e, int ifindex, const char *ifname, bool up);
+/* The effect of links[0..n) on a priority: the sum of weights of objects
+ * in their weighted state, and how many objects demand Fault. Pure. */
+void track_evaluate(const struct track_link *links, size_t n, int *delta, unsigned *faults);
+
+#endif
