@@ -7,7 +7,7 @@
 
 #include "log.h"
 
-enum { OPT_DUMP = 256, OPT_WORKER };
+enum { OPT_DUMP = 256, OPT_WORKER, OPT_STATUS };
 
 static const struct option long_opts[] = {
 	{ "use-file", required_argument, NULL, 'f' },
@@ -24,6 +24,7 @@ static const struct option long_opts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'v' },
 	{ "worker", required_argument, NULL, OPT_WORKER },
+	{ "status", no_argument, NULL, OPT_STATUS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -61,6 +62,7 @@ const char *options_parse(int argc, char **argv, struct options *o)
 		case 'C': o->check_only = true; break;
 		case 'h': o->help = true; break;
 		case 'v': o->version = true; break;
+		case OPT_STATUS: o->status = true; break;
 		case OPT_WORKER:
 			if (strcmp(optarg, "vrrp") != 0) {
 				snprintf(msg, sizeof(msg), "unknown worker '%s'", optarg);
@@ -104,6 +106,7 @@ void options_usage(const char *prog, FILE *out)
 		"  -p, --pid=FILE          pid file (default " VIGIL_DEFAULT_PIDFILE ")\n"
 		"  -P, --vrrp              run VRRP only\n"
 		"  -C, --check             run the checkers and IPVS only\n"
+		"      --status            print the running daemon's state as JSON (with -p)\n"
 		"  -h, --help              this help\n"
 		"  -v, --version           version\n", prog);
 }

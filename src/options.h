@@ -22,6 +22,7 @@ struct options {
 	bool vrrp_only;            /* -P, --vrrp */
 	bool check_only;           /* -C, --check */
 	bool help, version;
+	bool status;               /* --status: print the running daemon's state as JSON */
 	const char *worker;        /* --worker=vrrp: internal, set by the supervisor */
 };
 

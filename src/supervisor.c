@@ -112,6 +112,8 @@ static void start_child(struct supervisor *s, struct child *c)
 	args[n++] = "-n";
 	args[n++] = "-f";
 	args[n++] = s->opts->config_file;
+	args[n++] = "-p";
+	args[n++] = s->opts->pidfile;
 	if (s->config_id) {
 		args[n++] = "-i";
 		args[n++] = s->config_id;

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "options.h"
 #include "supervisor.h"
+#include "vrrp/status.h"
 #include "vrrp/worker.h"
 
 /* keepalived's default config-id: the node name up to its first dot. */
@@ -43,11 +44,30 @@ static int config_test(const struct options *o, const char *config_id)
 	return cfg ? 0 : 1;
 }
 
+/* --status: what the running daemon's VRRP worker last wrote. */
+static int print_status(const struct options *o)
+{
+	char path[4096], buf[4096];
+	FILE *f = fopen(vrrp_status_path(o->pidfile, path, sizeof(path)), "re");
+	if (!f) {
+		fprintf(stderr, "vigild: no status at %s (is vigild running with -p %s?)\n",
+			path, o->pidfile);
+		return 1;
+	}
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, stdout);
+	fclose(f);
+	return 0;
+}
+
 /* --worker=vrrp: the VRRP process the supervisor starts. */
 static int run_vrrp_worker(const struct options *o, const char *config_id)
 {
 	struct log_opts lo = { "vigild_vrrp", o->facility, o->log_console, o->log_detail };
-	struct vrrp_worker_opts wo = { o->config_file, config_id };
+	char status[4096];
+	struct vrrp_worker_opts wo = { o->config_file, config_id,
+				       vrrp_status_path(o->pidfile, status, sizeof(status)) };
 	struct conf_opts co = { config_id };
 	struct diags d;
 
@@ -89,6 +109,8 @@ int main(int argc, char **argv)
 					    : default_config_id(idbuf, sizeof(idbuf));
 	if (o.config_test)
 		return config_test(&o, config_id);
+	if (o.status)
+		return print_status(&o);
 	if (o.worker)
 		return run_vrrp_worker(&o, config_id);
 	struct log_opts lo = { "vigild", o.facility, o.log_console, o.log_detail };

@@ -547,7 +547,15 @@ static void extra_if_dump(struct out *o, const struct kw *k, const void *f)
 	out_printf(o, "%s %llu", g->all ? " all" : "", (unsigned long long)(g->interval / 1000000));
 }
 
-static const struct vtype vt_extra_if = { "[all] SECONDS", -1, extra_if_parse, extra_if_dump, mem_eq, VT_VALUE };
+/* Field by field: memcmp would compare padding bytes. */
+static bool extra_if_eq(const struct kw *k, const void *a, const void *b)
+{
+	(void)k;
+	const struct garp_extra_if *x = a, *y = b;
+	return x->interval == y->interval && x->all == y->all;
+}
+
+static const struct vtype vt_extra_if = { "[all] SECONDS", -1, extra_if_parse, extra_if_dump, extra_if_eq, VT_VALUE };
 
 /* A list of CPU numbers for *_cpu_affinity. */
 static bool cpuset_parse(struct pctx *p, const struct kw *k, const struct stmt *s, void *f)
@@ -614,7 +622,14 @@ static void rx_bufs_dump(struct out *o, const struct kw *k, const void *f)
 		out_printf(o, " %s", r->policy == RX_BUFS_MTU ? "MTU" : "ADVERT");
 }
 
-static const struct vtype vt_rx_bufs = { "MTU|ADVERT|BYTES", 1, rx_bufs_parse, rx_bufs_dump, mem_eq, VT_VALUE };
+static bool rx_bufs_eq(const struct kw *k, const void *a, const void *b)
+{
+	(void)k;
+	const struct rx_bufs *x = a, *y = b;
+	return x->policy == y->policy && x->size == y->size;
+}
+
+static const struct vtype vt_rx_bufs = { "MTU|ADVERT|BYTES", 1, rx_bufs_parse, rx_bufs_dump, rx_bufs_eq, VT_VALUE };
 
 /* umask NUMBER | BITS: "022", "0x12", or "IWGRP|IWOTH" (spaces allowed
  * around the '|', so the words are joined first). */
@@ -1117,7 +1132,14 @@ static void weight_dump(struct out *o, const struct kw *k, const void *f)
 	out_printf(o, " %d%s", w->weight, w->reverse ? " reverse" : "");
 }
 
-static const struct vtype vt_weight = { "N [reverse]", -1, weight_parse, weight_dump, mem_eq, VT_VALUE };
+static bool weight_eq(const struct kw *k, const void *a, const void *b)
+{
+	(void)k;
+	const struct track_weight *x = a, *y = b;
+	return x->weight == y->weight && x->reverse == y->reverse;
+}
+
+static const struct vtype vt_weight = { "N [reverse]", -1, weight_parse, weight_dump, weight_eq, VT_VALUE };
 
 /* vt_track_init: struct track_init from "[VALUE] [overwrite]". */
 static bool track_init_parse(struct pctx *p, const struct kw *k, const struct stmt *s, void *f)
@@ -1156,7 +1178,14 @@ static void track_init_dump(struct out *o, const struct kw *k, const void *f)
 		out_printf(o, " overwrite");
 }
 
-static const struct vtype vt_track_init = { "[VALUE] [overwrite]", -1, track_init_parse, track_init_dump, mem_eq, VT_VALUE };
+static bool track_init_eq(const struct kw *k, const void *a, const void *b)
+{
+	(void)k;
+	const struct track_init *x = a, *y = b;
+	return x->given == y->given && x->value == y->value && x->overwrite == y->overwrite;
+}
+
+static const struct vtype vt_track_init = { "[VALUE] [overwrite]", -1, track_init_parse, track_init_dump, track_init_eq, VT_VALUE };
 
 #define F struct track_file
 

@@ -366,8 +366,16 @@ static void metric_dump(struct out *o, const struct kw *k, const void *f)
 	out_printf(o, "%s %u", m->lock ? " lock" : "", m->value);
 }
 
-static const struct vtype vt_metric = { "[lock] N", -1, metric_parse, metric_dump, mem_eq, VT_VALUE };
-static const struct vtype vt_metric_ms = { "[lock] TIME", -1, metric_ms_parse, metric_dump, mem_eq, VT_VALUE };
+/* Field by field: memcmp would compare padding bytes. */
+static bool metric_eq(const struct kw *k, const void *a, const void *b)
+{
+	(void)k;
+	const struct rt_metric *x = a, *y = b;
+	return x->set == y->set && x->lock == y->lock && x->value == y->value;
+}
+
+static const struct vtype vt_metric = { "[lock] N", -1, metric_parse, metric_dump, metric_eq, VT_VALUE };
+static const struct vtype vt_metric_ms = { "[lock] TIME", -1, metric_ms_parse, metric_dump, metric_eq, VT_VALUE };
 
 /* vt_congctl: "[lock] NAME" */
 static bool congctl_parse(struct pctx *p, const struct kw *k, const struct stmt *s, void *f)
@@ -933,7 +941,7 @@ static bool addr_item_eq(const void *a, const void *b)
 }
 
 struct block_desc desc_ipaddress_item = {
-	.name = "address list", .size = sizeof(A), .init = addr_init,
+	.name = "static_/virtual_ipaddress", .size = sizeof(A), .init = addr_init,
 	.parse_item = addr_parse_item, .dump_item = addr_dump_item, .item_eq = addr_item_eq,
 };
 
@@ -1262,7 +1270,7 @@ static bool route_item_eq(const void *a, const void *b)
 }
 
 struct block_desc desc_route_item = {
-	.name = "route list", .size = sizeof(R), .init = route_init,
+	.name = "static_/virtual_routes", .size = sizeof(R), .init = route_init,
 	.parse_item = route_parse_item, .dump_item = route_dump_item, .item_eq = route_item_eq,
 };
 
@@ -1307,7 +1315,14 @@ static void fwmark_dump(struct out *o, const struct kw *k, const void *f)
 		out_printf(o, " 0x%x/0x%x", m->mark, m->mask);
 }
 
-static const struct vtype vt_fwmark = { "MARK[/MASK]", 1, fwmark_parse, fwmark_dump, mem_eq, VT_VALUE };
+static bool fwmark_eq(const struct kw *k, const void *a, const void *b)
+{
+	(void)k;
+	const struct rt_fwmark *x = a, *y = b;
+	return x->set == y->set && x->mark == y->mark && x->mask == y->mask;
+}
+
+static const struct vtype vt_fwmark = { "MARK[/MASK]", 1, fwmark_parse, fwmark_dump, fwmark_eq, VT_VALUE };
 
 /* vt_range: "LO-HI" (uidrange), or "LO[-HI]" for ports when k->aux is set;
  * min..max bound both ends. */
@@ -1345,7 +1360,14 @@ static void range_dump(struct out *o, const struct kw *k, const void *f)
 	out_printf(o, " %u-%u", r->lo, r->hi);
 }
 
-static const struct vtype vt_range = { "N-M", 1, range_parse, range_dump, mem_eq, VT_VALUE };
+static bool range_eq(const struct kw *k, const void *a, const void *b)
+{
+	(void)k;
+	const struct rt_range *x = a, *y = b;
+	return x->set == y->set && x->lo == y->lo && x->hi == y->hi;
+}
+
+static const struct vtype vt_range = { "N-M", 1, range_parse, range_dump, range_eq, VT_VALUE };
 
 /* vt_ipproto: int, a protocol name or a number 0..255. */
 static const struct kw_enum ip_proto_names[] = {
@@ -1521,7 +1543,7 @@ static bool rule_item_eq(const void *a, const void *b)
 }
 
 struct block_desc desc_rule_item = {
-	.name = "rule list", .size = sizeof(U), .init = rule_init,
+	.name = "static_/virtual_rules", .size = sizeof(U), .init = rule_init,
 	.parse_item = rule_parse_item, .dump_item = rule_dump_item, .item_eq = rule_item_eq,
 };
 

@@ -13,6 +13,7 @@
 
 #include "log.h"
 #include "tab.h"
+#include "status.h"
 #include "vrrp.h"
 
 /* Packets read per wake-up, so one busy socket cannot starve timers. */
@@ -249,13 +250,36 @@ static void build_groups(struct vrrp_engine *e)
 	}
 }
 
-int vrrp_engine_start(struct vrrp_engine *e, uv_loop_t *loop, const struct config *cfg)
+static void write_status(uv_timer_t *t)
+{
+	struct vrrp_engine *e = t->data;
+	int err = vrrp_status_write(e, e->status_path);
+	if (err < 0 && err != -ENOENT)
+		log_msg(LOG_WARNING, "cannot write %s: %s", e->status_path, strerror(-err));
+}
+
+void vrrp_engine_state_changed(struct vrrp_engine *e)
+{
+	if (e->status_path && !e->stopping && !uv_is_active((uv_handle_t *)&e->status_soon))
+		uv_timer_start(&e->status_soon, write_status, 0, 0);
+}
+
+#define STATUS_PERIOD_MS 2000
+
+int vrrp_engine_start(struct vrrp_engine *e, uv_loop_t *loop, const struct config *cfg,
+		      const char *status_path)
 {
 	int err;
 
 	memset(e, 0, sizeof(*e));
 	e->loop = loop;
 	e->cfg = cfg;
+	e->status_path = status_path;
+	uv_timer_init(loop, &e->status_timer);
+	uv_timer_init(loop, &e->status_soon);
+	e->status_timer.data = e->status_soon.data = e;
+	if (status_path)
+		uv_timer_start(&e->status_timer, write_status, STATUS_PERIOD_MS, STATUS_PERIOD_MS);
 	e->nl = vip_socket_open(&err);
 	if (!e->nl) {
 		log_msg(LOG_ERR, "cannot open rtnetlink: %s", vip_strerror(err));
@@ -348,6 +372,10 @@ void vrrp_engine_stop(struct vrrp_engine *e)
 		retire_instance(e->rts[i]);
 	track_stop(e);
 	vrrp_monitor_close(&e->mon);
+	uv_close((uv_handle_t *)&e->status_timer, NULL);
+	uv_close((uv_handle_t *)&e->status_soon, NULL);
+	if (e->status_path)
+		unlink(e->status_path);
 	for (size_t i = 0; i < e->ngroups; i++)
 		free(e->groups[i].members);
 	free(e->groups);

@@ -389,6 +389,7 @@ static void change_state(struct vrrp_rt *rt, enum vrrp_event ev, const char *why
 		rt->st.transitions++;
 		if (t.next == VRRP_STATE_MASTER)
 			rt->st.became_master++;
+		vrrp_engine_state_changed(rt->eng);
 		if (t.next != VRRP_STATE_INIT)
 			log_msg(LOG_INFO, "(%s) Entering %s STATE%s", rt->name,
 				vrrp_state_name(t.next), old == VRRP_STATE_INIT &&

@@ -144,6 +144,9 @@ struct vrrp_engine {
 	struct tracked **tracked;      /* objects tracked by some instance */
 	size_t ntracked;
 	struct vrrp_monitor mon;
+	const char *status_path;       /* JSON status file, or NULL */
+	uv_timer_t status_timer;       /* periodic rewrite */
+	uv_timer_t status_soon;        /* coalesced rewrite after a transition */
 	uint64_t drops[VRRP_DROP_COUNT];   /* packets no instance took */
 	uint64_t drop_logged_ms[VRRP_DROP_COUNT];
 	bool stopping;
@@ -151,7 +154,8 @@ struct vrrp_engine {
 
 /* ---- engine.c ---- */
 /* Set up every instance of cfg on loop; 0, or -1 after logging why. */
-int vrrp_engine_start(struct vrrp_engine *e, uv_loop_t *loop, const struct config *cfg);
+int vrrp_engine_start(struct vrrp_engine *e, uv_loop_t *loop, const struct config *cfg,
+		      const char *status_path);
 /* Resign every master (priority 0 advert), remove every VIP, close
  * everything; the loop then runs out of handles. */
 void vrrp_engine_stop(struct vrrp_engine *e);
@@ -160,6 +164,8 @@ void vrrp_engine_stop(struct vrrp_engine *e);
  * removed instances shut down; new ones start. cfg must outlive e. */
 void vrrp_engine_reload(struct vrrp_engine *e, const struct config *cfg);
 
+/* An instance changed state: rewrite the status file soon. */
+void vrrp_engine_state_changed(struct vrrp_engine *e);
 /* Some tracked object changed: every instance recomputes its priority
  * and fault state. */
 void vrrp_engine_tracking_changed(struct vrrp_engine *e);

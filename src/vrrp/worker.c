@@ -65,7 +65,7 @@ int vrrp_worker_run(struct config *cfg, const struct vrrp_worker_opts *o)
 	watch(&w, &w.sig_term, on_term, SIGTERM);
 	watch(&w, &w.sig_int, on_term, SIGINT);
 	watch(&w, &w.sig_hup, on_hup, SIGHUP);
-	if (vrrp_engine_start(&w.eng, &w.loop, cfg) < 0) {
+	if (vrrp_engine_start(&w.eng, &w.loop, cfg, o->status_path) < 0) {
 		log_msg(LOG_ERR, "VRRP: cannot start");
 		return 1;
 	}

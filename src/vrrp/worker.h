@@ -9,6 +9,7 @@
 struct vrrp_worker_opts {
 	const char *config_file;   /* re-read on SIGHUP */
 	const char *config_id;
+	const char *status_path;   /* JSON status file; NULL: none */
 };
 
 /* Runs until SIGTERM; returns the exit code. Takes ownership of cfg. */

@@ -486,11 +486,12 @@ static const char static_lines[] =
 	" to 1:2:3:4:5:6:7:0/112 from 7:6:5:4:3:2::/96 table 6908 uidrange 10000-19999 priority 60\n"
 	" to 1:2:3:4:6:6:7:0/112 from 8:6:5:4:3:2::/96 l3mdev protocol 12 ip_proto UDP"
 	" sport 10-20 dport 20-30 priority 70\n"
-	" not from all blackhole priority 80 suppress_prefixlength 8 suppress_ifgroup 3\n"
+	" not from all table 7 priority 80 suppress_prefixlength 8 suppress_ifgroup 3\n"
 	" inet6 unreachable priority 90 no_track\n"
 	" from 10.2.0.0/16 prohibit order 110 dev eth2 fwmark 0x10\n"
 	" from 10.3.0.0/16 lookup main priority 120 sport 443\n"
 	" from 10.4.0.0/16 nop priority 130\n"
+	" from 10.5.0.0/16 blackhole priority 140\n"
 	"}\n"
 	VI_1;
 
@@ -607,8 +608,7 @@ START_TEST(static_routes)
 	r = route(cfg, 5);
 	ck_assert_int_eq(r->type, RT_TYPE_BLACKHOLE);
 	r = route(cfg, 6);
-	assert_addr(&r->dst, "::/0");
-	ck_assert(r->inet6);
+	assert_addr(&r->dst, "::/0");   /* default after inet6 */
 	ck_assert_int_eq(r->metric, 1024);
 
 	r = route(cfg, 7);
@@ -645,7 +645,7 @@ static const struct rule_item *rule(const struct config *cfg, size_t i)
 START_TEST(static_rules)
 {
 	struct config *cfg = parse_ok(static_lines, NULL);
-	ck_assert_uint_eq(cfg->static_rules.n, 10);
+	ck_assert_uint_eq(cfg->static_rules.n, 11);
 
 	const struct rule_item *u = rule(cfg, 0);
 	assert_addr(&u->from, "192.168.2.0/24");
@@ -681,7 +681,8 @@ START_TEST(static_rules)
 	ck_assert(u->dport.lo == 20 && u->dport.hi == 30);
 
 	u = rule(cfg, 5);
-	ck_assert(u->invert && u->blackhole);
+	ck_assert(u->invert && !u->blackhole);
+	ck_assert_uint_eq(u->table.num, 7);
 	ck_assert_uint_eq(u->from.family, 0);
 	ck_assert_int_eq(u->suppress_prefixlength, 8);
 	ck_assert_int_eq(u->suppress_ifgroup, 3);
@@ -700,6 +701,7 @@ START_TEST(static_rules)
 	ck_assert(!u->nop && u->sport.lo == 443 && u->sport.hi == 443);
 	ck_assert_uint_eq(u->table.num, 254);
 	ck_assert(rule(cfg, 9)->nop);
+	ck_assert(rule(cfg, 10)->blackhole);
 	assert_roundtrip(cfg);
 	conf_free(cfg);
 }
@@ -731,12 +733,15 @@ START_TEST(route_and_rule_dump_is_canonical)
 				     "weight 2 onlink realms 3"));
 	ck_assert_ptr_nonnull(strstr(text, "ssthresh lock 107"));
 	ck_assert_ptr_nonnull(strstr(text, "realms PQA/20"));
-	ck_assert_ptr_nonnull(strstr(text, "protocol bird"));
-	ck_assert_ptr_nonnull(strstr(text, "inet6 ::/0 via fe80::1"));
+	ck_assert_ptr_nonnull(strstr(text, "tos 4 protocol 12 scope link"));
+	ck_assert_ptr_nonnull(strstr(text, "    ::/0 via fe80::1"));
 	ck_assert_ptr_nonnull(strstr(text, "encap ip id 5 dst 10.1.1.1 ttl 9 tos 2"));
 	ck_assert_ptr_nonnull(strstr(text, "encap ila 1:2:3:ab"));
 	ck_assert_ptr_nonnull(strstr(text, "unreachable 10.99.0.0/16\n"));
-	ck_assert_ptr_nonnull(strstr(text, "from all not priority 80 blackhole"));
+	ck_assert_ptr_nonnull(strstr(text, "from all not priority 80 table 7 suppress_prefixlength 8"));
+	ck_assert_ptr_nonnull(strstr(text, "protocol 12 ip_proto udp sport 10-20 dport 20-30"));
+	ck_assert_ptr_nonnull(strstr(text, "sport 443-443"));
+	ck_assert_ptr_nonnull(strstr(text, "from all priority 90 unreachable inet6 no_track"));
 	ck_assert_ptr_nonnull(strstr(text, "fwmark 0x18/0xc"));
 	free(text);
 	conf_free(cfg);
@@ -949,6 +954,9 @@ START_TEST(rule_line_errors)
 	line_error(b, "from 10.0.0.1 table 1 goto 5 priority 1", "has table and goto");
 	line_error(b, "from 10.0.0.1 blackhole l3mdev priority 1", "has blackhole and l3mdev");
 	line_error(b, "from 10.0.0.1 goto 40", "goto needs the rule's own priority");
+	line_error(b, "from 10.0.0.1 priority 5", "a rule needs an action");
+	line_error(b, "from 10.0.0.1 priority 5 goto 6 realms 3", "apply to table (or l3mdev) rules only");
+	line_error(b, "from 10.0.0.1 priority 5 blackhole suppress_prefixlength 3", "remove them from this blackhole rule");
 	line_error(b, "from 10.0.0.1 priority 5 goto 5", "goto 5 must be above the rule's priority 5");
 	line_error(b, "from 10.0.0.1 to 2001::/16 table 1 priority 5", "IPv4 and IPv6 cannot be mixed");
 	line_error(b, "from 10.0.0.1 inet6 table 1 priority 5", "IPv4 and IPv6 cannot be mixed");
@@ -995,6 +1003,8 @@ END_TEST
 START_TEST(warnings)
 {
 	expect_warning("static_rules {\n from 10.0.0.0/8 table 1\n}\n", "rule has no priority");
+	expect_warning("static_routes {\n 10.0.0.0/8 via 10.0.0.1\n}\n",
+		       "route 10.0.0.0/8 has no dev, so it cannot be tracked");
 	expect_warning("static_routes {\n 10.0.0.0/8 gw 10.0.0.1\n}\n", "'gw' is deprecated; use via");
 	expect_warning("static_routes {\n 10.0.0.0/8 via 10.0.0.1 or 10.0.0.2\n}\n",
 		       "'or' is deprecated; use nexthop");
@@ -1009,6 +1019,21 @@ START_TEST(warnings)
 		       "is not a link-local multicast address");
 	expect_warning("track_group G1 {\n}\n", "track_group G1 has no vrrp_instance");
 	expect_warning("global_defs {\n router_id a\n router_id b\n}\n", "given more than once");
+}
+END_TEST
+
+START_TEST(quiet_lines_have_no_warnings)
+{
+	size_t nwarn = 1;
+	struct config *cfg = parse_ok("static_routes {\n 10.0.0.0/8 via 10.0.0.1 no_track\n"
+				      " 10.1.0.0/16 dev eth0\n}\n"
+				      "static_rules {\n inet6 from 2001::/16 table 1 priority 5\n}\n",
+				      &nwarn);
+	ck_assert_uint_eq(nwarn, 0);
+	/* the address gives the family, so inet6 is not kept beside it */
+	ck_assert(!((const struct rule_item *)cfg->static_rules.first)->inet6);
+	assert_roundtrip(cfg);
+	conf_free(cfg);
 }
 END_TEST
 
@@ -1075,6 +1100,7 @@ static Suite *global_suite(void)
 	tcase_add_test(tc, duplicate_names);
 	tcase_add_test(tc, unknown_references);
 	tcase_add_test(tc, warnings);
+	tcase_add_test(tc, quiet_lines_have_no_warnings);
 	tcase_add_test(tc, deprecated_aliases_set_the_same_field);
 	tcase_add_test(tc, smtp_server_forms);
 	tcase_add_test(tc, lvs_sync_daemon_without_inst_keyword);

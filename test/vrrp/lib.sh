@@ -131,3 +131,93 @@ lab_summary() {
 	echo "$LAB_PASSED passed, $LAB_FAILED failed"
 	[ "$LAB_FAILED" -eq 0 ]
 }
+
+# ---- helpers for interop.sh, malformed.sh and bench/vrrp-failover.sh ----
+
+# lab_msgs HOST: HOST's log with the timestamps cut off, vigild's
+# ("Sun Nov 22 01:02:03.456 ") and keepalived's ("Sun Nov 22 01:02:03 2026: ")
+lab_msgs() {
+	sed -E 's/^[A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8}(\.[0-9]+)?( [0-9]{4}:)? //' \
+		"$LAB_TMP/$1.log" 2>/dev/null
+}
+
+# lab_mark HOST: how many lines HOST's log has now; pass it to the *_since helpers
+lab_mark() {
+	if [ -f "$LAB_TMP/$1.log" ]; then wc -l < "$LAB_TMP/$1.log" | tr -d ' '; else echo 0; fi
+}
+
+# lab_since HOST MARK: the lines HOST logged after MARK
+lab_since() { tail -n "+$(( $2 + 1 ))" "$LAB_TMP/$1.log" 2>/dev/null; }
+
+# lab_wait_since HOST MARK PATTERN SECONDS: lab_wait_log on the lines after MARK
+lab_wait_since() {
+	i=0
+	while [ $i -lt $(( $4 * 20 )) ]; do
+		lab_since "$1" "$2" | grep -qE "$3" && return 0
+		sleep 0.05; i=$((i + 1))
+	done
+	return 1
+}
+
+# lab_none_since HOST MARK PATTERN: no line after MARK matches
+lab_none_since() { ! lab_since "$1" "$2" | grep -qE "$3"; }
+
+# lab_block_vrrp HOST / lab_unblock_vrrp HOST: drop the VRRP packets HOST
+# sends (nftables output hook, both families; its receiving is untouched):
+# a one-way partition that makes split-brain heal in a known order
+lab_block_vrrp() {
+	ip netns exec "${P}$1" nft -f - <<EOT
+table inet lab_block {
+	chain out {
+		type filter hook output priority 0; policy accept;
+		meta l4proto 112 drop
+	}
+}
+EOT
+}
+lab_unblock_vrrp() { ip netns exec "${P}$1" nft delete table inet lab_block 2>/dev/null; }
+
+# lab_pids HOST: the processes in HOST's namespace (a daemon and its children)
+lab_pids() { ip netns pids "${P}$1" 2>/dev/null; }
+
+# lab_rss_kb HOST: VmRSS summed over HOST's processes, in kB
+lab_rss_kb() {
+	t=0
+	for pid in $(lab_pids "$1"); do
+		k=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null)
+		t=$((t + ${k:-0}))
+	done
+	echo $t
+}
+
+# lab_cpu_ticks HOST: utime + stime summed over HOST's processes, in clock ticks
+lab_cpu_ticks() {
+	t=0
+	for pid in $(lab_pids "$1"); do
+		# the fields after "(comm)": state is $1 there, utime $12, stime $13
+		k=$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{ print $12 + $13 }')
+		t=$((t + ${k:-0}))
+	done
+	echo $t
+}
+
+# lab_watch HOST SECONDS FILE: netwatch on HOST's eth0 in the background
+# (LAB_WATCH_PID); $NETWATCH must be set; it stops by itself after SECONDS
+lab_watch() {
+	ip netns exec "${P}$1" "$NETWATCH" eth0 "$2" > "$3" 2>&1 &
+	LAB_WATCH_PID=$!
+	LAB_PIDS="$LAB_PIDS $!"
+	i=0
+	while ! grep -q start "$3" 2>/dev/null && [ $i -lt 40 ]; do sleep 0.05; i=$((i + 1)); done
+}
+
+# lab_kill_stamped HOST SIGNAL: lab_kill, printing "MONOTONIC_NS REALTIME_NS"
+# read just before the first kill(2): netwatch stamps with CLOCK_MONOTONIC,
+# "ip -ts monitor" with the real-time clock (perl's Time::HiRes is core)
+lab_kill_stamped() {
+	perl -MTime::HiRes=clock_gettime,CLOCK_MONOTONIC,CLOCK_REALTIME -e '
+		my $sig = shift;
+		my ($m, $r) = (clock_gettime(CLOCK_MONOTONIC), clock_gettime(CLOCK_REALTIME));
+		kill $sig, @ARGV;
+		printf "%.0f %.0f\n", $m * 1e9, $r * 1e9;' "$2" $(lab_pids "$1")
+}

@@ -1,0 +1,98 @@
+/* status.c - VRRP state as JSON; see status.h. */
+#include "status.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vrrp.h"
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(f, "\\u%04x", *s);
+		else
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void instance_json(const struct vrrp_rt *rt, uint64_t now, FILE *f)
+{
+	char src[VADDR_STRLEN];
+	fprintf(f, "{\"name\":");
+	json_str(f, rt->name);
+	fprintf(f, ",\"state\":\"%s\",\"vrid\":%d,\"interface\":", vrrp_state_name(rt->state),
+		rt->cfg->vrid);
+	json_str(f, rt->ifname);
+	fprintf(f, ",\"version\":%u,\"priority\":%u,\"effective_priority\":%u,"
+		"\"advert_int_ms\":%llu,\"source\":\"%s\",\"unicast\":%s,\"faults\":%u,",
+		rt->version, rt->base_prio, rt->prio,
+		(unsigned long long)(rt->adver_int_us / 1000),
+		vaddr_format(&rt->src, src, sizeof(src)), rt->unicast ? "true" : "false", rt->faults);
+	if (rt->last_heard_ms)
+		fprintf(f, "\"last_advert_heard_ms_ago\":%llu,",
+			(unsigned long long)(now - rt->last_heard_ms));
+	else
+		fprintf(f, "\"last_advert_heard_ms_ago\":null,");
+	fprintf(f, "\"peer_silent\":%s,\"stats\":{\"rx_adverts\":%llu,\"rx_priority0\":%llu,"
+		"\"tx_adverts\":%llu,\"tx_priority0\":%llu,\"transitions\":%llu,"
+		"\"became_master\":%llu,\"drops\":{",
+		rt->peer_silence_reported ? "true" : "false",
+		(unsigned long long)rt->st.rx_adverts, (unsigned long long)rt->st.rx_prio0,
+		(unsigned long long)rt->st.tx_adverts, (unsigned long long)rt->st.tx_prio0,
+		(unsigned long long)rt->st.transitions, (unsigned long long)rt->st.became_master);
+	for (int d = 0; d < VRRP_DROP_COUNT; d++) {
+		fprintf(f, "%s", d ? "," : "");
+		json_str(f, vrrp_drop_name(d));
+		fprintf(f, ":%llu", (unsigned long long)rt->st.drops[d]);
+	}
+	fprintf(f, "}}}");
+}
+
+void vrrp_status_json(const struct vrrp_engine *e, FILE *f)
+{
+	uint64_t now = uv_now(e->loop);
+	fprintf(f, "{\"instances\":[");
+	for (size_t i = 0; i < e->nrts; i++) {
+		fprintf(f, "%s", i ? "," : "");
+		instance_json(e->rts[i], now, f);
+	}
+	fprintf(f, "],\"unmatched_drops\":{");
+	for (int d = 0; d < VRRP_DROP_COUNT; d++) {
+		fprintf(f, "%s", d ? "," : "");
+		json_str(f, vrrp_drop_name(d));
+		fprintf(f, ":%llu", (unsigned long long)e->drops[d]);
+	}
+	fprintf(f, "}}\n");
+}
+
+int vrrp_status_write(const struct vrrp_engine *e, const char *path)
+{
+	char tmp[4096];
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	FILE *f = fopen(tmp, "we");
+	if (!f)
+		return -errno;
+	vrrp_status_json(e, f);
+	if (fclose(f) != 0 || rename(tmp, path) != 0) {
+		int err = -errno;
+		unlink(tmp);
+		return err;
+	}
+	return 0;
+}
+
+char *vrrp_status_path(const char *pidfile, char *buf, size_t len)
+{
+	size_t n = strlen(pidfile);
+	if (n > 4 && strcmp(pidfile + n - 4, ".pid") == 0)
+		n -= 4;
+	snprintf(buf, len, "%.*s.vrrp.json", (int)n, pidfile);
+	return buf;
+}
