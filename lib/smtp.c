@@ -248,7 +248,7 @@ static void xfer_free(struct smtp_xfer *x)
 	if (x->ai)
 		uv_freeaddrinfo(x->ai);
 	free(x->from);
-	for (size_t i = 0; i < x->nto; i++)
+	for (size_t i = 0; x->to && i < x->nto; i++)
 		free(x->to[i]);
 	free(x->to);
 	free(x->wire);
@@ -373,7 +373,9 @@ static void on_timer(uv_timer_t *t)
 		return;
 	}
 	fmt_ms(span, sizeof(span), c->wait_ms);
-	if (x->state == X_CONNECT)
+	if (x->state == X_RESOLVE)
+		xfer_log_fail(x, SMTP_TIMEOUT, "%s not resolved within %s", c->host, span);
+	else if (x->state == X_CONNECT)
 		xfer_log_fail(x, SMTP_TIMEOUT, "not connected within %s", span);
 	else if (x->state == X_GREETING)
 		xfer_log_fail(x, SMTP_TIMEOUT, "no greeting within %s", span);
@@ -679,10 +681,13 @@ struct smtp_client *smtp_client_new(uv_loop_t *loop, const struct smtp_opts *o)
 	char label[300];
 
 	c->loop = loop;
-	if (hl >= 2 && h[0] == '[' && h[hl - 1] == ']')
-		c->host = arena_strndup_plain(h + 1, hl - 2);
-	else
+	if (hl >= 2 && h[0] == '[' && h[hl - 1] == ']') {
+		c->host = xmalloc(hl - 1);
+		memcpy(c->host, h + 1, hl - 2);
+		c->host[hl - 2] = '\0';
+	} else {
 		c->host = xstrdup(h);
+	}
 	c->port = o->port ? o->port : DFL_PORT;
 	snprintf(c->port_str, sizeof(c->port_str), "%u", (unsigned)c->port);
 

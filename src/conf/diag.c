@@ -49,11 +49,17 @@ void diag_vadd(struct diags *d, enum diag_sev sev, struct srcpos pos,
 		d->nerrors++;
 	else
 		d->nwarnings++;
-	if (d->n >= d->limit) {
+	if (d->kept[sev] >= d->limit) {
 		d->dropped++;
 		return;
 	}
+	d->kept[sev]++;
 	vsnprintf(buf, sizeof(buf), fmt, ap);
+	/* Messages quote the configuration, which may be binary garbage:
+	 * control bytes would otherwise reach the operator's terminal. */
+	for (char *c = buf; *c; c++)
+		if ((unsigned char)*c < ' ' || *c == 127)
+			*c = '?';
 	if (d->n == d->cap) {
 		d->cap = d->cap ? d->cap * 2 : 16;
 		d->msgs = xrealloc(d->msgs, d->cap * sizeof(*d->msgs));

@@ -34,7 +34,9 @@ struct diags {
 	struct diag_msg *msgs;
 	size_t n, cap;
 	size_t nerrors, nwarnings;
-	size_t limit;       /* messages kept; the rest are only counted */
+	size_t limit;       /* messages kept per severity; the rest are only
+			     * counted, so warnings never crowd out errors */
+	size_t kept[2];     /* by enum diag_sev */
 	size_t dropped;
 };
 

@@ -762,7 +762,7 @@ START_TEST(bfd_in_real_server)
 	}
 	expect_error(text, "BFD_CHECK: no bfd_instance is named 'nosuch'");
 	free(text);
-	cfg = parse_ok("bfd_instance b1 {\n}\nvirtual_server 10.0.0.1 80 {\n protocol TCP\n"
+	cfg = parse_ok("bfd_instance b1 {\n neighbor_ip 10.0.0.9\n}\nvirtual_server 10.0.0.1 80 {\n protocol TCP\n"
 		       " real_server 10.0.0.2 80 {\n  BFD_CHECK {\n   name b1\n  }\n }\n}\n", NULL);
 	struct bfd_check *b = checker_at(cfg, 0);
 	ck_assert_ptr_eq(b->c.node.desc, &desc_bfd_check);

@@ -245,6 +245,27 @@ START_TEST(dump_is_canonical_and_round_trips)
 }
 END_TEST
 
+START_TEST(errors_are_not_crowded_out_by_warnings)
+{
+	size_t n = 1500;
+	char *text = malloc(n * 16 + 64);
+	char *p = text;
+	for (size_t i = 0; i < n; i++)
+		p += sprintf(p, "bog\x01us%zu x\n", i);
+	strcpy(p, "level 99\n");
+	struct parsed *r = parse(text);
+	ck_assert_uint_eq(r->d.nwarnings, n);
+	ck_assert_uint_eq(r->d.nerrors, 1);
+	ck_assert(diags_has(&r->d, DIAG_ERROR, "level 99 is out of range"));
+	/* control bytes from the input never reach the message text */
+	for (size_t i = 0; i < r->d.n; i++)
+		for (const char *c = r->d.msgs[i].text; *c; c++)
+			ck_assert((unsigned char)*c >= ' ');
+	release(r);
+	free(text);
+}
+END_TEST
+
 static Suite *kw_suite(void)
 {
 	Suite *s = suite_create("kw");
@@ -257,6 +278,7 @@ static Suite *kw_suite(void)
 	tcase_add_test(tc, structure_errors);
 	tcase_add_test(tc, deep_nesting_is_bounded);
 	tcase_add_test(tc, dump_is_canonical_and_round_trips);
+	tcase_add_test(tc, errors_are_not_crowded_out_by_warnings);
 	suite_add_tcase(s, tc);
 	return s;
 }

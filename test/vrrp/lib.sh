@@ -211,13 +211,24 @@ lab_watch() {
 	while ! grep -q start "$3" 2>/dev/null && [ $i -lt 40 ]; do sleep 0.05; i=$((i + 1)); done
 }
 
-# lab_kill_stamped HOST SIGNAL: lab_kill, printing "MONOTONIC_NS REALTIME_NS"
-# read just before the first kill(2): netwatch stamps with CLOCK_MONOTONIC,
-# "ip -ts monitor" with the real-time clock (perl's Time::HiRes is core)
+# lab_crash HOST: the death of HOST as seen from the wire: every process
+# in HOST stopped first, then killed. (lab_kill HOST KILL kills them one
+# by one: a worker whose parent dies first gets its PR_SET_PDEATHSIG
+# SIGTERM and may resign gracefully, priority 0, before its own SIGKILL.)
+lab_crash() {
+	for pid in $(lab_pids "$1"); do kill -STOP "$pid" 2>/dev/null; done
+	for pid in $(lab_pids "$1"); do kill -KILL "$pid" 2>/dev/null; done
+}
+
+# lab_kill_stamped HOST SIGNAL: lab_kill (KILL as lab_crash does it),
+# printing "MONOTONIC_NS REALTIME_NS" read just before the first kill(2):
+# netwatch stamps with CLOCK_MONOTONIC, "ip -ts monitor" with the
+# real-time clock (perl's Time::HiRes is core)
 lab_kill_stamped() {
 	perl -MTime::HiRes=clock_gettime,CLOCK_MONOTONIC,CLOCK_REALTIME -e '
 		my $sig = shift;
 		my ($m, $r) = (clock_gettime(CLOCK_MONOTONIC), clock_gettime(CLOCK_REALTIME));
+		kill "STOP", @ARGV if $sig eq "KILL";
 		kill $sig, @ARGV;
 		printf "%.0f %.0f\n", $m * 1e9, $r * 1e9;' "$2" $(lab_pids "$1")
 }
