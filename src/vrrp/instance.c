@@ -207,9 +207,8 @@ int vrrp_rt_init(struct vrrp_rt *rt, struct vrrp_engine *e, const struct vrrp_in
 	uv_timer_init(e->loop, &rt->down_timer);
 	uv_timer_init(e->loop, &rt->garp_timer);
 	uv_timer_init(e->loop, &rt->lifetime_timer);
-	uv_timer_init(e->loop, &rt->peer_timer);
 	rt->adver_timer.data = rt->down_timer.data = rt->garp_timer.data = rt;
-	rt->lifetime_timer.data = rt->peer_timer.data = rt;
+	rt->lifetime_timer.data = rt;
 	return 0;
 }
 
@@ -400,6 +399,22 @@ static void change_state(struct vrrp_rt *rt, enum vrrp_event ev, const char *why
 		vrrp_group_follow(rt, old, t.next);
 }
 
+/* A backup never hears another backup, and a healthy master never hears
+ * its backups, so silence alone proves nothing. But becoming master by
+ * timeout without ever having heard an advert is what both nodes of a
+ * pair see when protocol 112 is filtered between them: two masters that
+ * each believe they are alone. Say so, once, where the operator looks. */
+static void report_if_never_heard(struct vrrp_rt *rt)
+{
+	if (rt->last_heard_ms || rt->peer_silence_reported)
+		return;
+	rt->peer_silence_reported = true;
+	log_msg(LOG_WARNING, "(%s) became master without hearing any advert since start; if %s "
+		"expected on VRID %d, check that protocol 112 reaches this node and that the "
+		"peers' version, addresses and authentication match", rt->name,
+		rt->unicast ? "the unicast peers are" : "another router is", rt->cfg->vrid);
+}
+
 static void on_adver_timer(uv_timer_t *t)
 {
 	change_state(t->data, VRRP_EV_ADVER_TIMER, NULL);
@@ -408,27 +423,13 @@ static void on_adver_timer(uv_timer_t *t)
 static void on_down_timer(uv_timer_t *t)
 {
 	change_state(t->data, VRRP_EV_MASTER_DOWN, "Receive advertisement timeout");
-}
-
-/* A configured peer never heard (protocol 112 filtered, wrong address)
- * leaves two masters that each believe they are alone: say so. */
-static void on_peer_timer(uv_timer_t *t)
-{
-	struct vrrp_rt *rt = t->data;
-	if (rt->last_heard_ms || rt->peer_silence_reported)
-		return;
-	rt->peer_silence_reported = true;
-	log_msg(LOG_WARNING, "(%s) no advert heard from any %s within Master_Down_Interval; "
-		"check that protocol 112 is not filtered and that the peers' VRID, version "
-		"and addresses match", rt->name, rt->unicast ? "unicast peer" : "other router");
+	report_if_never_heard(t->data);
 }
 
 void vrrp_rt_start(struct vrrp_rt *rt)
 {
 	uv_update_time(rt->eng->loop);
 	rt->preempt_after_ms = uv_now(rt->eng->loop) + rt->cfg->preempt_delay / US_PER_MS;
-	uv_timer_start(&rt->peer_timer, on_peer_timer,
-		       ms_ceil(vrrp_master_down_interval_us(1, rt->adver_int_us)), 0);
 	if (rt->faults)
 		change_state(rt, VRRP_EV_FAULT, NULL);
 	/* Only the address owner starts as master (RFC 5798 6.4.1); like
@@ -442,17 +443,15 @@ void vrrp_rt_start(struct vrrp_rt *rt)
 void vrrp_rt_shutdown(struct vrrp_rt *rt)
 {
 	change_state(rt, VRRP_EV_SHUTDOWN, NULL);
-	uv_timer_stop(&rt->peer_timer);
 }
 
 void vrrp_rt_close(struct vrrp_rt *rt, uv_close_cb last)
 {
-	uv_timer_t *timers[] = { &rt->adver_timer, &rt->down_timer, &rt->garp_timer,
-				 &rt->lifetime_timer };
+	uv_timer_t *timers[] = { &rt->adver_timer, &rt->down_timer, &rt->garp_timer };
 	for (size_t i = 0; i < sizeof(timers) / sizeof(timers[0]); i++)
 		uv_close((uv_handle_t *)timers[i], NULL);
 	/* Handles close in order, so "last" runs after the others closed. */
-	uv_close((uv_handle_t *)&rt->peer_timer, last);
+	uv_close((uv_handle_t *)&rt->lifetime_timer, last);
 	free(rt->vips);
 	rt->vips = NULL;
 	rt->nvips = 0;

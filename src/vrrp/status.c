@@ -40,7 +40,7 @@ static void instance_json(const struct vrrp_rt *rt, uint64_t now, FILE *f)
 			(unsigned long long)(now - rt->last_heard_ms));
 	else
 		fprintf(f, "\"last_advert_heard_ms_ago\":null,");
-	fprintf(f, "\"peer_silent\":%s,\"stats\":{\"rx_adverts\":%llu,\"rx_priority0\":%llu,"
+	fprintf(f, "\"never_heard_a_peer\":%s,\"stats\":{\"rx_adverts\":%llu,\"rx_priority0\":%llu,"
 		"\"tx_adverts\":%llu,\"tx_priority0\":%llu,\"transitions\":%llu,"
 		"\"became_master\":%llu,\"drops\":{",
 		rt->peer_silence_reported ? "true" : "false",

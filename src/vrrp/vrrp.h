@@ -97,7 +97,6 @@ struct vrrp_rt {
 	uv_timer_t down_timer;         /* Master_Down_Timer (backup) */
 	uv_timer_t garp_timer;         /* second GARP burst / refresh */
 	uv_timer_t lifetime_timer;     /* VIP lifetime refresh (master) */
-	uv_timer_t peer_timer;         /* "never heard a peer" watchdog */
 	unsigned garp_bursts_done;
 
 	struct track_link *links;      /* what this instance (and its group) tracks */
@@ -106,7 +105,7 @@ struct vrrp_rt {
 	unsigned own_faults;           /* faults of its own tracking, before the group's */
 
 	uint64_t last_heard_ms;        /* last accepted advert; 0: never */
-	bool peer_silence_reported;
+	bool peer_silence_reported;    /* became master having heard nobody */
 	uint64_t drop_logged_ms[VRRP_DROP_COUNT];
 	struct vrrp_stats st;
 };
