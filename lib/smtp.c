@@ -802,7 +802,7 @@ void smtp_client_free(struct smtp_client *c)
 		if (!x->cb_done) {
 			x->cb_done = true;
 			if (x->cb)
-				x->cb(SMTP_CANCELLED, x->data);
+				x->cb(x->result, x->data);
 		}
 		xfer_close(x);
 	}

@@ -77,10 +77,11 @@ const char *smtp_result_str(enum smtp_result r);
 struct smtp_client;
 
 /* Called exactly once per smtp_send(): from the loop (never from inside
- * smtp_send()), once the alert holds no handle any more; or, with
- * SMTP_CANCELLED, from inside smtp_client_free() before it returns (and
- * never after). A recipient refused while others were accepted still
- * gives SMTP_SENT (the refusal is logged). */
+ * smtp_send()), once the alert holds no handle any more; or from inside
+ * smtp_client_free() before it returns (and never after), with
+ * SMTP_CANCELLED - or the result already known (SMTP_SENT when only the
+ * QUIT exchange was left, SMTP_DROPPED). A recipient refused while
+ * others were accepted still gives SMTP_SENT (the refusal is logged). */
 typedef void (*smtp_done_cb)(enum smtp_result r, void *data);
 
 /* opts is copied. Never fails (aborts on out-of-memory like every vigil
@@ -93,8 +94,8 @@ void smtp_send(struct smtp_client *c, const struct smtp_msg *msg, smtp_done_cb c
 /* Alerts being sent now (started, not yet finished). */
 unsigned smtp_in_flight(const struct smtp_client *c);
 
-/* Abandon what is in flight (each callback runs now, with
- * SMTP_CANCELLED; no QUIT is sent) and close. The client must not be used
+/* Abandon what is in flight (each callback runs now, see above; no QUIT
+ * is sent) and close. The client must not be used
  * afterwards; its memory is released once libuv has closed its handles,
  * so the loop must run on (uv_run until it returns) before
  * uv_loop_close(). */

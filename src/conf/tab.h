@@ -18,6 +18,8 @@ extern struct block_desc desc_route_item;
 extern struct block_desc desc_rule_item;
 
 /* tab_global.c */
+extern const struct vtype vt_seconds;     /* a timer written as whole seconds */
+extern struct block_desc desc_if_delay_item;
 extern struct block_desc desc_global_defs;
 extern struct block_desc desc_ssl;
 extern struct block_desc desc_linkbeat_if_item;

@@ -1132,12 +1132,32 @@ static size_t route_as(struct pctx *p, const struct lex_word *w, size_t n)
 	return take;
 }
 
+/* A route type ("blackhole 10.0.0.0/8"), read before the destination. */
+static bool route_type_word(R *r, const struct route_head *h, const char *w)
+{
+	if (h->have_dst || r->type != RT_TYPE_UNICAST)
+		return false;
+	for (const struct kw_enum *e = route_types; e->name; e++) {
+		if (strcmp(e->name, w) == 0) {
+			r->type = e->value;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Could w be meant as a destination? Otherwise it is a misspelt option. */
+static bool looks_like_dst(const char *w)
+{
+	return strchr(w, '.') || strchr(w, ':') || isdigit((unsigned char)w[0]) ||
+	       strcmp(w, "default") == 0 || strcmp(w, "any") == 0 || strcmp(w, "all") == 0;
+}
+
 /* One word of a route line that is not an option: returns the words used
  * or SIZE_MAX after an error. */
 static size_t route_word(struct pctx *p, R *r, struct route_head *h,
 			 const struct lex_word *w, size_t n)
 {
-	int v;
 	if (is_family_word(w[0].text)) {
 		h->family = w[0].text[4] == '6' ? AF_INET6 : AF_INET;
 		return 1;
@@ -1151,18 +1171,9 @@ static size_t route_word(struct pctx *p, R *r, struct route_head *h,
 		}
 		return route_dst(p, r, h, &w[1]) ? 2 : SIZE_MAX;
 	}
-	if (!h->have_dst && r->type == RT_TYPE_UNICAST) {
-		for (const struct kw_enum *e = route_types; e->name; e++) {
-			if (strcmp(e->name, w[0].text) == 0) {
-				v = e->value;
-				r->type = v;
-				return 1;
-			}
-		}
-	}
-	if (!h->have_dst && !strchr(w[0].text, '.') && !strchr(w[0].text, ':') &&
-	    !isdigit((unsigned char)w[0].text[0]) && strcmp(w[0].text, "default") &&
-	    strcmp(w[0].text, "any") && strcmp(w[0].text, "all")) {
+	if (route_type_word(r, h, w[0].text))
+		return 1;
+	if (!h->have_dst && !looks_like_dst(w[0].text)) {
 		opt_unknown(p, route_kws, &w[0], "route");
 		return SIZE_MAX;
 	}

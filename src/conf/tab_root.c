@@ -4,11 +4,6 @@
 
 #include "tab.h"
 
-/* Defined in tab_global.c beside the other global blocks. They belong in
- * tab.h, which this file does not own. */
-extern const struct vtype vt_seconds;
-extern struct block_desc desc_if_delay_item;
-
 #define R struct config
 
 /* "net_namespace_ipvs [NAME]": without NAME, IPVS goes to the default

@@ -18,6 +18,9 @@
 
 /* Packets read per wake-up, so one busy socket cannot starve timers. */
 #define RX_BUDGET 64
+/* How long the notify scripts and emails of a stopping engine (or of the
+ * model a reload replaced) may still run. */
+#define NOTIFY_DRAIN_US (3 * 1000000ULL)
 
 static struct vrrp_rt *find_instance(struct vrrp_engine *e, const struct vrrp_sock *s,
 				     uint8_t vrid)
@@ -165,6 +168,7 @@ static struct vrrp_rt *new_instance(struct vrrp_engine *e, const struct vrrp_ins
 		vrrp_rt_close(rt, free_closed_instance);
 		return NULL;
 	}
+	rt->nq = notify_queue_new(e->notifier, "INSTANCE", rt->name);
 	return rt;
 }
 
@@ -219,22 +223,32 @@ void vrrp_engine_tracking_changed(struct vrrp_engine *e)
 	}
 }
 
+static void release_groups(struct vrrp_engine *e)
+{
+	for (size_t i = 0; i < e->ngroups; i++) {
+		free(e->groups[i].members);
+		notify_queue_retire(e->groups[i].nq);
+	}
+	free(e->groups);
+	e->groups = NULL;
+	e->ngroups = 0;
+	for (size_t i = 0; i < e->nrts; i++)
+		e->rts[i]->group = NULL;
+}
+
 /* Sync groups at run time, rebuilt on every (re)load. */
 static void build_groups(struct vrrp_engine *e)
 {
-	for (size_t i = 0; i < e->ngroups; i++)
-		free(e->groups[i].members);
-	free(e->groups);
-	e->ngroups = 0;
+	release_groups(e);
 	e->groups = calloc(e->cfg->vrrp_sync_groups.n + 1, sizeof(*e->groups));
 	if (!e->groups)
 		abort();
-	for (size_t i = 0; i < e->nrts; i++)
-		e->rts[i]->group = NULL;
 	for (const struct node *n = e->cfg->vrrp_sync_groups.first; n; n = n->next) {
 		const struct vrrp_sync_group *gc = (const struct vrrp_sync_group *)n;
 		struct vrrp_group *g = &e->groups[e->ngroups++];
 		g->cfg = gc;
+		g->state = VRRP_STATE_INIT;
+		g->nq = notify_queue_new(e->notifier, "GROUP", gc->hdr.name);
 		g->members = calloc(gc->members.n + 1, sizeof(*g->members));
 		if (!g->members)
 			abort();
@@ -294,7 +308,7 @@ int vrrp_engine_start(struct vrrp_engine *e, uv_loop_t *loop, const struct confi
 	if (err < 0)
 		log_msg(LOG_WARNING, "cannot watch interfaces and addresses (netlink: %s); "
 			"link changes and removed VIPs will go unnoticed", vip_strerror(err));
-	vrrp_engine_reload(e, cfg);
+	vrrp_engine_reload(e, cfg, NULL);
 	return 0;
 }
 
@@ -302,6 +316,11 @@ int vrrp_engine_start(struct vrrp_engine *e, uv_loop_t *loop, const struct confi
 static void retire_instance(struct vrrp_rt *rt)
 {
 	vrrp_rt_shutdown(rt);
+	/* Queued notifications (STOP among them) still run: the queue is
+	 * released by the notifier once idle or at its own free. */
+	if (rt->nq && !rt->eng->stopping)
+		notify_queue_retire(rt->nq);
+	rt->nq = NULL;
 	vrrp_rt_close(rt, free_closed_instance);
 }
 
@@ -318,7 +337,45 @@ static struct vrrp_rt *take_unchanged(struct vrrp_engine *e, const struct vrrp_i
 	return NULL;
 }
 
-void vrrp_engine_reload(struct vrrp_engine *e, const struct config *cfg)
+/* The old notifier finishes what it has queued (bounded), then goes
+ * with the model it points into. */
+struct retired_notifier {
+	struct vrrp_notifier *n;
+	struct config *cfg;
+};
+
+static void free_retired_notifier(void *data)
+{
+	struct retired_notifier *r = data;
+	vrrp_notifier_free(r->n);
+	conf_free(r->cfg);
+	free(r);
+}
+
+/* A reload gets a notifier for the new model. The old one keeps running
+ * the scripts already queued (a STOP for a removed instance, a
+ * notify_master that just started) and is freed once idle. */
+static void switch_notifier(struct vrrp_engine *e, const struct config *cfg,
+			    struct config *old_cfg)
+{
+	struct vrrp_notifier *old = e->notifier;
+	e->notifier = vrrp_notifier_new(e->loop, cfg);
+	if (!old) {
+		conf_free(old_cfg);
+		return;
+	}
+	for (size_t i = 0; i < e->nrts; i++) {
+		notify_queue_retire(e->rts[i]->nq);
+		e->rts[i]->nq = notify_queue_new(e->notifier, "INSTANCE", e->rts[i]->name);
+	}
+	struct retired_notifier *r = malloc(sizeof(*r));
+	if (!r)
+		abort();
+	*r = (struct retired_notifier){ old, old_cfg };
+	vrrp_notifier_drain(old, NOTIFY_DRAIN_US, free_retired_notifier, r);
+}
+
+void vrrp_engine_reload(struct vrrp_engine *e, const struct config *cfg, struct config *old_cfg)
 {
 	size_t n = cfg->vrrp_instances.n, kept = 0;
 	struct vrrp_rt **next = calloc(n ? n : 1, sizeof(*next));
@@ -326,26 +383,36 @@ void vrrp_engine_reload(struct vrrp_engine *e, const struct config *cfg)
 
 	if (!next)
 		abort();
+	/* Unchanged instances carry over untouched... */
 	for (const struct node *node = cfg->vrrp_instances.first; node; node = node->next) {
 		const struct vrrp_instance *vi = (const struct vrrp_instance *)node;
 		struct vrrp_rt *rt = take_unchanged(e, vi);
 		if (rt) {
 			rt->cfg = vi;     /* same content, new model */
 			rt->name = vi->hdr.name;
+			next[nnext++] = rt;
 			kept++;
-		} else {
-			rt = new_instance(e, vi);
-			if (!rt)
-				continue;
 		}
-		next[nnext++] = rt;
 	}
+	/* ...the rest stop (notifying STOP through the old notifier)... */
 	for (size_t i = 0; i < e->nrts; i++)
 		if (e->rts[i])
 			retire_instance(e->rts[i]);
 	free(e->rts);
 	e->rts = next;
 	e->nrts = nnext;
+	release_groups(e);
+	switch_notifier(e, cfg, old_cfg);
+	/* ...and new or changed ones start. */
+	for (const struct node *node = cfg->vrrp_instances.first; node; node = node->next) {
+		const struct vrrp_instance *vi = (const struct vrrp_instance *)node;
+		bool have = false;
+		for (size_t i = 0; i < kept && !have; i++)
+			have = e->rts[i]->cfg == vi;
+		struct vrrp_rt *rt = have ? NULL : new_instance(e, vi);
+		if (rt)
+			e->rts[e->nrts++] = rt;
+	}
 	track_restart(e, cfg);
 	build_groups(e);
 	for (size_t i = 0; i < e->nrts; i++)
@@ -356,6 +423,11 @@ void vrrp_engine_reload(struct vrrp_engine *e, const struct config *cfg)
 			vrrp_rt_start(e->rts[i]);
 	if (kept)
 		log_msg(LOG_INFO, "VRRP: %zu unchanged instance(s) kept running", kept);
+}
+
+static void free_notifier(void *n)
+{
+	vrrp_notifier_free(n);
 }
 
 static void free_closed_socket(uv_handle_t *h)
@@ -372,15 +444,15 @@ void vrrp_engine_stop(struct vrrp_engine *e)
 		retire_instance(e->rts[i]);
 	track_stop(e);
 	vrrp_monitor_close(&e->mon);
+	/* STOP notifications were queued by the shutdowns above: let them
+	 * run (boundedly) before the notifier goes. */
+	vrrp_notifier_drain(e->notifier, NOTIFY_DRAIN_US, free_notifier, e->notifier);
+	e->notifier = NULL;
 	uv_close((uv_handle_t *)&e->status_timer, NULL);
 	uv_close((uv_handle_t *)&e->status_soon, NULL);
 	if (e->status_path)
 		unlink(e->status_path);
-	for (size_t i = 0; i < e->ngroups; i++)
-		free(e->groups[i].members);
-	free(e->groups);
-	e->groups = NULL;
-	e->ngroups = 0;
+	release_groups(e);
 	/* Sockets and instances are freed by their close callbacks, once the
 	 * loop has finished with them (uv_run must not be re-entered here). */
 	for (size_t i = 0; i < e->nsocks; i++)

@@ -375,6 +375,21 @@ static void run_actions(struct vrrp_rt *rt, unsigned act)
 			       ms_ceil(vrrp_skew_time_us(rt->prio, rt->master_adver_int_us)), 0);
 }
 
+/* keepalived's words for a state in notify scripts, FIFO lines and emails. */
+static const char *notify_word(enum vrrp_state s)
+{
+	return s == VRRP_STATE_INIT ? "STOP" : vrrp_state_name(s);
+}
+
+static void notify_instance(struct vrrp_rt *rt, enum vrrp_state s)
+{
+	const struct vrrp_instance *c = rt->cfg;
+	struct notify_set set = { &c->notify_master, &c->notify_backup, &c->notify_fault,
+				  &c->notify_stop, &c->notify };
+	if (rt->nq)
+		notify_transition(rt->nq, &set, c->smtp_alert, notify_word(s), rt->prio);
+}
+
 static void change_state(struct vrrp_rt *rt, enum vrrp_event ev, const char *why)
 {
 	struct vrrp_transition t = vrrp_fsm_lookup(rt->state, ev);
@@ -395,6 +410,8 @@ static void change_state(struct vrrp_rt *rt, enum vrrp_event ev, const char *why
 				t.next == VRRP_STATE_BACKUP ? " (init)" : "");
 	}
 	run_actions(rt, t.actions);
+	if (t.next != old)
+		notify_instance(rt, t.next);
 	if (t.next != old && rt->group && !rt->group->syncing)
 		vrrp_group_follow(rt, old, t.next);
 }
@@ -713,4 +730,13 @@ void vrrp_group_follow(struct vrrp_rt *leader, enum vrrp_state from, enum vrrp_s
 			change_state(m, VRRP_EV_ADV_HIGHER, why);
 	}
 	g->syncing = false;
+	/* The group's own notifications, once per group state (keepalived
+	 * reports a group's priority as 0). */
+	if (g->nq && to != g->state) {
+		const struct vrrp_sync_group *c = g->cfg;
+		struct notify_set set = { &c->notify_master, &c->notify_backup, &c->notify_fault,
+					  &c->notify_stop, &c->notify };
+		g->state = to;
+		notify_transition(g->nq, &set, c->smtp_alert, notify_word(to), 0);
+	}
 }

@@ -120,6 +120,7 @@ struct notify_queue {
 	char last_email[16];          /* state of the last email, "" none */
 	unsigned warned;              /* bits: a skipped script was logged */
 	bool freeing;
+	bool retiring;                /* free once what waits has run */
 };
 
 struct fifo {
@@ -250,11 +251,18 @@ static void resolve_default(struct vrrp_notifier *n)
 			return;
 		}
 	} else if (!lookup_user("keepalived_script", &d->uid, &d->gid)) {
-		/* keepalived: run as ourselves (root); it warns in the same way. */
-		log_msg(LOG_INFO, "default user 'keepalived_script' for script execution does not "
-			"exist - scripts without a user run as the daemon's user");
 		d->uid = (uid_t)-1;
 		d->gid = (gid_t)-1;
+		/* keepalived: ourselves (root), unless script security forbids it */
+		if (n->g->enable_script_security) {
+			log_msg(LOG_ERR, "unable to set default user keepalived_script for scripts "
+				"(it does not exist, and enable_script_security forbids root): notify "
+				"scripts without a user of their own will not run");
+			d->ok = false;
+		} else {
+			log_msg(LOG_INFO, "default user 'keepalived_script' for script execution "
+				"does not exist - scripts without a user run as the daemon's user");
+		}
 		return;
 	}
 	own_ids(d);
@@ -416,18 +424,19 @@ static void fifo_setup(struct vrrp_notifier *n, struct fifo *f, const char *sett
 	if (!fifo->path)
 		return;
 
-	uid_t uid = (uid_t)-1;
-	gid_t gid = (gid_t)-1;
-	if (fifo->user && (!lookup_user(fifo->user, &uid, &gid) ||
-			   (fifo->group && !lookup_group(fifo->group, &gid)))) {
+	/* The FIFO belongs to its user, else to the default script user
+	 * (keepalived: "Failed to set default user for ... fifo"). */
+	const struct ids *owner = resolve(n, fifo->user, fifo->group);
+	if (!owner->ok) {
 		log_msg(LOG_ERR, "invalid user/group for %s %s - ignoring", setting, fifo->path);
 		return;
 	}
 	f->path = xstrdup(fifo->path);
 	if (mkfifo(f->path, S_IRUSR | S_IWUSR | S_IRGRP | S_IROTH) == 0) {
 		f->created = true;
-		if (fifo->user && chown(f->path, uid, gid) < 0)
-			log_warn("cannot give %s %s to %s", setting, f->path, fifo->user);
+		if (owner->uid != (uid_t)-1 && chown(f->path, owner->uid, owner->gid) < 0)
+			log_warn("cannot give %s %s to uid %u", setting, f->path,
+				 (unsigned)owner->uid);
 	} else if (errno != EEXIST) {
 		log_warn("cannot create %s %s", setting, f->path);
 	}
@@ -689,6 +698,10 @@ static void on_script_done(struct script_job *job, const struct script_result *r
 		return;
 	}
 	start_next(q);
+	if (q->retiring && !q->running && !q->head) {
+		queue_release(q);
+		return;
+	}
 	check_drain(n);
 }
 
@@ -853,6 +866,15 @@ void notify_queue_free(struct notify_queue *q)
 	if (q->running)
 		script_cancel(&q->job);     /* on_script_done() releases q */
 	else
+		queue_release(q);
+}
+
+void notify_queue_retire(struct notify_queue *q)
+{
+	if (!q || q->freeing || q->retiring)
+		return;
+	q->retiring = true;
+	if (!q->running && !q->head)
 		queue_release(q);
 }
 

@@ -124,6 +124,9 @@ struct notify_queue *notify_queue_new(struct vrrp_notifier *n, const char *type,
  * be used afterwards. Its memory goes when the running script has called
  * back (at once when none runs). */
 void notify_queue_free(struct notify_queue *q);
+/* Like notify_queue_free(), but what is queued (a STOP of an instance
+ * that a reload removes) still runs first; q must not be used after. */
+void notify_queue_retire(struct notify_queue *q);
 
 /* A transition to state ("MASTER", "BACKUP", "FAULT", "STOP"; "DELETED"
  * and other words run only the generic script and write the FIFO line)

@@ -150,8 +150,10 @@ static void schedule_script(struct tracked *t, uint64_t delay_us)
 }
 
 /* uid/gid for "user USER [GROUP]", else global script_user, else
- * keepalived's default: keepalived_script if that user exists, else root. */
-static void resolve_user(const char *user, const char *group, const struct global_defs *g,
+ * keepalived's default: keepalived_script if that user exists, else root.
+ * A named user or group that does not exist disables the script, as in
+ * keepalived: it never silently runs as root instead. */
+static bool resolve_user(const char *user, const char *group, const struct global_defs *g,
 			 uid_t *uid, gid_t *gid)
 {
 	if (!user && g->script_user.user) {
@@ -165,15 +167,15 @@ static void resolve_user(const char *user, const char *group, const struct globa
 		*uid = pw->pw_uid;
 		*gid = pw->pw_gid;
 	} else if (user) {
-		log_msg(LOG_WARNING, "script user %s does not exist; scripts run as root", user);
+		return false;
 	}
 	if (group) {
 		struct group *gr = getgrnam(group);
-		if (gr)
-			*gid = gr->gr_gid;
-		else
-			log_msg(LOG_WARNING, "script group %s does not exist", group);
+		if (!gr)
+			return false;
+		*gid = gr->gr_gid;
 	}
+	return true;
 }
 
 static void start_script(struct vrrp_engine *e, struct tracked *t)
@@ -181,13 +183,19 @@ static void start_script(struct vrrp_engine *e, struct tracked *t)
 	const struct vrrp_script *s = t->script;
 	char why[512], prog[512];
 
-	resolve_user(s->user.user, s->user.group, &e->cfg->global, &t->uid, &t->gid);
 	t->up = !s->init_fail;
 	t->weight = s->weight.value;
 	t->reverse = s->weight.reverse;
 	script_job_init(&t->job);
 	uv_timer_init(e->loop, &t->timer);
 	t->timer.data = t;
+	if (!resolve_user(s->user.user, s->user.group, &e->cfg->global, &t->uid, &t->gid)) {
+		log_msg(LOG_ERR, "VRRP_Script(%s): invalid user/group - ignoring; counted as failed",
+			t->name);
+		t->disabled = true;
+		t->up = false;
+		return;
+	}
 	snprintf(prog, sizeof(prog), "%s", s->script);
 	prog[strcspn(prog, " \t")] = '\0';
 	if (e->cfg->global.enable_script_security &&

@@ -18,6 +18,7 @@
 #include "garp.h"
 #include "iface.h"
 #include "monitor.h"
+#include "notify.h"
 #include "packet.h"
 #include "socket.h"
 #include "track.h"
@@ -102,6 +103,7 @@ struct vrrp_rt {
 	struct track_link *links;      /* what this instance (and its group) tracks */
 	size_t nlinks;
 	struct vrrp_group *group;      /* its vrrp_sync_group, or NULL */
+	struct notify_queue *nq;       /* its notify scripts, in transition order */
 	unsigned own_faults;           /* faults of its own tracking, before the group's */
 
 	uint64_t last_heard_ms;        /* last accepted advert; 0: never */
@@ -125,6 +127,8 @@ struct vrrp_group {
 	struct vrrp_rt **members;
 	size_t nmembers;
 	bool syncing;                  /* guards against re-entry while members follow */
+	struct notify_queue *nq;
+	enum vrrp_state state;         /* last state notified for the group */
 };
 
 struct vrrp_engine {
@@ -143,6 +147,7 @@ struct vrrp_engine {
 	struct tracked **tracked;      /* objects tracked by some instance */
 	size_t ntracked;
 	struct vrrp_monitor mon;
+	struct vrrp_notifier *notifier;
 	const char *status_path;       /* JSON status file, or NULL */
 	uv_timer_t status_timer;       /* periodic rewrite */
 	uv_timer_t status_soon;        /* coalesced rewrite after a transition */
@@ -160,8 +165,10 @@ int vrrp_engine_start(struct vrrp_engine *e, uv_loop_t *loop, const struct confi
 void vrrp_engine_stop(struct vrrp_engine *e);
 /* Switch to a new model: an instance whose configuration is unchanged
  * keeps running untouched (no election, no VIP churn); changed and
- * removed instances shut down; new ones start. cfg must outlive e. */
-void vrrp_engine_reload(struct vrrp_engine *e, const struct config *cfg);
+ * removed instances shut down; new ones start. cfg must outlive e; the
+ * engine frees old_cfg (may be NULL) once nothing refers to it. */
+void vrrp_engine_reload(struct vrrp_engine *e, const struct config *cfg,
+			struct config *old_cfg);
 
 /* An instance changed state: rewrite the status file soon. */
 void vrrp_engine_state_changed(struct vrrp_engine *e);

@@ -43,8 +43,8 @@ static void on_hup(uv_signal_t *h, int signum)
 		log_msg(LOG_ERR, "VRRP: reload failed; keeping the running configuration");
 		return;
 	}
-	vrrp_engine_reload(&w->eng, fresh);
-	conf_free(w->cfg);
+	/* The engine frees the old model once its last user is done. */
+	vrrp_engine_reload(&w->eng, fresh, w->cfg);
 	w->cfg = fresh;
 	log_msg(LOG_INFO, "VRRP: configuration reloaded");
 }

@@ -748,6 +748,67 @@ START_TEST(route_and_rule_dump_is_canonical)
 }
 END_TEST
 
+/* Equality must see every field: a lenient eq would pass the round trip. */
+START_TEST(equality_sees_changes)
+{
+	struct config *a = parse_ok(static_lines, NULL), *b = parse_ok(static_lines, NULL);
+	struct config *c = parse_ok(every_keyword, NULL), *d = parse_ok(every_keyword, NULL);
+	ck_assert(conf_equal(a, b) && conf_equal(c, d));
+
+	struct route_item *r = (struct route_item *)(void *)nth(&b->static_routes, 2);
+	r->mtu.value++;
+	ck_assert(!conf_equal(a, b));
+	r->mtu.value--;
+	r->ssthresh.lock = false;
+	ck_assert(!conf_equal(a, b));
+	r->ssthresh.lock = true;
+	((struct rt_nexthop *)(void *)nth(&route(b, 1)->nexthops, 1))->weight = 9;
+	ck_assert(!conf_equal(a, b));
+	((struct rt_nexthop *)(void *)nth(&route(b, 1)->nexthops, 1))->weight = 2;
+	((struct route_item *)(void *)route(b, 8))->encap.ttl = 10;
+	ck_assert(!conf_equal(a, b));
+	((struct route_item *)(void *)route(b, 8))->encap.ttl = 9;
+	((struct rule_item *)(void *)rule(b, 1))->fwmark.mask = 13;
+	ck_assert(!conf_equal(a, b));
+	((struct rule_item *)(void *)rule(b, 1))->fwmark.mask = 12;
+	((struct rule_item *)(void *)rule(b, 3))->uidrange.hi = 1;
+	ck_assert(!conf_equal(a, b));
+	((struct rule_item *)(void *)rule(b, 3))->uidrange.hi = 19999;
+	((struct ipaddr_item *)(void *)b->static_addresses.first)->brd.mode = IP_BRD_CLEAR;
+	ck_assert(!conf_equal(a, b));
+	((struct ipaddr_item *)(void *)b->static_addresses.first)->brd.mode = IP_BRD_SET;
+	ck_assert(conf_equal(a, b));
+
+	d->global.vrrp_garp_extra_if.all = false;
+	ck_assert(!conf_equal(c, d));
+	d->global.vrrp_garp_extra_if.all = true;
+	d->global.lvs_sync_daemon.port = 1;
+	ck_assert(!conf_equal(c, d));
+	d->global.lvs_sync_daemon.port = 9000;
+	d->global.vrrp_rx_bufs_policy.size = 1;
+	ck_assert(!conf_equal(c, d));
+	d->global.vrrp_rx_bufs_policy.size = 65536;
+	struct track_file *f = (struct track_file *)(void *)d->track_files.first;
+	f->weight.reverse = false;
+	ck_assert(!conf_equal(c, d));
+	f->weight.reverse = true;
+	f->init_file.value = 8;
+	ck_assert(!conf_equal(c, d));
+	f->init_file.value = 7;
+	((struct if_delay *)(void *)nth(&d->global.if_up_down_delays, 1))->up = 1;
+	ck_assert(!conf_equal(c, d));
+	((struct if_delay *)(void *)nth(&d->global.if_up_down_delays, 1))->up = 250000;
+	((struct linkbeat_if *)(void *)d->linkbeat_interfaces.first)->type = LINKBEAT_MII;
+	ck_assert(!conf_equal(c, d));
+	((struct linkbeat_if *)(void *)d->linkbeat_interfaces.first)->type = LINKBEAT_AUTO;
+	ck_assert(conf_equal(c, d));
+	conf_free(a);
+	conf_free(b);
+	conf_free(c);
+	conf_free(d);
+}
+END_TEST
+
 /* ---- errors --------------------------------------------------------------------- */
 
 static void global_error(const char *line, const char *substr)
@@ -1111,6 +1172,7 @@ static Suite *global_suite(void)
 	tcase_add_test(ip, static_rules);
 	tcase_add_test(ip, virtual_lines_share_the_syntax);
 	tcase_add_test(ip, route_and_rule_dump_is_canonical);
+	tcase_add_test(ip, equality_sees_changes);
 	tcase_add_test(ip, address_line_errors);
 	tcase_add_test(ip, route_line_errors);
 	tcase_add_test(ip, rule_line_errors);

@@ -470,6 +470,25 @@ START_TEST(unknown_script_user)
 }
 END_TEST
 
+/* enable_script_security without keepalived_script (or script_user):
+ * keepalived will not run scripts as root by default, nor will vigil. */
+START_TEST(security_needs_a_user)
+{
+	struct run r;
+	struct notify_script s = script_of(fmt("touch %s", path("ran")));
+	struct notify_set set = { .master = &s };
+
+	if (getpwnam("keepalived_script"))
+		return;                     /* the rule needs the user to be missing */
+	start(&r, "global_defs {\n enable_script_security\n}\n");
+	struct notify_queue *q = notify_queue_new(r.n, "INSTANCE", "VI_1");
+	notify_transition(q, &set, TRI_UNSET, "MASTER", 100);
+	drain_and_finish(&r, 5 * SEC);
+	ck_assert_int_eq(access(path("ran"), F_OK), -1);
+	ck_assert_msg(logged("unable to set default user keepalived_script"), "%s", logs);
+}
+END_TEST
+
 /* Scripts of the configuration are looked up at creation. */
 START_TEST(config_scripts_prepared)
 {
@@ -535,6 +554,25 @@ static void on_poll_file(uv_timer_t *t)
 		uv_close((uv_handle_t *)t, NULL);
 	}
 }
+
+/* A FIFO made for "vrrp_notify_fifo PATH USER" belongs to USER. */
+START_TEST(fifo_owner)
+{
+	struct run r;
+	struct stat st;
+	struct passwd *pw = getpwnam("nobody");
+	LOCAL_PATH(fifo, "fifo");
+
+	if (geteuid() != 0 || !pw)
+		return;
+	uid_t uid = pw->pw_uid;
+	start(&r, fmt("global_defs {\n vrrp_notify_fifo %s nobody\n}\n", fifo));
+	ck_assert_int_eq(stat(fifo, &st), 0);
+	ck_assert_int_eq(st.st_uid, uid);
+	ck_assert_int_eq(st.st_mode & 0777, 0644 & ~(mode_t)umask(022));
+	drain_and_finish(&r, SEC);
+}
+END_TEST
 
 /* vrrp_notify_fifo_script reads the FIFO: started once, with the FIFO
  * path as its last argument; it sees EOF when the notifier goes. Both
@@ -767,8 +805,10 @@ static Suite *notify_suite(void)
 	tcase_add_test(tc, free_cancels);
 	tcase_add_test(tc, users);
 	tcase_add_test(tc, unknown_script_user);
+	tcase_add_test(tc, security_needs_a_user);
 	tcase_add_test(tc, config_scripts_prepared);
 	tcase_add_test(tc, fifo_lines);
+	tcase_add_test(tc, fifo_owner);
 	tcase_add_test(tc, fifo_script);
 	tcase_add_test(tc, fifo_no_reader);
 	tcase_add_test(tc, fifo_retry);

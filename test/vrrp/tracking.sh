@@ -133,4 +133,37 @@ check "track_file: priority 150 -> 70" lab_wait_log lb1 "Changing effective prio
 check "track_file: lb2 takes over" lab_wait_addr lb2 10.11.12.100 yes 3
 stop_all
 
+# ---- 7. notify scripts in order, the notify FIFO, SIGHUP keeps an unchanged instance ----
+cat > "$LAB_TMP/notify.sh" <<EOS
+#!/bin/sh
+echo "\$@" >> $LAB_TMP/notes
+EOS
+cat > "$LAB_TMP/master.sh" <<EOS
+#!/bin/sh
+sleep 0.2
+echo master-script >> $LAB_TMP/notes
+EOS
+chmod +x "$LAB_TMP/notify.sh" "$LAB_TMP/master.sh"
+: > "$LAB_TMP/notes"
+lab_vigil lb1 "global_defs {
+    vrrp_notify_fifo $LAB_TMP/fifo
+    script_user root
+}
+$(instance VI_1 51 150 10.11.12.100 "notify_master $LAB_TMP/master.sh
+    notify $LAB_TMP/notify.sh")"
+check "notify: lb1 master" lab_wait_addr lb1 10.11.12.100 yes 5
+sleep 1
+timeout 2 cat "$LAB_TMP/fifo" > "$LAB_TMP/fifo.out" 2>/dev/null
+printf 'INSTANCE VI_1 BACKUP 150\nmaster-script\nINSTANCE VI_1 MASTER 150\n' > "$LAB_TMP/notes.want"
+check "notify: scripts ran one at a time, in transition order" cmp -s "$LAB_TMP/notes" "$LAB_TMP/notes.want"
+check "notify: FIFO lines as keepalived writes them" grep -qx 'INSTANCE "VI_1" MASTER 150' "$LAB_TMP/fifo.out"
+check "notify: FIFO has the backup line first" sh -c "head -1 $LAB_TMP/fifo.out | grep -qx 'INSTANCE \"VI_1\" BACKUP 150'"
+kill -HUP "$PID_lb1"
+check "reload: unchanged instance kept running" lab_wait_log lb1 "VRRP: 1 unchanged instance\(s\) kept running" 5
+sleep 0.5
+check "reload: no transition, VIP kept" sh -c "lab_has_addr() { ip -n ${P}lb1 addr show dev eth0 | grep -qw 10.11.12.100; }; lab_has_addr && [ \$(wc -l < $LAB_TMP/notes) -eq 3 ]"
+lab_kill lb1 TERM
+check "stop: the STOP notification runs before exit" sh -c "i=0; while [ \$i -lt 40 ]; do grep -qx 'INSTANCE VI_1 STOP 150' $LAB_TMP/notes && exit 0; sleep 0.1; i=\$((i+1)); done; exit 1"
+stop_all
+
 lab_summary
