@@ -154,7 +154,7 @@ enum vrrp_start_state { VRRP_START_BACKUP, VRRP_START_MASTER };
 /* RFC 2338 5.3.6 Auth Type codes, the same values as VRRP_AUTH_* of the
  * packet layer (src/vrrp/packet.h), which this header must not include. */
 enum conf_auth_type { CONF_AUTH_NONE = 0, CONF_AUTH_PASS = 1, CONF_AUTH_AH = 2 };
-enum ipvlan_mode { IPVLAN_BRIDGE, IPVLAN_PRIVATE, IPVLAN_VEPA };
+enum conf_ipvlan_mode { CONF_IPVLAN_BRIDGE, CONF_IPVLAN_PRIVATE, CONF_IPVLAN_VEPA };
 enum old_chksum { OLD_CHKSUM_AUTO, OLD_CHKSUM_ON, OLD_CHKSUM_NEVER };
 
 /* authentication { } (RFC 2338 only; removed by RFC 3768) */
@@ -177,7 +177,7 @@ struct ipvlan {
 	bool on;
 	char *ifname;
 	struct vaddr addr;
-	int mode;                     /* enum ipvlan_mode, default bridge */
+	int mode;                     /* enum conf_ipvlan_mode, default bridge */
 };
 
 /* garp_extra_if [all] SECONDS */

@@ -513,7 +513,7 @@ static const struct vtype vt_vmac = { "[ifname] [MAC]", -1, vmac_parse, vmac_dum
 
 /* use_ipvlan [IFNAME] [ADDR[/N]] [bridge|private|vepa], in that order. */
 static const struct kw_enum ipvlan_modes[] = {
-	{ "bridge", IPVLAN_BRIDGE }, { "private", IPVLAN_PRIVATE }, { "vepa", IPVLAN_VEPA },
+	{ "bridge", CONF_IPVLAN_BRIDGE }, { "private", CONF_IPVLAN_PRIVATE }, { "vepa", CONF_IPVLAN_VEPA },
 	{ NULL, 0 }
 };
 
@@ -540,7 +540,7 @@ static bool ipvlan_word(struct pctx *p, const struct lex_word *w, size_t i, stru
 
 static bool ipvlan_parse(struct pctx *p, const struct kw *k, const struct stmt *s, void *f)
 {
-	struct ipvlan iv = { .on = true, .mode = IPVLAN_BRIDGE };
+	struct ipvlan iv = { .on = true, .mode = CONF_IPVLAN_BRIDGE };
 	(void)k;
 	if (!stmt_nargs(p, s, 0, 3))
 		return false;
@@ -560,7 +560,7 @@ static void ipvlan_dump(struct out *o, const struct kw *k, const void *f)
 		out_word(o, iv->ifname);
 	if (vaddr_is_set(&iv->addr))
 		out_word(o, vaddr_format(&iv->addr, buf, sizeof(buf)));
-	if (iv->mode != IPVLAN_BRIDGE)
+	if (iv->mode != CONF_IPVLAN_BRIDGE)
 		out_word(o, enum_name(ipvlan_modes, iv->mode));
 }
 

@@ -12,6 +12,7 @@
 
 #include "log.h"
 #include "tab.h"
+#include "vroute.h"
 #include "vrrp.h"
 
 #define US_PER_MS 1000ULL
@@ -87,36 +88,81 @@ static int resolve_family(const struct vrrp_instance *c)
 	return vaddr_is_set(&c->src_ip) ? c->src_ip.family : AF_INET;
 }
 
-/* The VIPs of the instance's family, as netlink requests. */
+/* "brd -" / "brd +": the address with its host bits cleared / set. */
+static struct vaddr broadcast_of(const struct ipaddr_item *it)
+{
+	struct vaddr b = { 0 };
+	if (it->brd.mode == IP_BRD_ADDR)
+		return it->brd.addr;
+	if (it->brd.mode == IP_BRD_NONE || it->addr.family != AF_INET)
+		return b;
+	b = it->addr;
+	b.has_prefix = false;
+	unsigned prefix = it->addr.has_prefix ? it->addr.prefix : 32;
+	for (unsigned i = prefix; i < 32; i++) {
+		uint8_t bit = (uint8_t)(0x80 >> (i % 8));
+		if (it->brd.mode == IP_BRD_SET)
+			b.u.bytes[i / 8] |= bit;
+		else
+			b.u.bytes[i / 8] &= (uint8_t)~bit;
+	}
+	return b;
+}
+
+static bool add_vip(struct vrrp_rt *rt, const struct ipaddr_item *it)
+{
+	char buf[VADDR_STRLEN];
+	struct vip_spec *v = &rt->vips[rt->nvips];
+	memset(v, 0, sizeof(*v));
+	v->addr = it->addr;
+	v->peer = it->peer;
+	v->brd = broadcast_of(it);
+	v->label = it->label;
+	v->scope = it->scope;
+	v->home = it->home;
+	v->nodad = it->nodad;
+	v->noprefixroute = it->noprefixroute;
+	v->ifindex = rt->ifi.ifindex;
+	if (it->dev) {
+		struct iface_info other;
+		if (iface_lookup(it->dev, &other) < 0) {
+			log_msg(LOG_ERR, "(%s) interface %s for %s does not exist; address skipped",
+				rt->name, it->dev, vaddr_format(&it->addr, buf, sizeof(buf)));
+			return false;
+		}
+		v->ifindex = other.ifindex;
+	}
+	rt->nvips++;
+	return true;
+}
+
+/* virtual_ipaddress (advertised, of the instance's family) first, then
+ * virtual_ipaddress_excluded (installed with them, never advertised). */
 static int resolve_vips(struct vrrp_rt *rt)
 {
 	char buf[VADDR_STRLEN];
-	rt->vips = calloc(rt->cfg->vips.n ? rt->cfg->vips.n : 1, sizeof(*rt->vips));
+	size_t n = rt->cfg->vips.n + rt->cfg->evips.n;
+	rt->vips = calloc(n ? n : 1, sizeof(*rt->vips));
 	if (!rt->vips)
 		return -1;
-	for (const struct node *n = rt->cfg->vips.first; n; n = n->next) {
-		const struct ipaddr_item *it = (const struct ipaddr_item *)n;
-		struct vip_spec *v = &rt->vips[rt->nvips];
+	for (const struct node *node = rt->cfg->vips.first; node; node = node->next) {
+		const struct ipaddr_item *it = (const struct ipaddr_item *)node;
 		if (it->addr.family != rt->family) {
 			log_msg(LOG_ERR, "(%s) virtual_ipaddress %s is not of the instance's "
-				"address family; ignored", rt->name,
+				"address family; put it in virtual_ipaddress_excluded", rt->name,
 				vaddr_format(&it->addr, buf, sizeof(buf)));
 			continue;
 		}
-		memset(v, 0, sizeof(*v));
-		v->addr = it->addr;
-		v->scope = -1;
-		v->ifindex = rt->ifi.ifindex;
-		if (it->dev) {
-			struct iface_info other;
-			if (iface_lookup(it->dev, &other) < 0) {
-				log_msg(LOG_ERR, "(%s) interface %s for %s does not exist",
-					rt->name, it->dev, vaddr_format(&it->addr, buf, sizeof(buf)));
-				continue;
-			}
-			v->ifindex = other.ifindex;
-		}
-		rt->nvips++;
+		add_vip(rt, it);
+	}
+	rt->nadvertised = rt->nvips;
+	for (const struct node *node = rt->cfg->evips.first; node; node = node->next)
+		add_vip(rt, (const struct ipaddr_item *)node);
+	for (const struct node *node = rt->cfg->vroutes.first; node; node = node->next) {
+		char what[256];
+		if (vroute_unsupported((const struct route_item *)node, what, sizeof(what)))
+			log_msg(LOG_WARNING, "(%s) virtual_routes line %u: %s not installed by vigil; "
+				"the route is installed without them", rt->name, node->pos.line, what);
 	}
 	return 0;
 }
@@ -142,7 +188,7 @@ static void prepare_advert(struct vrrp_rt *rt)
 		a->adver_int_cs = (uint16_t)(cs < 1 ? 1 : cs > VRRP_V3_MAX_ADVER_INT_CS
 						     ? VRRP_V3_MAX_ADVER_INT_CS : cs);
 	}
-	for (size_t i = 0; i < rt->nvips && a->naddr < VRRP_MAX_ADDRS; i++) {
+	for (size_t i = 0; i < rt->nadvertised && a->naddr < VRRP_MAX_ADDRS; i++) {
 		if (rt->family == AF_INET)
 			a->addrs.v4[a->naddr++] = rt->vips[i].addr.u.v4;
 		else
@@ -301,13 +347,27 @@ static void vips_install(struct vrrp_rt *rt, bool quiet)
 			log_msg(LOG_ERR, "(%s) cannot add %s: %s", rt->name,
 				vaddr_format(&rt->vips[i].addr, buf, sizeof(buf)), vip_strerror(err));
 	}
-	if (!quiet)
-		log_msg(LOG_INFO, "(%s) setting VIPs.", rt->name);
+	if (quiet)
+		return;
+	log_msg(LOG_INFO, "(%s) setting VIPs.", rt->name);
+	for (const struct node *n = rt->cfg->vroutes.first; n; n = n->next) {
+		int err = vroute_add(rt->eng->nl, (const struct route_item *)n, rt->ifi.ifindex);
+		if (err < 0)
+			log_msg(LOG_ERR, "(%s) cannot add virtual route (line %u): %s", rt->name,
+				n->pos.line, vip_strerror(err));
+	}
 }
 
 static void vips_remove(struct vrrp_rt *rt)
 {
 	char buf[VADDR_STRLEN];
+	/* Routes first: they may depend on the addresses. */
+	for (const struct node *n = rt->cfg->vroutes.first; n; n = n->next) {
+		int err = vroute_del(rt->eng->nl, (const struct route_item *)n, rt->ifi.ifindex);
+		if (err < 0)
+			log_msg(LOG_ERR, "(%s) cannot remove virtual route (line %u): %s", rt->name,
+				n->pos.line, vip_strerror(err));
+	}
 	for (size_t i = 0; i < rt->nvips; i++) {
 		int err = vip_del(rt->eng->nl, &rt->vips[i]);
 		if (err < 0)

@@ -90,8 +90,9 @@ struct vrrp_rt {
 	uint64_t master_adver_int_us;  /* Master_Adver_Interval (learned, v3) */
 	struct vrrp_advert advert;     /* what we send, priority filled per send */
 
-	struct vip_spec *vips;         /* virtual_ipaddress, resolved */
+	struct vip_spec *vips;         /* virtual_ipaddress, then _excluded, resolved */
 	size_t nvips;
+	size_t nadvertised;            /* the first ones: those in the adverts */
 	uint32_t vip_lifetime_s;
 
 	uv_timer_t adver_timer;        /* Adver_Timer (master) */

@@ -405,7 +405,7 @@ START_TEST(every_keyword_is_parsed)
 	ck_assert(v->use_ipvlan.on);
 	ck_assert_str_eq(v->use_ipvlan.ifname, "ipvl0");
 	ck_assert_str_eq(addr_text(&v->use_ipvlan.addr), "2001:db8::5/64");
-	ck_assert_int_eq(v->use_ipvlan.mode, IPVLAN_PRIVATE);
+	ck_assert_int_eq(v->use_ipvlan.mode, CONF_IPVLAN_PRIVATE);
 	ck_assert_str_eq(addr_text(&v->src_ip), "fe80::1");
 	ck_assert_str_eq(addr_text(&v->mcast_dst_ip), "ff02::1:12");
 	ck_assert(v->track_src_ip);
@@ -421,7 +421,7 @@ START_TEST(every_keyword_is_parsed)
 	ck_assert_ptr_null(v->use_vmac.ifname);
 	ck_assert_uint_eq(v->use_vmac.mac_len, 0);
 	ck_assert(v->use_ipvlan.on);
-	ck_assert_int_eq(v->use_ipvlan.mode, IPVLAN_BRIDGE);
+	ck_assert_int_eq(v->use_ipvlan.mode, CONF_IPVLAN_BRIDGE);
 	ck_assert_int_eq(v->old_unicast_checksum, OLD_CHKSUM_ON);
 	ck_assert(v->notify_deleted.on);
 	ck_assert_ptr_null(v->notify_deleted.script.cmd);

@@ -160,6 +160,32 @@ lab_kill lb1 KILL
 check "IPv6: lb2 takes over" lab_wait_log lb2 "\(VI_6\) Entering MASTER STATE" 3
 stop_all
 
+# ---- 7b. address options, excluded addresses and virtual routes ----
+lab_vigil lb1 "vrrp_instance VI_R {
+    interface eth0
+    virtual_router_id 71
+    priority 150
+    advert_int 0.1
+    version 3
+    virtual_ipaddress {
+        10.11.12.100/24 label eth0:vip
+    }
+    virtual_ipaddress_excluded {
+        fd00:99::1/64
+    }
+    virtual_routes {
+        10.99.0.0/16 via 10.11.12.10
+    }
+}"
+check "routes: lb1 master" lab_wait_addr lb1 10.11.12.100 yes 5
+check "routes: the label is set" sh -c "ip -n ${P}lb1 addr show dev eth0 | grep -q 'eth0:vip'"
+check "routes: the excluded address is installed" lab_wait_addr lb1 fd00:99::1 yes 2
+check "routes: the virtual route is installed" sh -c "ip -n ${P}lb1 route show 10.99.0.0/16 | grep -q 'via 10.11.12.10'"
+lab_kill lb1 TERM
+check "routes: the excluded address goes on stop" lab_wait_addr lb1 fd00:99::1 no 3
+check "routes: the virtual route goes on stop" sh -c "sleep 0.3; ! ip -n ${P}lb1 route show 10.99.0.0/16 | grep -q via"
+stop_all
+
 # ---- 8. status JSON, and a configured peer that is never heard ----
 lab_vigil lb1 "$(conf VI_1 150 'unicast_src_ip 10.11.12.1
     unicast_peer {
