@@ -48,7 +48,9 @@
  * Exit status: 0 when every packet was sent, 1 on a send error, 2 on
  * bad usage.
  */
-#define _GNU_SOURCE
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE     /* IPV6_FREEBIND; the build defines it too */
+#endif
 #include <arpa/inet.h>
 #include <errno.h>
 #include <ifaddrs.h>

@@ -113,9 +113,10 @@ pair() {
 	tag="$hi master/$lo backup, v$ver"
 	[ "$fam" = 6 ] && tag="$tag IPv6"
 	if [ "$fam" = 6 ]; then
-		vi=VI_6 vip=fd00:11:12::100 a1=$LL1 a2=$LL2 e1=$(echo "$LL1" | sed 's/[.]/\\./g') e2=$(echo "$LL2" | sed 's/[.]/\\./g')
+		vi=VI_6 vip=fd00:11:12::100 e1=$LL1 e2=$LL2
 	else
-		vi=VI_1 vip=10.11.12.100 a1=10.11.12.1 a2=10.11.12.2 e1='10\.11\.12\.1' e2='10\.11\.12\.2'
+		# regexes for grep -E and awk alike (awk -v eats backslashes)
+		vi=VI_1 vip=10.11.12.100 e1='10[.]11[.]12[.]1' e2='10[.]11[.]12[.]2'
 	fi
 	# RFC 5798 6.1 with our priorities (ms): the backup (100) declares
 	# the master down after 3 * Adver + Skew = 3 * adv + 156/256 adv;
@@ -210,7 +211,7 @@ split() {
 	lab_block_vrrp "$blk"
 	check "$tag: $ok takes over" lab_wait_since "$other" "$mo" "\(VI_1\) Entering MASTER STATE" 2
 	sleep 0.5
-	if [ "$blk" = lb1 ]; then sa='10\.11\.12\.2' sb='10\.11\.12\.1'; else sa='10\.11\.12\.1' sb='10\.11\.12\.2'; fi
+	if [ "$blk" = lb1 ]; then sa='10[.]11[.]12[.]2' sb='10[.]11[.]12[.]1'; else sa='10[.]11[.]12[.]1' sb='10[.]11[.]12[.]2'; fi
 	if [ "$mp" -gt "$op" ] || { [ "$mp" -eq "$op" ] && [ "$blk" = lb2 ]; }; then
 		# the cut-off master wins: it sees a lower (or equal from a lower
 		# address) advert; keepalived answers it and logs this
