@@ -18,7 +18,7 @@ CPU_SECONDS=${CPU_SECONDS:-30}
 . "$TOP/test/vrrp/lib.sh"
 
 skip() { echo "vrrp-failover: cannot run: $*"; exit 77; }
-[ -n "$VIGILD" ] && [ -x "$VIGILD" ] || skip "usage: $0 VIGILD [NETWATCH]"
+if [ -z "$VIGILD" ] || [ ! -x "$VIGILD" ]; then skip "usage: $0 VIGILD [NETWATCH]"; fi
 VIGILD=$(cd "$(dirname "$VIGILD")" && pwd)/$(basename "$VIGILD")
 command -v keepalived > /dev/null || skip "keepalived is not installed"
 command -v perl > /dev/null || skip "perl is needed for the kill time stamps"

@@ -323,7 +323,7 @@ static void start_announcements(struct vrrp_rt *rt)
 	char buf[VADDR_STRLEN];
 	for (size_t i = 0; i < rt->nvips; i++)
 		log_msg(LOG_INFO, "(%s) Sending/queueing %s on %s for %s", rt->name,
-			rt->family == AF_INET ? "gratuitous ARPs" : "unsolicited neighbour adverts",
+			rt->family == AF_INET ? "gratuitous ARPs" : "Unsolicited Neighbour Adverts",
 			rt->ifname, fmt_addr(&rt->vips[i].addr, buf, sizeof(buf)));
 	rt->garp_bursts_done = 0;
 	on_garp_timer(&rt->garp_timer);
@@ -644,8 +644,11 @@ static bool acceptable(struct vrrp_rt *rt, const struct vrrp_advert *a,
 		}
 	}
 	/* RFC 3768/5798 7.1: a different address list for our VRID is not
-	 * our peer; most often another cluster reusing the VRID. */
-	if (a->priority != 255 && !same_addresses(rt, a)) {
+	 * our peer; most often another cluster reusing the VRID. The RFCs
+	 * let an address owner (priority 255) skip the check, but a stray
+	 * owner of another cluster would then take our VIPs away: like
+	 * keepalived, vigil checks every advert. */
+	if (!same_addresses(rt, a)) {
 		snprintf(detail, sizeof(detail), "VRID %u from %s carries %u other address(es); "
 			 "another cluster uses this virtual_router_id", a->vrid, from, a->naddr);
 		drop(rt, VRRP_DROP_ADDRESSES, detail);
@@ -679,15 +682,18 @@ void vrrp_rt_receive(struct vrrp_rt *rt, const struct vrrp_advert *a,
 		rt->master_adver_int_us = (uint64_t)a->adver_int_cs * 10000;
 	if (rt->state == VRRP_STATE_MASTER) {
 		if (ev == VRRP_EV_ADV_HIGHER) {
-			snprintf(line, sizeof(line), "Master received advert from %s with %s priority "
-				 "%u, ours %u", from, a->priority == rt->prio ? "same" : "higher",
-				 a->priority, rt->prio);
+			if (a->priority == rt->prio)
+				snprintf(line, sizeof(line), "Master received advert from %s with same "
+					 "priority %u but higher IP address than ours", from, a->priority);
+			else
+				snprintf(line, sizeof(line), "Master received advert from %s with higher "
+					 "priority %u, ours %u", from, a->priority, rt->prio);
 			change_state(rt, ev, line);
 			return;
 		}
 		if (ev == VRRP_EV_ADV_LOWER) {
-			log_msg(LOG_INFO, "(%s) received lower priority (%u) advert from %s - discarding",
-				rt->name, a->priority, from);
+			log_msg(LOG_INFO, "(%s) Received advert from %s with lower priority %u, ours %u, "
+				"forcing new election", rt->name, from, a->priority, rt->prio);
 			/* keepalived's default (unless lower_prio_no_advert): answer
 			 * at once, so the other master yields without waiting for
 			 * our next scheduled advert. */
@@ -695,8 +701,15 @@ void vrrp_rt_receive(struct vrrp_rt *rt, const struct vrrp_advert *a,
 				send_advert(rt, rt->prio);
 			return;
 		}
+		if (ev == VRRP_EV_ADV_PRIO0)
+			log_msg(LOG_INFO, "(%s) Master received priority 0 message", rt->name);
 	} else if (rt->state == VRRP_STATE_BACKUP && ev == VRRP_EV_ADV_PRIO0) {
 		log_msg(LOG_INFO, "(%s) Backup received priority 0 advertisement", rt->name);
+	} else if (rt->state == VRRP_STATE_BACKUP && ev == VRRP_EV_ADV_LOWER) {
+		/* RFC 5798 6.4.2: discarded; our Master_Down_Timer will make
+		 * us preempt. */
+		log_msg(LOG_INFO, "(%s) received lower priority (%u) advert from %s - discarding",
+			rt->name, a->priority, from);
 	}
 	change_state(rt, ev, NULL);
 }

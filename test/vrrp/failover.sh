@@ -51,7 +51,7 @@ watch_pid=$!
 sleep 0.3
 lb2_mac=$(ip -n "${P}lb2" link show eth0 | awk '/link\/ether/ {print $2}')
 killed_at=$(date +%s%N)
-lab_kill lb1 KILL
+lab_crash lb1
 check "lb2 takes over after SIGKILL" lab_wait_log lb2 "\(VI_1\) Entering MASTER STATE" 3
 check "VIP on lb2" lab_wait_addr lb2 10.11.12.100 yes 2
 # lifetime: Master_Down_Interval rounded up (1 s here) plus one second
@@ -156,7 +156,7 @@ check "IPv6: lb1 master" lab_wait_log lb1 "\(VI_6\) Entering MASTER STATE" 5
 check "IPv6: VIP on lb1" lab_wait_addr lb1 fd00:11:12::100 yes 3
 sleep 1
 check "IPv6: lb2 backup" sh -c "! grep -q 'Entering MASTER' $LAB_TMP/lb2.log"
-lab_kill lb1 KILL
+lab_crash lb1
 check "IPv6: lb2 takes over" lab_wait_log lb2 "\(VI_6\) Entering MASTER STATE" 3
 stop_all
 
