@@ -330,6 +330,26 @@ static bool bool_eq(const struct kw *k, const void *a, const void *b)
 	return *(const bool *)a == *(const bool *)b;
 }
 
+/* A flag that may also be unwritten: -1 (the default: inherit from the
+ * enclosing block or global_defs), 0 or 1, in a signed field of kw->size
+ * bytes. "kw" or "kw <BOOL>". */
+static bool tri_parse(struct pctx *p, const struct kw *k, const struct stmt *s, void *f)
+{
+	bool v = true;
+	if (!stmt_nargs(p, s, 0, 1) || (s->nargs && !parse_bool_word(p, &s->args[0], &v)))
+		return false;
+	store_int(f, k->size, v ? 1 : 0);
+	return true;
+}
+
+static void tri_dump(struct out *o, const struct kw *k, const void *f)
+{
+	if (load_int(f, k->size, true) == 0)
+		out_printf(o, " false");
+}
+
+const struct vtype vt_tri = { "a flag", 0, tri_parse, tri_dump, mem_eq, VT_VALUE };
+
 /* A flag's optional value makes its arity 0 inside option lists, where
  * "home" or "no_track" stand alone. */
 const struct vtype vt_flag = { "a flag", 0, flag_parse, flag_dump, bool_eq, VT_VALUE };
@@ -344,21 +364,21 @@ static bool str_parse(struct pctx *p, const struct kw *k, const struct stmt *s, 
 	return true;
 }
 
-static void str_dump(struct out *o, const struct kw *k, const void *f)
+void kw_str_dump(struct out *o, const struct kw *k, const void *f)
 {
 	(void)k;
 	const char *s = *(char *const *)f;
 	out_word(o, s ? s : "");
 }
 
-static bool str_eq(const struct kw *k, const void *a, const void *b)
+bool kw_str_eq(const struct kw *k, const void *a, const void *b)
 {
 	(void)k;
 	const char *x = *(char *const *)a, *y = *(char *const *)b;
 	return x == y || (x && y && strcmp(x, y) == 0);
 }
 
-const struct vtype vt_str = { "a word", 1, str_parse, str_dump, str_eq, VT_VALUE };
+const struct vtype vt_str = { "a word", 1, str_parse, kw_str_dump, kw_str_eq, VT_VALUE };
 
 /* A command line from all the words: a word that holds spaces or quotes
  * is wrapped so that splitting the text later (like a shell, with '...'
@@ -398,7 +418,7 @@ static bool cmd_parse(struct pctx *p, const struct kw *k, const struct stmt *s, 
 	return true;
 }
 
-const struct vtype vt_cmd = { "a command", -1, cmd_parse, str_dump, str_eq, VT_VALUE };
+const struct vtype vt_cmd = { "a command", -1, cmd_parse, kw_str_dump, kw_str_eq, VT_VALUE };
 
 static bool enum_parse(struct pctx *p, const struct kw *k, const struct stmt *s, void *f)
 {
@@ -422,6 +442,39 @@ static bool int_eq(const struct kw *k, const void *a, const void *b)
 
 const struct vtype vt_enum = { "a name", 1, enum_parse, enum_dump, int_eq, VT_VALUE };
 
+/* A name from kw->aux or a number in kw->min..max, like ip(8)'s scopes
+ * and protocols: "link" or "253". Dumped by name when it has one. */
+static bool enum_num_parse(struct pctx *p, const struct kw *k, const struct stmt *s, void *f)
+{
+	long long v;
+	int e = 0;
+	if (!stmt_nargs(p, s, 1, 1))
+		return false;
+	if (s->args[0].text[0] >= '0' && s->args[0].text[0] <= '9') {
+		if (!parse_ll(p, &s->args[0], k->min, k->max, k->name, &v))
+			return false;
+		*(int *)f = (int)v;
+		return true;
+	}
+	if (!parse_enum_word(p, &s->args[0], k->aux, k->name, &e))
+		return false;
+	*(int *)f = e;
+	return true;
+}
+
+static void enum_num_dump(struct out *o, const struct kw *k, const void *f)
+{
+	int v = *(const int *)f;
+	const char *n = enum_name(k->aux, v);
+	if (strcmp(n, "?") != 0)
+		out_word(o, n);
+	else
+		out_printf(o, " %d", v);
+}
+
+const struct vtype vt_enum_num = { "a name or number", 1, enum_num_parse, enum_num_dump, int_eq,
+				   VT_VALUE };
+
 static bool addr_parse_any(struct pctx *p, const struct stmt *s, void *f, bool prefix)
 {
 	return stmt_nargs(p, s, 1, 1) && parse_addr_word(p, &s->args[0], prefix, f);
@@ -439,21 +492,21 @@ static bool prefix_parse(struct pctx *p, const struct kw *k, const struct stmt *
 	return addr_parse_any(p, s, f, true);
 }
 
-static void addr_dump(struct out *o, const struct kw *k, const void *f)
+void kw_addr_dump(struct out *o, const struct kw *k, const void *f)
 {
 	(void)k;
 	char buf[VADDR_STRLEN];
 	out_word(o, vaddr_format(f, buf, sizeof(buf)));
 }
 
-static bool addr_eq(const struct kw *k, const void *a, const void *b)
+bool kw_addr_eq(const struct kw *k, const void *a, const void *b)
 {
 	(void)k;
 	return vaddr_equal(a, b);
 }
 
-const struct vtype vt_addr = { "an IP address", 1, addr_parse, addr_dump, addr_eq, VT_VALUE };
-const struct vtype vt_prefix = { "an IP address[/prefix]", 1, prefix_parse, addr_dump, addr_eq, VT_VALUE };
+const struct vtype vt_addr = { "an IP address", 1, addr_parse, kw_addr_dump, kw_addr_eq, VT_VALUE };
+const struct vtype vt_prefix = { "an IP address[/prefix]", 1, prefix_parse, kw_addr_dump, kw_addr_eq, VT_VALUE };
 
 const struct vtype vt_block = { "a block", 0, NULL, NULL, NULL, VT_BLOCK };
 const struct vtype vt_list = { "a block", -1, NULL, NULL, NULL, VT_LIST };
@@ -633,7 +686,8 @@ bool parse_options(struct pctx *p, const struct kw *kws, void *obj,
 		}
 		size_t take = k->type->arity < 0 ? n - i - 1 : (size_t)k->type->arity;
 		/* A flag may carry an explicit on/off right after it. */
-		if (k->type == &vt_flag && i + 1 < n && bool_value(w[i + 1].text) >= 0)
+		if ((k->type == &vt_flag || k->type == &vt_tri) && i + 1 < n &&
+		    bool_value(w[i + 1].text) >= 0)
 			take = 1;
 		if (take > 0 && i + take >= n) {
 			p_error(p, w[i].pos, "option '%s' needs a value", w[i].text);

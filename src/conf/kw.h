@@ -166,9 +166,11 @@ extern const struct vtype vt_uint;    /* unsigned integer, min..max */
 extern const struct vtype vt_timer;   /* uint64_t microseconds from "1.5" seconds */
 extern const struct vtype vt_flag;    /* bool set by the bare keyword; takes an optional <BOOL> */
 extern const struct vtype vt_bool;    /* bool from a required <BOOL> */
+extern const struct vtype vt_tri;     /* -1 unwritten / 0 / 1 (signed, kw->size bytes): "kw [<BOOL>]" */
 extern const struct vtype vt_str;     /* char *, exactly one word */
 extern const struct vtype vt_cmd;     /* char *, a command line: all words, re-quoted */
 extern const struct vtype vt_enum;    /* int from a kw_enum table */
+extern const struct vtype vt_enum_num; /* int: a name of the kw_enum table aux, or a number min..max */
 extern const struct vtype vt_addr;    /* struct vaddr without prefix */
 extern const struct vtype vt_prefix;  /* struct vaddr with optional /N */
 extern const struct vtype vt_block;   /* embedded struct, "kw { ... }" */
@@ -197,6 +199,13 @@ bool parse_addr_word(struct pctx *p, const struct lex_word *w, bool allow_prefix
 bool parse_enum_word(struct pctx *p, const struct lex_word *w, const struct kw_enum *tab,
 		     const char *what, int *out);
 const char *enum_name(const struct kw_enum *tab, int value);
+
+/* Dump and equality of the common field shapes, for custom value types
+ * whose parsing is special but whose storage is ordinary. */
+void kw_addr_dump(struct out *o, const struct kw *k, const void *field);   /* struct vaddr */
+bool kw_addr_eq(const struct kw *k, const void *a, const void *b);
+void kw_str_dump(struct out *o, const struct kw *k, const void *field);    /* char * */
+bool kw_str_eq(const struct kw *k, const void *a, const void *b);
 
 /* Options after an item's head ("dev eth0 scope link label x"): each word
  * is looked up in kws; its type's arity says how many values follow. */

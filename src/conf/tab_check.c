@@ -73,27 +73,6 @@ static const struct vtype vt_ctimer = {
 
 #define KW_CTIMER(n, T, f, lo, hi) { n, &vt_ctimer, KW_FIELD(T, f), lo, hi, NULL, 0, NULL }
 
-/* An int8_t flag that can also be "not said" (-1), for options that
- * default to the real_server's or a global setting: "alpha" sets 1,
- * "alpha off" 0. */
-static bool tri_parse(struct pctx *p, const struct kw *k, const struct stmt *s, void *f)
-{
-	(void)k;
-	bool v = true;
-	if (!stmt_nargs(p, s, 0, 1) || (s->nargs && !parse_bool_word(p, &s->args[0], &v)))
-		return false;
-	*(int8_t *)f = v ? 1 : 0;
-	return true;
-}
-
-static void tri_dump(struct out *o, const struct kw *k, const void *f)
-{
-	(void)k;
-	if (*(const int8_t *)f == 0)
-		out_printf(o, " false");
-}
-
-static const struct vtype vt_tristate = { "a flag", 0, tri_parse, tri_dump, bytes_eq, VT_VALUE };
 
 /* An interface name: what fits in IFNAMSIZ (16, with the NUL). */
 #define IFNAME_MAX 15
@@ -112,12 +91,6 @@ static bool ifname_parse(struct pctx *p, const struct kw *k, const struct stmt *
 	return true;
 }
 
-static void str_dump(struct out *o, const struct kw *k, const void *f)
-{
-	(void)k;
-	const char *s = *(char *const *)f;
-	out_word(o, s ? s : "");
-}
 
 static bool str_eq(const struct kw *k, const void *a, const void *b)
 {
@@ -125,7 +98,7 @@ static bool str_eq(const struct kw *k, const void *a, const void *b)
 	return cstr_eq(*(char *const *)a, *(char *const *)b);
 }
 
-static const struct vtype vt_ifname = { "an interface name", 1, ifname_parse, str_dump, str_eq, VT_VALUE };
+static const struct vtype vt_ifname = { "an interface name", 1, ifname_parse, kw_str_dump, str_eq, VT_VALUE };
 
 /* A DNS name to query: labels of 1..63 octets, 253 in all (RFC 1035
  * 2.3.4); "." is the root and a final dot is allowed. */
@@ -166,7 +139,7 @@ static bool dnsname_parse(struct pctx *p, const struct kw *k, const struct stmt 
 	return true;
 }
 
-static const struct vtype vt_dnsname = { "a domain name", 1, dnsname_parse, str_dump, str_eq, VT_VALUE };
+static const struct vtype vt_dnsname = { "a domain name", 1, dnsname_parse, kw_str_dump, str_eq, VT_VALUE };
 
 /* status_code 200 201 300-399: codes or ranges, 100..599. Repeated lines
  * add to the set; the first one replaces the default 200-299. Kept
@@ -604,7 +577,7 @@ static const struct vtype vt_fweight = { "a weight", -1, fweight_parse, fweight_
 	KW_CTIMER("connect_timeout", T, P conn.connect_timeout, 1, CONNECT_TIMEOUT_MAX), \
 	KW_UINT("fwmark", T, P conn.fwmark, 0, UINT32_MAX)
 
-#define ALPHA_ROW(T, P) KW_TYPE("alpha", vt_tristate, T, P alpha)
+#define ALPHA_ROW(T, P) KW_TYPE("alpha", vt_tri, T, P alpha)
 
 #define TIMING_ROWS(T, P) \
 	KW_UINT("retry", T, P retry, 0, UINT32_MAX - 1), \
@@ -612,7 +585,7 @@ static const struct vtype vt_fweight = { "a weight", -1, fweight_parse, fweight_
 	KW_CTIMER("warmup", T, P warmup, 0, TIMER_MAX), \
 	KW_CTIMER("delay_loop", T, P delay_loop, 1, TIMER_MAX), \
 	ALPHA_ROW(T, P), \
-	KW_TYPE("log_all_failures", vt_tristate, T, P log_all_failures)
+	KW_TYPE("log_all_failures", vt_tri, T, P log_all_failures)
 
 static void conn_init(struct check_conn *c)
 {

@@ -203,24 +203,6 @@ static bool int_eq(const struct kw *k, const void *a, const void *b)
 
 static const struct vtype vt_opt_enum = { "[NAME]", -1, opt_enum_parse, opt_enum_dump, int_eq, VT_VALUE };
 
-/* vt_tristate: int TRISTATE_UNSET/0/1 from "KEYWORD [<BOOL>]". */
-static bool tristate_parse(struct pctx *p, const struct kw *k, const struct stmt *s, void *f)
-{
-	(void)k;
-	bool v = true;
-	if (!stmt_nargs(p, s, 0, 1) || (s->nargs && !parse_bool_word(p, &s->args[0], &v)))
-		return false;
-	*(int *)f = v;
-	return true;
-}
-
-static void tristate_dump(struct out *o, const struct kw *k, const void *f)
-{
-	(void)k;
-	out_printf(o, " %s", *(const int *)f ? "true" : "false");
-}
-
-static const struct vtype vt_tristate = { "[on|off]", -1, tristate_parse, tristate_dump, int_eq, VT_VALUE };
 
 /* vt_opt_int: int from "KEYWORD [N]"; the keyword alone means kw->max. */
 static bool opt_int_parse(struct pctx *p, const struct kw *k, const struct stmt *s, void *f)
@@ -276,20 +258,9 @@ static bool mcast_parse(struct pctx *p, const struct kw *k, const struct stmt *s
 	return true;
 }
 
-static void addr_dump(struct out *o, const struct kw *k, const void *f)
-{
-	(void)k;
-	char buf[VADDR_STRLEN];
-	out_word(o, vaddr_format(f, buf, sizeof(buf)));
-}
 
-static bool addr_eq(const struct kw *k, const void *a, const void *b)
-{
-	(void)k;
-	return vaddr_equal(a, b);
-}
 
-static const struct vtype vt_mcast = { "a multicast address", 1, mcast_parse, addr_dump, addr_eq, VT_VALUE };
+static const struct vtype vt_mcast = { "a multicast address", 1, mcast_parse, kw_addr_dump, kw_addr_eq, VT_VALUE };
 
 /* ---- value types of single keywords --------------------------------------------- */
 
@@ -841,9 +812,9 @@ static const struct kw global_kws[] = {
 	KW_TYPE("smtp_server", vt_smtp, G, smtp_server),
 	KW_STR("smtp_helo_name", G, smtp_helo_name),
 	SECONDS("smtp_connect_timeout", smtp_connect_timeout, 1, 4294),
-	KW_TYPE("smtp_alert", vt_tristate, G, smtp_alert),
-	KW_TYPE("smtp_alert_vrrp", vt_tristate, G, smtp_alert_vrrp),
-	KW_TYPE("smtp_alert_checker", vt_tristate, G, smtp_alert_checker),
+	KW_TYPE("smtp_alert", vt_tri, G, smtp_alert),
+	KW_TYPE("smtp_alert_vrrp", vt_tri, G, smtp_alert_vrrp),
+	KW_TYPE("smtp_alert_checker", vt_tri, G, smtp_alert_checker),
 	KW_FLAG("checker_log_all_failures", G, checker_log_all_failures),
 	KW_FLAG("no_email_faults", G, no_email_faults),
 	KW_FLAG("no_checker_emails", G, no_checker_emails),

@@ -113,42 +113,12 @@ static void num_dump(struct out *o, const struct kw *k, const void *f)
 
 static const struct vtype vt_num = { "a number", 1, num_parse, num_dump, mem_eq, VT_VALUE };
 
-/* vt_scope: int, a name of rt_scopes or a number 0..255. */
+/* Scope names of rt_scopes (the "scope" rows use the engine's vt_enum_num). */
 static const struct kw_enum scope_names[] = {
 	{ "global", 0 }, { "site", 200 }, { "link", 253 }, { "host", 254 }, { "nowhere", 255 },
 	{ NULL, 0 }
 };
 
-static bool scope_parse(struct pctx *p, const struct kw *k, const struct stmt *s, void *f)
-{
-	long long v;
-	int e;
-	if (!stmt_nargs(p, s, 1, 1))
-		return false;
-	if (isdigit((unsigned char)s->args[0].text[0])) {
-		if (!num_word(p, &s->args[0], 0, 255, k->name, &v))
-			return false;
-		*(int *)f = (int)v;
-		return true;
-	}
-	if (!parse_enum_word(p, &s->args[0], scope_names, "scope", &e))
-		return false;
-	*(int *)f = e;
-	return true;
-}
-
-static void scope_dump(struct out *o, const struct kw *k, const void *f)
-{
-	(void)k;
-	int v = *(const int *)f;
-	const char *n = enum_name(scope_names, v);
-	if (strcmp(n, "?") != 0)
-		out_word(o, n);
-	else
-		out_printf(o, " %d", v);
-}
-
-static const struct vtype vt_scope = { "a scope", 1, scope_parse, scope_dump, mem_eq, VT_VALUE };
 
 /* vt_rtid: struct rt_id; aux lists the built-in names, min..max the numbers. */
 static const struct kw_enum table_names[] = {
@@ -463,21 +433,10 @@ static bool rt_prefix_parse(struct pctx *p, const struct kw *k, const struct stm
 	return rt_addr_word(p, k, &s->args[0], true, f);
 }
 
-static void addr_dump(struct out *o, const struct kw *k, const void *f)
-{
-	(void)k;
-	char buf[VADDR_STRLEN];
-	out_word(o, vaddr_format(f, buf, sizeof(buf)));
-}
 
-static bool addr_eq(const struct kw *k, const void *a, const void *b)
-{
-	(void)k;
-	return vaddr_equal(a, b);
-}
 
-static const struct vtype vt_rt_addr = { "an IP address", 1, rt_addr_parse, addr_dump, addr_eq, VT_VALUE };
-static const struct vtype vt_rt_prefix = { "an IP address[/prefix]", 1, rt_prefix_parse, addr_dump, addr_eq, VT_VALUE };
+static const struct vtype vt_rt_addr = { "an IP address", 1, rt_addr_parse, kw_addr_dump, kw_addr_eq, VT_VALUE };
+static const struct vtype vt_rt_prefix = { "an IP address[/prefix]", 1, rt_prefix_parse, kw_addr_dump, kw_addr_eq, VT_VALUE };
 
 /* vt_via: "[inet|inet6] ADDR" */
 static bool via_parse(struct pctx *p, const struct kw *k, const struct stmt *s, void *f)
@@ -501,7 +460,7 @@ static bool via_parse(struct pctx *p, const struct kw *k, const struct stmt *s, 
 	return true;
 }
 
-static const struct vtype vt_via = { "[inet|inet6] ADDRESS", -1, via_parse, addr_dump, addr_eq, VT_VALUE };
+static const struct vtype vt_via = { "[inet|inet6] ADDRESS", -1, via_parse, kw_addr_dump, kw_addr_eq, VT_VALUE };
 
 /* vt_encap: struct rt_encap. */
 static const struct kw_enum encap_types[] = {
@@ -869,7 +828,7 @@ static const struct kw addr_kws[] = {
 	KW_TYPE("brd", vt_brd, A, brd),
 	{ "broadcast", &vt_brd, KW_FIELD(A, brd), 0, 0, NULL, KW_ALIAS, NULL },
 	KW_STR("dev", A, dev),
-	{ "scope", &vt_scope, KW_FIELD(A, scope), 0, 255, NULL, 0, NULL },
+	{ "scope", &vt_enum_num, KW_FIELD(A, scope), 0, 255, scope_names, 0, NULL },
 	KW_STR("label", A, label),
 	KW_ADDR("peer", A, peer),
 	KW_FLAG("home", A, home),
@@ -1047,7 +1006,7 @@ static const struct kw route_kws[] = {
 	{ "tos", &vt_num, KW_FIELD(R, tos), 0, 255, NULL, 0, NULL },
 	{ "dsfield", &vt_num, KW_FIELD(R, tos), 0, 255, NULL, KW_ALIAS, NULL },
 	{ "protocol", &vt_rtid_num, KW_FIELD(R, protocol), 0, 255, proto_names, 0, NULL },
-	{ "scope", &vt_scope, KW_FIELD(R, scope), 0, 255, NULL, 0, NULL },
+	{ "scope", &vt_enum_num, KW_FIELD(R, scope), 0, 255, scope_names, 0, NULL },
 	METRIC("mtu", mtu, UINT32_MAX),
 	METRIC("hoplimit", hoplimit, 255),
 	METRIC("advmss", advmss, UINT32_MAX),
@@ -1380,43 +1339,13 @@ static bool range_eq(const struct kw *k, const void *a, const void *b)
 
 static const struct vtype vt_range = { "N-M", 1, range_parse, range_dump, range_eq, VT_VALUE };
 
-/* vt_ipproto: int, a protocol name or a number 0..255. */
+/* Protocol names for "ip_proto" (vt_enum_num). */
 static const struct kw_enum ip_proto_names[] = {
 	{ "icmp", 1 }, { "igmp", 2 }, { "tcp", 6 }, { "udp", 17 }, { "dccp", 33 },
 	{ "gre", 47 }, { "esp", 50 }, { "ah", 51 }, { "ipv6-icmp", 58 }, { "ospf", 89 },
 	{ "sctp", 132 }, { "udplite", 136 }, { NULL, 0 }
 };
 
-static bool ipproto_parse(struct pctx *p, const struct kw *k, const struct stmt *s, void *f)
-{
-	long long v;
-	int e;
-	if (!stmt_nargs(p, s, 1, 1))
-		return false;
-	if (isdigit((unsigned char)s->args[0].text[0])) {
-		if (!num_word(p, &s->args[0], 0, 255, k->name, &v))
-			return false;
-		*(int *)f = (int)v;
-		return true;
-	}
-	if (!parse_enum_word(p, &s->args[0], ip_proto_names, k->name, &e))
-		return false;
-	*(int *)f = e;
-	return true;
-}
-
-static void ipproto_dump(struct out *o, const struct kw *k, const void *f)
-{
-	(void)k;
-	int v = *(const int *)f;
-	const char *n = enum_name(ip_proto_names, v);
-	if (strcmp(n, "?") != 0)
-		out_word(o, n);
-	else
-		out_printf(o, " %d", v);
-}
-
-static const struct vtype vt_ipproto = { "a protocol", 1, ipproto_parse, ipproto_dump, mem_eq, VT_VALUE };
 
 static const char port_ranges[] = "ports";
 
@@ -1449,7 +1378,7 @@ static const struct kw rule_kws[] = {
 	{ "suppress_ifgroup", &vt_num, KW_FIELD(U, suppress_ifgroup), 0, UINT32_MAX, NULL, 0, NULL },
 	{ "uidrange", &vt_range, KW_FIELD(U, uidrange), 0, UINT32_MAX, NULL, 0, NULL },
 	{ "protocol", &vt_rtid_num, KW_FIELD(U, protocol), 0, 255, proto_names, 0, NULL },
-	{ "ip_proto", &vt_ipproto, KW_FIELD(U, ip_proto), 0, 255, NULL, 0, NULL },
+	{ "ip_proto", &vt_enum_num, KW_FIELD(U, ip_proto), 0, 255, ip_proto_names, 0, NULL },
 	{ "sport", &vt_range, KW_FIELD(U, sport), 0, 65535, port_ranges, 0, NULL },
 	{ "dport", &vt_range, KW_FIELD(U, dport), 0, 65535, port_ranges, 0, NULL },
 	KW_FLAG("inet6", U, inet6),

@@ -5,7 +5,6 @@
  * Value types of this file (beside the engine's in kw.c):
  *   vt_lvs_fwd      "NAT|DR|TUN [type ipip|gue port N|gre] [nocsum|csum|remcsum]"
  *   vt_lvs_script   "SCRIPT [username [groupname]]" into a struct lvs_script *
- *   vt_lvs_tri      a flag with an optional <BOOL> that may also be unwritten
  *   vt_lvs_persist  persistence_timeout with its optional value
  *   vt_lvs_pgran    persistence_granularity: an IPv4 netmask or IPv6 length
  *   vt_lvs_dest     "IP [PORT]" (sorry_server)
@@ -227,32 +226,6 @@ static const struct vtype vt_lvs_script = {
 	"a script", -1, script_parse, script_dump, script_eq, VT_VALUE
 };
 
-/* ---- vt_lvs_tri: a flag that can also be "not written" ------------------- */
-
-static bool tri_parse(struct pctx *p, const struct kw *k, const struct stmt *s, void *f)
-{
-	bool v = true;
-	(void)k;
-	if (!stmt_nargs(p, s, 0, 1) || (s->nargs && !parse_bool_word(p, &s->args[0], &v)))
-		return false;
-	*(int8_t *)f = v ? 1 : 0;
-	return true;
-}
-
-static void tri_dump(struct out *o, const struct kw *k, const void *f)
-{
-	(void)k;
-	if (*(const int8_t *)f == 0)
-		out_word(o, "false");
-}
-
-static bool tri_eq(const struct kw *k, const void *a, const void *b)
-{
-	(void)k;
-	return *(const int8_t *)a == *(const int8_t *)b;
-}
-
-static const struct vtype vt_lvs_tri = { "a flag", 0, tri_parse, tri_dump, tri_eq, VT_VALUE };
 
 /* ---- vt_lvs_persist: persistence_timeout [SECONDS] ----------------------- */
 
@@ -623,15 +596,15 @@ static const struct kw rs_kws[] = {
 	/* keepalived 2.2.7 knows only lvs_method here; without this row the
 	 * engine would apply lb_kind to the enclosing virtual_server. */
 	{ "lb_kind", &vt_lvs_fwd, KW_FIELD(R, fwd), 0, 0, NULL, KW_ALIAS, NULL },
-	KW_TYPE("inhibit_on_failure", vt_lvs_tri, R, inhibit_on_failure),
+	KW_TYPE("inhibit_on_failure", vt_tri, R, inhibit_on_failure),
 	KW_TYPE("notify_up", vt_lvs_script, R, notify_up),
 	KW_TYPE("notify_down", vt_lvs_script, R, notify_down),
 	KW_UINT("uthreshold", R, uthreshold, 0, UINT32_MAX),
 	KW_UINT("lthreshold", R, lthreshold, 0, UINT32_MAX),
-	KW_TYPE("smtp_alert", vt_lvs_tri, R, smtp_alert),
+	KW_TYPE("smtp_alert", vt_tri, R, smtp_alert),
 	KW_STR("virtualhost", R, virtualhost),
 	KW_STR("snmp_name", R, snmp_name),
-	KW_TYPE("alpha", vt_lvs_tri, R, alpha),
+	KW_TYPE("alpha", vt_tri, R, alpha),
 	KW_TIMER("connect_timeout", R, connect_timeout, 1, LVS_CONNECT_MAX),
 	KW_UINT("retry", R, retry, 1, UINT32_MAX),
 	KW_TIMER("delay_before_retry", R, delay_before_retry, 0, LVS_TIMER_MAX),
@@ -920,7 +893,7 @@ static const struct kw vs_kws[] = {
 	KW_TYPE("persistence_granularity", vt_lvs_pgran, V, persistence_granularity),
 	KW_ENUM("protocol", V, protocol, protocols),
 	KW_FLAG("ha_suspend", V, ha_suspend),
-	KW_TYPE("smtp_alert", vt_lvs_tri, V, smtp_alert),
+	KW_TYPE("smtp_alert", vt_tri, V, smtp_alert),
 	KW_STR("virtualhost", V, virtualhost),
 	KW_STR("snmp_name", V, snmp_name),
 	KW_FLAG("alpha", V, alpha),

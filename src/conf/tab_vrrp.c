@@ -222,31 +222,6 @@ static const struct vtype vt_weight = {
 	"a weight [reverse]", -1, weight_parse, weight_dump, weight_eq, VT_VALUE
 };
 
-/* A boolean that is unset unless written: "kw" or "kw <BOOL>". */
-static bool tri_parse(struct pctx *p, const struct kw *k, const struct stmt *s, void *f)
-{
-	bool v = true;
-	(void)k;
-	if (!stmt_nargs(p, s, 0, 1) || (s->nargs && !parse_bool_word(p, &s->args[0], &v)))
-		return false;
-	*(enum tri *)f = v ? TRI_ON : TRI_OFF;
-	return true;
-}
-
-static void tri_dump(struct out *o, const struct kw *k, const void *f)
-{
-	(void)k;
-	if (*(const enum tri *)f == TRI_OFF)
-		out_printf(o, " false");
-}
-
-static bool tri_eq(const struct kw *k, const void *a, const void *b)
-{
-	(void)k;
-	return *(const enum tri *)a == *(const enum tri *)b;
-}
-
-static const struct vtype vt_tri = { "a flag", 0, tri_parse, tri_dump, tri_eq, VT_VALUE };
 
 /* A bare keyword that stores k->min in an int field: two keywords sharing
  * one tri-state (accept / no_accept). Each row compares only "is the field

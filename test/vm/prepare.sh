@@ -1,0 +1,186 @@
+#!/bin/bash
+# Prepare the qemu guest used by the IPVS tests on a machine whose own
+# kernel has no IPVS: Debian's kernel (downloaded, never installed) and an
+# initramfs made of busybox-static, the modules the tests need and an /init
+# that mounts the host's root read-only over 9p and runs one job in it.
+#
+#   test/vm/prepare.sh [-q]
+#
+# Idempotent: the packages are downloaded once into the cache directory and
+# the initramfs is rebuilt only when this script, busybox or the module list
+# changed. Needs root (it writes the cache and makes device nodes) and the
+# packages busybox-static and cpio; qemu-system-x86 is needed to run it.
+#
+# Environment:
+#   VIGIL_VM_CACHE    cache directory (default /var/cache/vigil-vm)
+#   VIGIL_VM_MODULES  extra kernel modules to load at boot (names)
+#   VIGIL_VM_REFRESH  1: download the kernel packages again
+#
+# Exit status: 0 ready, 1 failed, 77 cannot be done here (not root, missing
+# tools or no kernel package to be had): callers may treat 77 as a skip.
+set -euo pipefail
+
+CACHE=${VIGIL_VM_CACHE:-/var/cache/vigil-vm}
+QUIET=0
+[ "${1:-}" = "-q" ] && QUIET=1
+HERE=$(cd "$(dirname "$0")" && pwd)
+
+say() { [ "$QUIET" = 1 ] || echo "vm-prepare: $*" >&2; }
+skip() { echo "vm-prepare: $*" >&2; exit 77; }
+die() { echo "vm-prepare: $*" >&2; exit 1; }
+
+[ "$(id -u)" -eq 0 ] || skip "needs root (writes $CACHE, makes device nodes)"
+BUSYBOX=/bin/busybox
+[ -x "$BUSYBOX" ] || BUSYBOX=$(command -v busybox || true)
+[ -n "$BUSYBOX" ] && [ -x "$BUSYBOX" ] || skip "busybox not found (apt-get install busybox-static)"
+if ldd "$BUSYBOX" >/dev/null 2>&1; then
+	skip "$BUSYBOX is not a static busybox (apt-get install busybox-static)"
+fi
+for t in cpio gzip apt-get dpkg-deb; do
+	command -v "$t" >/dev/null || skip "$t not found"
+done
+
+mkdir -p "$CACHE"
+# One prepare at a time: make check may run several VM tests in parallel.
+exec 9>"$CACHE/.lock"
+flock -w 600 9 || die "could not lock $CACHE/.lock"
+
+# ---- 1. the kernel package ---------------------------------------------------
+DEB_DIR=$CACHE/debs
+mkdir -p "$DEB_DIR"
+if [ "${VIGIL_VM_REFRESH:-0}" = 1 ]; then
+	rm -f "$DEB_DIR"/*.deb "$CACHE/kernel-unpacked.stamp"
+fi
+kdeb=$(ls "$DEB_DIR"/linux-image-[0-9]*-amd64_*_amd64.deb 2>/dev/null | grep -v -- '-dbg_' | sort -V | tail -1 || true)
+if [ -z "$kdeb" ]; then
+	# the versioned package that the meta package linux-image-amd64 names
+	kpkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+	if [ -z "$kpkg" ]; then
+		say "apt lists have no linux-image-amd64: apt-get update"
+		timeout 300 apt-get update -qq >/dev/null 2>&1 || true
+		kpkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+	fi
+	[ -n "$kpkg" ] || skip "no linux-image-amd64 package to be had from apt"
+	say "downloading $kpkg"
+	tmpd=$(mktemp -d "$DEB_DIR/.dl.XXXXXX")
+	trap 'rm -rf "$tmpd"' EXIT
+	# _apt cannot write into a root-only directory: download as root.
+	if ! (cd "$tmpd" && timeout 600 apt-get -q -o APT::Sandbox::User=root download "$kpkg" >/dev/null); then
+		skip "apt-get download $kpkg failed"
+	fi
+	mv "$tmpd"/*.deb "$DEB_DIR"/
+	rm -rf "$tmpd"
+	trap - EXIT
+	kdeb=$(ls "$DEB_DIR"/linux-image-[0-9]*-amd64_*_amd64.deb | sort -V | tail -1)
+fi
+
+KROOT=$CACHE/kernel
+if [ ! -e "$CACHE/kernel-unpacked.stamp" ] || [ "$(cat "$CACHE/kernel-unpacked.stamp")" != "$(basename "$kdeb")" ]; then
+	say "unpacking $(basename "$kdeb")"
+	rm -rf "$KROOT" "$KROOT.new"
+	dpkg-deb -x "$kdeb" "$KROOT.new" || die "dpkg-deb -x $kdeb failed"
+	mv "$KROOT.new" "$KROOT"
+	basename "$kdeb" > "$CACHE/kernel-unpacked.stamp"
+fi
+KVER=$(ls "$KROOT/lib/modules" | sort -V | tail -1)
+[ -n "$KVER" ] && [ -f "$KROOT/boot/vmlinuz-$KVER" ] || die "no kernel in $kdeb"
+MODDIR=$KROOT/lib/modules/$KVER
+
+# ---- 2. the modules, in dependency order -------------------------------------
+# 9p and virtio to reach the host's root; IPVS with every scheduler; the
+# links the tests build (veth, dummy, macvlan, bridge, ipip for IPVS tunnel
+# mode); nftables.
+WANT="virtio_pci 9pnet_virtio 9p
+ip_vs ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_fo ip_vs_ovf ip_vs_lblc
+ip_vs_lblcr ip_vs_dh ip_vs_sh ip_vs_mh ip_vs_sed ip_vs_nq ip_vs_ftp
+veth dummy macvlan bridge ipip
+nf_tables nft_ct nft_chain_nat nft_reject_inet
+${VIGIL_VM_MODULES:-}"
+
+STAMP_IN=$( { cat "$0" "$HERE/init"; "$BUSYBOX" 2>&1 | head -1; echo "$KVER $WANT"; } | sha256sum | cut -c1-16)
+OUT_INITRD=$CACHE/initramfs.cpio.gz
+OUT_KERNEL=$CACHE/vmlinuz
+if [ -f "$OUT_INITRD" ] && [ -f "$OUT_KERNEL" ] && [ -f "$CACHE/ready" ] &&
+	[ "$(cat "$CACHE/ready")" = "$STAMP_IN" ]; then
+	say "up to date: kernel $KVER in $CACHE"
+	exit 0
+fi
+
+declare -A MODPATH=()
+while IFS= read -r f; do
+	n=${f##*/}; n=${n%%.ko*}; n=${n//-/_}
+	MODPATH[$n]=${f#"$MODDIR"/}
+done < <(find "$MODDIR/kernel" -name '*.ko' -o -name '*.ko.xz' -o -name '*.ko.zst' -o -name '*.ko.gz')
+BUILTIN=" $(sed 's,.*/,,; s,\.ko.*,,; s,-,_,g' "$MODDIR/modules.builtin" | tr '\n' ' ') "
+
+STAGE=$CACHE/initramfs.stage
+rm -rf "$STAGE"
+mkdir -p "$STAGE"/{bin,sbin,dev,proc,sys,tmp,run,host,job,etc/vigil-vm,lib/modules/"$KVER"}
+
+# stage_module REL: copy a module into the initramfs, decompressed
+stage_module() {
+	local rel=$1 src=$MODDIR/$1 dst
+	dst=$STAGE/lib/modules/$KVER/${rel%.ko*}.ko
+	mkdir -p "$(dirname "$dst")"
+	case "$rel" in
+	*.ko.xz) xz -dc "$src" > "$dst" ;;
+	*.ko.zst) zstd -qdc "$src" > "$dst" ;;
+	*.ko.gz) gzip -dc "$src" > "$dst" ;;
+	*) cp "$src" "$dst" ;;
+	esac
+	echo "${rel%.ko*}.ko"
+}
+
+# modfield FILE FIELD: a .modinfo field (depends=, softdep=) of a staged module
+modfield() { tr '\0' '\n' < "$1" | sed -n "s/^$2=//p" | head -1; }
+
+declare -A DONE=()
+ORDER=()
+visit() { # visit NAME: stage its dependencies, then itself
+	local n=${1//-/_} rel staged d dep pre
+	[ -n "${DONE[$n]:-}" ] && return 0
+	DONE[$n]=1
+	if [ -z "${MODPATH[$n]:-}" ]; then
+		case "$BUILTIN" in *" $n "*) return 0 ;; esac
+		die "module $n is not in kernel $KVER"
+	fi
+	staged=$(stage_module "${MODPATH[$n]}")
+	# softdep pre: (libcrc32c wants crc32c, provided by crc32c_generic)
+	pre=$(modfield "$STAGE/lib/modules/$KVER/$staged" softdep | sed -n 's/.*pre: *\([^:]*\)\( post:.*\)\{0,1\}$/\1/p')
+	for d in $pre; do
+		dep=${d//-/_}
+		[ -n "${MODPATH[$dep]:-}" ] || dep=${dep}_generic
+		[ -n "${MODPATH[$dep]:-}" ] && visit "$dep"
+	done
+	for d in $(modfield "$STAGE/lib/modules/$KVER/$staged" depends | tr ',' ' '); do
+		visit "$d"
+	done
+	ORDER+=("$staged")
+}
+for m in $WANT; do visit "$m"; done
+printf '%s\n' "${ORDER[@]}" > "$STAGE/etc/vigil-vm/modules"
+echo "$KVER" > "$STAGE/etc/vigil-vm/kernel"
+# modules.dep for busybox modprobe, which the kernel calls for modules it
+# wants on demand (it runs in the initramfs, not in the chroot)
+"$BUSYBOX" depmod -b "$STAGE" "$KVER" 2>/dev/null || true
+
+# ---- 3. busybox and /init ----------------------------------------------------
+cp "$BUSYBOX" "$STAGE/bin/busybox"
+for a in $("$BUSYBOX" --list); do
+	[ "$a" = busybox ] || ln -s busybox "$STAGE/bin/$a"
+done
+for a in modprobe insmod poweroff; do ln -s ../bin/busybox "$STAGE/sbin/$a"; done
+mknod -m 600 "$STAGE/dev/console" c 5 1
+mknod -m 666 "$STAGE/dev/null" c 1 3
+cp "$HERE/init" "$STAGE/init"
+chmod 755 "$STAGE/init"
+
+say "building initramfs (${#ORDER[@]} modules, kernel $KVER)"
+(cd "$STAGE" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --quiet -R 0:0) |
+	gzip -6 > "$OUT_INITRD.new"
+mv "$OUT_INITRD.new" "$OUT_INITRD"
+cp "$KROOT/boot/vmlinuz-$KVER" "$OUT_KERNEL.new" && mv "$OUT_KERNEL.new" "$OUT_KERNEL"
+echo "$KVER" > "$CACHE/kernel-version"
+rm -rf "$STAGE"
+echo "$STAMP_IN" > "$CACHE/ready"
+say "ready: $OUT_KERNEL, $OUT_INITRD ($(du -k "$OUT_INITRD" | cut -f1) KiB)"
