@@ -84,9 +84,12 @@ CL6=$(ip -n "$CL" -6 addr show dev eth0 scope link | awk '/inet6/ { sub("/.*", "
 # Counters: how many packets of each reason each host has been sent, to
 # check the "(N dropped so far)" in its log line.
 now_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
+# The daemon logs a reason at most once a second: leave 1.4 s between two
+# packets of one reason, so that scheduling delays (ASan, a loaded CI
+# machine) cannot push the second inside the first one's second.
 space_reason() { # KEY
 	eval "last=\${LAST_$1:-0}"
-	wait_ms=$(( last + 1050 - $(now_ms) ))
+	wait_ms=$(( last + 1400 - $(now_ms) ))
 	[ "$wait_ms" -gt 0 ] && sleep "$(awk -v m="$wait_ms" 'BEGIN { printf "%.3f", m / 1000 }')"
 	eval "LAST_$1=$(now_ms)"
 }
