@@ -882,7 +882,7 @@ struct req {
 	bool done;               /* ACK, NLMSG_ERROR or NLMSG_DONE seen */
 	int err;                 /* the kernel's -errno, 0 */
 	int cb_err;              /* first failure of on_msg */
-	int (*on_msg)(struct nlmsghdr *nlh, void *arg);  /* 0 or -errno */
+	ipvs_nl_msg_fn on_msg;   /* NULL: replies are ignored */
 	void *arg;
 };
 
@@ -942,13 +942,12 @@ static int cb_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
 	return NL_STOP;
 }
 
-/* Send msg (consumed) and read until its answer is complete. */
-static int transact(struct ipvs_nl *h, struct nl_msg *msg, bool dump,
-		    int (*on_msg)(struct nlmsghdr *, void *), void *arg)
+int ipvs_nl_call(struct ipvs_nl *h, struct nl_msg *msg, ipvs_nl_msg_fn on_msg, void *arg)
 {
 	struct req r = { .on_msg = on_msg, .arg = arg };
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	bool dump = (nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
 	struct nl_cb *cb = NULL;
-	struct nlmsghdr *nlh;
 	int ret;
 
 	if (!h->sk) {
@@ -969,7 +968,6 @@ static int transact(struct ipvs_nl *h, struct nl_msg *msg, bool dump,
 		goto out;
 	}
 	nl_complete_msg(h->sk, msg);
-	nlh = nlmsg_hdr(msg);
 	/* A request is answered by an ACK (or NLMSG_ERROR) whatever the
 	 * socket's auto-ack setting; a dump ends with NLMSG_DONE, and the
 	 * kernel never ACKs a dump, so asking would only confuse. */
@@ -1000,110 +998,91 @@ out:
 
 int ipvs_nl_exec(struct ipvs_nl *h, struct nl_msg *msg)
 {
-	return transact(h, msg, false, NULL, NULL);
+	return ipvs_nl_call(h, msg, NULL, NULL);
 }
 
-/* Allocate, build with one of the builders (through a small adapter),
- * and run. */
-struct build_args {
-	const struct ipvs_service *s;
-	const struct ipvs_dest *d;
-	const struct ipvs_timeouts *t;
-	const struct ipvs_daemon *dm;
-	uint32_t state;
-};
-
-typedef int (*builder_fn)(struct nl_msg *msg, int family, const struct build_args *a);
-
-static int run(struct ipvs_nl *h, builder_fn build, const struct build_args *a, bool dump,
-	       int (*on_msg)(struct nlmsghdr *, void *), void *arg)
+/* The shortcuts: msg is a fresh nlmsg_alloc() (NULL when out of memory)
+ * and built the builder's answer; send it unless building failed. */
+static int send_built(struct ipvs_nl *h, struct nl_msg *msg, int built,
+		      ipvs_nl_msg_fn on_msg, void *arg)
 {
-	struct nl_msg *msg = nlmsg_alloc();
-	int err;
-
 	if (!msg)
 		return -ENOMEM;
-	err = build(msg, h->family, a);
-	if (err) {
+	if (built) {
 		nlmsg_free(msg);
-		return err;
+		return built;
 	}
-	return transact(h, msg, dump, on_msg, arg);
+	return ipvs_nl_call(h, msg, on_msg, arg);
 }
-
-static int b_new_service(struct nl_msg *m, int f, const struct build_args *a) { return ipvs_msg_new_service(m, f, a->s); }
-static int b_edit_service(struct nl_msg *m, int f, const struct build_args *a) { return ipvs_msg_edit_service(m, f, a->s); }
-static int b_del_service(struct nl_msg *m, int f, const struct build_args *a) { return ipvs_msg_del_service(m, f, a->s); }
-static int b_new_dest(struct nl_msg *m, int f, const struct build_args *a) { return ipvs_msg_new_dest(m, f, a->s, a->d); }
-static int b_edit_dest(struct nl_msg *m, int f, const struct build_args *a) { return ipvs_msg_edit_dest(m, f, a->s, a->d); }
-static int b_del_dest(struct nl_msg *m, int f, const struct build_args *a) { return ipvs_msg_del_dest(m, f, a->s, a->d); }
-static int b_flush(struct nl_msg *m, int f, const struct build_args *a) { (void)a; return ipvs_msg_flush(m, f); }
-static int b_set_timeouts(struct nl_msg *m, int f, const struct build_args *a) { return ipvs_msg_set_timeouts(m, f, a->t); }
-static int b_get_timeouts(struct nl_msg *m, int f, const struct build_args *a) { (void)a; return ipvs_msg_get_timeouts(m, f); }
-static int b_new_daemon(struct nl_msg *m, int f, const struct build_args *a) { return ipvs_msg_new_daemon(m, f, a->dm); }
-static int b_del_daemon(struct nl_msg *m, int f, const struct build_args *a) { return ipvs_msg_del_daemon(m, f, a->state); }
-static int b_get_info(struct nl_msg *m, int f, const struct build_args *a) { (void)a; return ipvs_msg_get_info(m, f); }
-static int b_get_services(struct nl_msg *m, int f, const struct build_args *a) { (void)a; return ipvs_msg_get_services(m, f); }
-static int b_get_dests(struct nl_msg *m, int f, const struct build_args *a) { return ipvs_msg_get_dests(m, f, a->s); }
 
 int ipvs_nl_new_service(struct ipvs_nl *h, const struct ipvs_service *s)
 {
-	struct build_args a = { .s = s };
-	return run(h, b_new_service, &a, false, NULL, NULL);
+	struct nl_msg *msg = nlmsg_alloc();
+	int built = msg ? ipvs_msg_new_service(msg, h->family, s) : 0;
+	return send_built(h, msg, built, NULL, NULL);
 }
 
 int ipvs_nl_edit_service(struct ipvs_nl *h, const struct ipvs_service *s)
 {
-	struct build_args a = { .s = s };
-	return run(h, b_edit_service, &a, false, NULL, NULL);
+	struct nl_msg *msg = nlmsg_alloc();
+	int built = msg ? ipvs_msg_edit_service(msg, h->family, s) : 0;
+	return send_built(h, msg, built, NULL, NULL);
 }
 
 int ipvs_nl_del_service(struct ipvs_nl *h, const struct ipvs_service *s)
 {
-	struct build_args a = { .s = s };
-	return run(h, b_del_service, &a, false, NULL, NULL);
+	struct nl_msg *msg = nlmsg_alloc();
+	int built = msg ? ipvs_msg_del_service(msg, h->family, s) : 0;
+	return send_built(h, msg, built, NULL, NULL);
 }
 
 int ipvs_nl_new_dest(struct ipvs_nl *h, const struct ipvs_service *s, const struct ipvs_dest *d)
 {
-	struct build_args a = { .s = s, .d = d };
-	return run(h, b_new_dest, &a, false, NULL, NULL);
+	struct nl_msg *msg = nlmsg_alloc();
+	int built = msg ? ipvs_msg_new_dest(msg, h->family, s, d) : 0;
+	return send_built(h, msg, built, NULL, NULL);
 }
 
 int ipvs_nl_edit_dest(struct ipvs_nl *h, const struct ipvs_service *s, const struct ipvs_dest *d)
 {
-	struct build_args a = { .s = s, .d = d };
-	return run(h, b_edit_dest, &a, false, NULL, NULL);
+	struct nl_msg *msg = nlmsg_alloc();
+	int built = msg ? ipvs_msg_edit_dest(msg, h->family, s, d) : 0;
+	return send_built(h, msg, built, NULL, NULL);
 }
 
 int ipvs_nl_del_dest(struct ipvs_nl *h, const struct ipvs_service *s, const struct ipvs_dest *d)
 {
-	struct build_args a = { .s = s, .d = d };
-	return run(h, b_del_dest, &a, false, NULL, NULL);
+	struct nl_msg *msg = nlmsg_alloc();
+	int built = msg ? ipvs_msg_del_dest(msg, h->family, s, d) : 0;
+	return send_built(h, msg, built, NULL, NULL);
 }
 
 int ipvs_nl_flush(struct ipvs_nl *h)
 {
-	struct build_args a = { 0 };
-	return run(h, b_flush, &a, false, NULL, NULL);
+	struct nl_msg *msg = nlmsg_alloc();
+	int built = msg ? ipvs_msg_flush(msg, h->family) : 0;
+	return send_built(h, msg, built, NULL, NULL);
 }
 
 int ipvs_nl_set_timeouts(struct ipvs_nl *h, const struct ipvs_timeouts *t)
 {
-	struct build_args a = { .t = t };
-	return run(h, b_set_timeouts, &a, false, NULL, NULL);
+	struct nl_msg *msg = nlmsg_alloc();
+	int built = msg ? ipvs_msg_set_timeouts(msg, h->family, t) : 0;
+	return send_built(h, msg, built, NULL, NULL);
 }
 
 int ipvs_nl_new_daemon(struct ipvs_nl *h, const struct ipvs_daemon *d)
 {
-	struct build_args a = { .dm = d };
-	return run(h, b_new_daemon, &a, false, NULL, NULL);
+	struct nl_msg *msg = nlmsg_alloc();
+	int built = msg ? ipvs_msg_new_daemon(msg, h->family, d) : 0;
+	return send_built(h, msg, built, NULL, NULL);
 }
 
 int ipvs_nl_del_daemon(struct ipvs_nl *h, uint32_t state)
 {
-	struct build_args a = { .state = state };
-	return run(h, b_del_daemon, &a, false, NULL, NULL);
+	struct nl_msg *msg = nlmsg_alloc();
+	int built = msg ? ipvs_msg_del_daemon(msg, h->family, state) : 0;
+	return send_built(h, msg, built, NULL, NULL);
 }
 
 /* Collectors for replies: each records the parser's complaint in the
@@ -1133,9 +1112,9 @@ static int on_timeouts(struct nlmsghdr *nlh, void *arg)
 
 int ipvs_nl_get_info(struct ipvs_nl *h, struct ipvs_info *out)
 {
-	struct build_args a = { 0 };
 	struct collect c = { .h = h, .out = out };
-	int err = run(h, b_get_info, &a, false, on_info, &c);
+	struct nl_msg *msg = nlmsg_alloc();
+	int err = send_built(h, msg, msg ? ipvs_msg_get_info(msg, h->family) : 0, on_info, &c);
 
 	if (!err && !c.got)
 		err = -ENODATA;
@@ -1144,9 +1123,10 @@ int ipvs_nl_get_info(struct ipvs_nl *h, struct ipvs_info *out)
 
 int ipvs_nl_get_timeouts(struct ipvs_nl *h, struct ipvs_timeouts *out)
 {
-	struct build_args a = { 0 };
 	struct collect c = { .h = h, .out = out };
-	int err = run(h, b_get_timeouts, &a, false, on_timeouts, &c);
+	struct nl_msg *msg = nlmsg_alloc();
+	int err = send_built(h, msg, msg ? ipvs_msg_get_timeouts(msg, h->family) : 0,
+			     on_timeouts, &c);
 
 	if (!err && !c.got)
 		err = -ENODATA;
@@ -1208,20 +1188,20 @@ static int on_dest(struct nlmsghdr *nlh, void *arg)
 
 int ipvs_nl_dump_services(struct ipvs_nl *h, struct ipvs_service_vec *out)
 {
-	struct build_args a = { 0 };
 	struct collect c = { .h = h, .out = out };
+	struct nl_msg *msg = nlmsg_alloc();
 
 	h->parse_err = NULL;
-	return run(h, b_get_services, &a, true, on_service, &c);
+	return send_built(h, msg, msg ? ipvs_msg_get_services(msg, h->family) : 0, on_service, &c);
 }
 
 int ipvs_nl_dump_dests(struct ipvs_nl *h, const struct ipvs_service *s, struct ipvs_dest_vec *out)
 {
-	struct build_args a = { .s = s };
 	struct collect c = { .h = h, .out = out, .svc_af = s->af };
+	struct nl_msg *msg = nlmsg_alloc();
 
 	h->parse_err = NULL;
-	return run(h, b_get_dests, &a, true, on_dest, &c);
+	return send_built(h, msg, msg ? ipvs_msg_get_dests(msg, h->family, s) : 0, on_dest, &c);
 }
 
 const char *ipvs_strerror(int cmd, int err)
@@ -1241,17 +1221,22 @@ const char *ipvs_strerror(int cmd, int err)
 		{ IPVS_CMD_NEW_DEST, ESRCH, "the service does not exist" },
 		{ IPVS_CMD_NEW_DEST, EEXIST, "destination already exists" },
 		{ IPVS_CMD_NEW_DEST, ERANGE, "weight below 0 or lower threshold above upper threshold" },
-		{ IPVS_CMD_NEW_DEST, EINVAL, "invalid destination (not a unicast address, GUE without a port, or another family without TUN)" },
+		{ IPVS_CMD_NEW_DEST, EINVAL,
+		  "invalid destination (not a unicast address, GUE without a port, "
+		  "or another family without TUN)" },
 		{ IPVS_CMD_SET_DEST, ESRCH, "the service does not exist" },
 		{ IPVS_CMD_SET_DEST, ENOENT, "no such destination" },
 		{ IPVS_CMD_SET_DEST, ERANGE, "weight below 0 or lower threshold above upper threshold" },
-		{ IPVS_CMD_SET_DEST, EINVAL, "invalid destination (GUE without a port, or another family without TUN)" },
+		{ IPVS_CMD_SET_DEST, EINVAL,
+		  "invalid destination (GUE without a port, or another family without TUN)" },
 		{ IPVS_CMD_DEL_DEST, ESRCH, "the service does not exist" },
 		{ IPVS_CMD_DEL_DEST, ENOENT, "no such destination" },
 		{ IPVS_CMD_NEW_DAEMON, EEXIST, "a sync daemon of this kind is already running" },
 		{ IPVS_CMD_NEW_DAEMON, ENODEV, "no such multicast interface" },
-		{ IPVS_CMD_NEW_DAEMON, EINVAL, "invalid sync daemon (group not multicast, or services with mixed families)" },
+		{ IPVS_CMD_NEW_DAEMON, EINVAL,
+		  "invalid sync daemon (group not multicast, or services with mixed families)" },
 		{ IPVS_CMD_DEL_DAEMON, ESRCH, "no sync daemon of this kind is running" },
+		{ IPVS_CMD_SET_CONFIG, EINVAL, "timeout out of range" },
 		{ 0, EPERM, "permission denied (CAP_NET_ADMIN is needed)" },
 		{ 0, EPROTONOSUPPORT, "IPVS not available: load the ip_vs kernel module" },
 		{ 0, EAFNOSUPPORT, "address family not supported by IPVS (IPv6 disabled?)" },

@@ -33,6 +33,7 @@
 #ifndef VIGIL_IPVS_NETLINK_H
 #define VIGIL_IPVS_NETLINK_H
 
+#include <linux/ip_vs.h>   /* IPVS_CMD_*, for ipvs_strerror() */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -94,7 +95,9 @@ const char *ipvs_parse_timeouts(struct nlmsghdr *nlh, struct ipvs_timeouts *out)
 struct ipvs_nl {
 	struct nl_sock *sk;      /* connected NETLINK_GENERIC socket */
 	int family;              /* the "IPVS" family id */
-	uint64_t ops;            /* requests sent (a dump counts once) */
+	uint64_t ops;            /* IPVS requests handed to the kernel (a dump
+				  * counts once; resolving the family and
+				  * builder refusals do not count) */
 	const char *parse_err;   /* last reply a parser refused, for -EBADMSG */
 	unsigned own_sk : 1;     /* ipvs_nl_open() allocated sk */
 };
@@ -109,11 +112,22 @@ int ipvs_nl_open(struct ipvs_nl *h);
 /* Free the socket if ipvs_nl_open() made it. */
 void ipvs_nl_close(struct ipvs_nl *h);
 
-/* Send msg (always consumed, even on error) and wait for the kernel's
- * ACK. 0 or -errno. */
+/* Called for each reply message; returns 0 or -errno. */
+typedef int (*ipvs_nl_msg_fn)(struct nlmsghdr *nlh, void *arg);
+
+/* Send msg (always consumed, even on error) and read its answer: every
+ * reply message goes to on_msg (may be NULL); a request (any builder's
+ * message without NLM_F_DUMP) ends with the kernel's ACK or error, a
+ * dump with NLMSG_DONE. A dump is read to its end even after on_msg
+ * failed, so that the socket stays in step. Returns 0, the kernel's
+ * -errno, or else the first error on_msg returned. */
+int ipvs_nl_call(struct ipvs_nl *h, struct nl_msg *msg, ipvs_nl_msg_fn on_msg, void *arg);
+/* ipvs_nl_call() without a reply handler. */
 int ipvs_nl_exec(struct ipvs_nl *h, struct nl_msg *msg);
 
-/* Build-and-exec shortcuts; 0 or -errno (see ipvs_strerror()). */
+/* Build-and-exec shortcuts; 0 or -errno (see ipvs_strerror()). The two
+ * getters answer -ENODATA if the kernel ACKed without a reply and
+ * -EBADMSG if the reply did not parse (h->parse_err). */
 int ipvs_nl_new_service(struct ipvs_nl *h, const struct ipvs_service *s);
 int ipvs_nl_edit_service(struct ipvs_nl *h, const struct ipvs_service *s);
 int ipvs_nl_del_service(struct ipvs_nl *h, const struct ipvs_service *s);
@@ -139,7 +153,8 @@ struct ipvs_dest_vec {
 };
 
 /* Dump every service into out. 0, -ENOMEM, -EBADMSG (h->parse_err says
- * why), or -errno from the kernel. */
+ * why), or -errno from the kernel. On error out may hold part of the
+ * table: free it all the same. */
 int ipvs_nl_dump_services(struct ipvs_nl *h, struct ipvs_service_vec *out);
 /* Dump the dests of s into out. The kernel answers an empty dump, not an
  * error, when s does not exist. */

@@ -32,7 +32,9 @@ die() { echo "vm-prepare: $*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || skip "needs root (writes $CACHE, makes device nodes)"
 BUSYBOX=/bin/busybox
 [ -x "$BUSYBOX" ] || BUSYBOX=$(command -v busybox || true)
-[ -n "$BUSYBOX" ] && [ -x "$BUSYBOX" ] || skip "busybox not found (apt-get install busybox-static)"
+if [ -z "$BUSYBOX" ] || [ ! -x "$BUSYBOX" ]; then
+	skip "busybox not found (apt-get install busybox-static)"
+fi
 if ldd "$BUSYBOX" >/dev/null 2>&1; then
 	skip "$BUSYBOX is not a static busybox (apt-get install busybox-static)"
 fi
@@ -49,9 +51,15 @@ flock -w 600 9 || die "could not lock $CACHE/.lock"
 DEB_DIR=$CACHE/debs
 mkdir -p "$DEB_DIR"
 if [ "${VIGIL_VM_REFRESH:-0}" = 1 ]; then
-	rm -f "$DEB_DIR"/*.deb "$CACHE/kernel-unpacked.stamp"
+	rm -f "$DEB_DIR"/*.deb "$CACHE/ready"
 fi
-kdeb=$(ls "$DEB_DIR"/linux-image-[0-9]*-amd64_*_amd64.deb 2>/dev/null | grep -v -- '-dbg_' | sort -V | tail -1 || true)
+newest_deb() { # the newest kernel package in the cache, if any
+	local f
+	for f in "$DEB_DIR"/linux-image-[0-9]*-amd64_*_amd64.deb; do
+		if [ -f "$f" ]; then echo "$f"; fi
+	done | sort -V | tail -1
+}
+kdeb=$(newest_deb)
 if [ -z "$kdeb" ]; then
 	# the versioned package that the meta package linux-image-amd64 names
 	kpkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
@@ -71,20 +79,13 @@ if [ -z "$kdeb" ]; then
 	mv "$tmpd"/*.deb "$DEB_DIR"/
 	rm -rf "$tmpd"
 	trap - EXIT
-	kdeb=$(ls "$DEB_DIR"/linux-image-[0-9]*-amd64_*_amd64.deb | sort -V | tail -1)
+	kdeb=$(newest_deb)
+	[ -n "$kdeb" ] || die "apt-get download $kpkg left no package"
 fi
 
-KROOT=$CACHE/kernel
-if [ ! -e "$CACHE/kernel-unpacked.stamp" ] || [ "$(cat "$CACHE/kernel-unpacked.stamp")" != "$(basename "$kdeb")" ]; then
-	say "unpacking $(basename "$kdeb")"
-	rm -rf "$KROOT" "$KROOT.new"
-	dpkg-deb -x "$kdeb" "$KROOT.new" || die "dpkg-deb -x $kdeb failed"
-	mv "$KROOT.new" "$KROOT"
-	basename "$kdeb" > "$CACHE/kernel-unpacked.stamp"
-fi
-KVER=$(ls "$KROOT/lib/modules" | sort -V | tail -1)
-[ -n "$KVER" ] && [ -f "$KROOT/boot/vmlinuz-$KVER" ] || die "no kernel in $kdeb"
-MODDIR=$KROOT/lib/modules/$KVER
+KDEB_NAME=$(basename "$kdeb")
+KVER=$(dpkg-deb -f "$kdeb" Package | sed 's/^linux-image-//')
+[ -n "$KVER" ] || die "cannot read the kernel version of $kdeb"
 
 # ---- 2. the modules, in dependency order -------------------------------------
 # 9p and virtio to reach the host's root; IPVS with every scheduler; the
@@ -97,13 +98,25 @@ veth dummy macvlan bridge ipip
 nf_tables nft_ct nft_chain_nat nft_reject_inet
 ${VIGIL_VM_MODULES:-}"
 
-STAMP_IN=$( { cat "$0" "$HERE/init"; "$BUSYBOX" 2>&1 | head -1; echo "$KVER $WANT"; } | sha256sum | cut -c1-16)
+STAMP_IN=$( { cat "$0" "$HERE/init"; "$BUSYBOX" 2>&1 | head -1; echo "$KDEB_NAME $WANT"; } | sha256sum | cut -c1-16)
 OUT_INITRD=$CACHE/initramfs.cpio.gz
 OUT_KERNEL=$CACHE/vmlinuz
 if [ -f "$OUT_INITRD" ] && [ -f "$OUT_KERNEL" ] && [ -f "$CACHE/ready" ] &&
 	[ "$(cat "$CACHE/ready")" = "$STAMP_IN" ]; then
 	say "up to date: kernel $KVER in $CACHE"
 	exit 0
+fi
+
+# The package unpacks to some 400 MB: only while the initramfs is built.
+KROOT=$CACHE/kernel.unpacked
+STAGE=$CACHE/initramfs.stage
+rm -rf "$KROOT" "$STAGE"
+trap 'rm -rf "$KROOT" "$STAGE"' EXIT
+say "unpacking $KDEB_NAME"
+dpkg-deb -x "$kdeb" "$KROOT" || die "dpkg-deb -x $kdeb failed"
+MODDIR=$KROOT/lib/modules/$KVER
+if [ ! -d "$MODDIR" ] || [ ! -f "$KROOT/boot/vmlinuz-$KVER" ]; then
+	die "no kernel $KVER in $KDEB_NAME"
 fi
 
 declare -A MODPATH=()
@@ -113,8 +126,6 @@ while IFS= read -r f; do
 done < <(find "$MODDIR/kernel" -name '*.ko' -o -name '*.ko.xz' -o -name '*.ko.zst' -o -name '*.ko.gz')
 BUILTIN=" $(sed 's,.*/,,; s,\.ko.*,,; s,-,_,g' "$MODDIR/modules.builtin" | tr '\n' ' ') "
 
-STAGE=$CACHE/initramfs.stage
-rm -rf "$STAGE"
 mkdir -p "$STAGE"/{bin,sbin,dev,proc,sys,tmp,run,host,job,etc/vigil-vm,lib/modules/"$KVER"}
 
 # stage_module REL: copy a module into the initramfs, decompressed
@@ -134,12 +145,12 @@ stage_module() {
 # modfield FILE FIELD: a .modinfo field (depends=, softdep=) of a staged module
 modfield() { tr '\0' '\n' < "$1" | sed -n "s/^$2=//p" | head -1; }
 
-declare -A DONE=()
+declare -A SEEN=()
 ORDER=()
 visit() { # visit NAME: stage its dependencies, then itself
 	local n=${1//-/_} rel staged d dep pre
-	[ -n "${DONE[$n]:-}" ] && return 0
-	DONE[$n]=1
+	[ -n "${SEEN[$n]:-}" ] && return 0
+	SEEN[$n]=1
 	if [ -z "${MODPATH[$n]:-}" ]; then
 		case "$BUILTIN" in *" $n "*) return 0 ;; esac
 		die "module $n is not in kernel $KVER"
@@ -150,7 +161,7 @@ visit() { # visit NAME: stage its dependencies, then itself
 	for d in $pre; do
 		dep=${d//-/_}
 		[ -n "${MODPATH[$dep]:-}" ] || dep=${dep}_generic
-		[ -n "${MODPATH[$dep]:-}" ] && visit "$dep"
+		if [ -n "${MODPATH[$dep]:-}" ]; then visit "$dep"; fi
 	done
 	for d in $(modfield "$STAGE/lib/modules/$KVER/$staged" depends | tr ',' ' '); do
 		visit "$d"
@@ -181,6 +192,8 @@ say "building initramfs (${#ORDER[@]} modules, kernel $KVER)"
 mv "$OUT_INITRD.new" "$OUT_INITRD"
 cp "$KROOT/boot/vmlinuz-$KVER" "$OUT_KERNEL.new" && mv "$OUT_KERNEL.new" "$OUT_KERNEL"
 echo "$KVER" > "$CACHE/kernel-version"
-rm -rf "$STAGE"
+rm -rf "$KROOT" "$STAGE"
+trap - EXIT
+rm -rf "$CACHE/kernel" "$CACHE/kernel-unpacked.stamp" # left by older versions
 echo "$STAMP_IN" > "$CACHE/ready"
 say "ready: $OUT_KERNEL, $OUT_INITRD ($(du -k "$OUT_INITRD" | cut -f1) KiB)"

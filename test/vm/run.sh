@@ -26,8 +26,10 @@
 #                     are passed anyway: VIGIL*, VIGILD, TOP_SRCDIR, srcdir,
 #                     builddir, abs_*, CK_*, *SAN_OPTIONS, NETWATCH, PATH,
 #                     LANG, LC_*, TZ (plus VIGIL_VM=1 and HOME=/tmp)
-#   VIGIL_VM_MEM, VIGIL_VM_SMP  guest memory (MiB, 1024) and CPUs (2)
+#   VIGIL_VM_MEM, VIGIL_VM_SMP  guest memory (MiB, 1024) and CPUs (1: faster
+#                     than 2 under TCG)
 #   VIGIL_VM_ACCEL    qemu accelerator (tcg; KVM does not work here)
+#   VIGIL_VM_APPEND, VIGIL_VM_QEMU_ARGS  more kernel parameters, qemu arguments
 #   VIGIL_VM_VERBOSE  1: keep the kernel's console lines
 #   VIGIL_VM_KEEP     1: keep the job directory (console.log, qemu.err)
 #
@@ -67,6 +69,7 @@ fi
 # ---- the job directory, shared with the guest as tag vigiljob ----------------
 JOB=$(mktemp -d "${TMPDIR:-/tmp}/vigil-vm.XXXXXX") || die "mktemp failed"
 FPID="" TPID=""
+# shellcheck disable=SC2317 # called by the traps
 cleanup() {
 	local p
 	trap - EXIT INT TERM HUP
@@ -167,6 +170,13 @@ awk -v nonce="$NONCE" -v logf="$JOB/console.log" -v verbose="${VIGIL_VM_VERBOSE:
 	gsub(/\r/, "")
 	gsub(/\033(\[[0-9;?=]*[a-zA-Z]|[a-zA-Z])/, "")
 	print > logf
+	if (!up && verbose != 1) {
+		# the firmware, before the guest prints its first line
+		if ($0 ~ /^SeaBIOS \(/) next
+		sub(/^Booting from ROM\.\.\./, "")
+		if ($0 == "") next
+		if ($0 ~ /^vigil-vm: kernel /) up = 1
+	}
 	i = index($0, "VIGIL-VM-END " nonce " rc=")
 	if (i) {
 		if (i > 1) { print substr($0, 1, i - 1); fflush() }
@@ -178,16 +188,17 @@ awk -v nonce="$NONCE" -v logf="$JOB/console.log" -v verbose="${VIGIL_VM_VERBOSE:
 }' < "$JOB/console.fifo" &
 FPID=$!
 
+read -ra QEMU_ARGS <<< "${VIGIL_VM_QEMU_ARGS:-}"
 echo "vm: booting $(cat "$CACHE/kernel-version" 2>/dev/null) under qemu (${VIGIL_VM_ACCEL:-tcg}) to run $SCRIPT, timeout ${TIMEOUT}s" >&2
 START=$(date +%s)
 timeout -k 10 "$TIMEOUT" "$QEMU" \
-	-accel "${VIGIL_VM_ACCEL:-tcg}" -cpu max -m "${VIGIL_VM_MEM:-1024}" -smp "${VIGIL_VM_SMP:-2}" \
+	-accel "${VIGIL_VM_ACCEL:-tcg}" -cpu max -m "${VIGIL_VM_MEM:-1024}" -smp "${VIGIL_VM_SMP:-1}" \
 	-nographic -no-reboot -nic none -pidfile "$JOB/qemu.pid" \
 	-kernel "$CACHE/vmlinuz" -initrd "$CACHE/initramfs.cpio.gz" \
 	-append "console=ttyS0 quiet loglevel=3 panic=-1 ${VIGIL_VM_APPEND:-}" \
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
 	-virtfs "local,path=$JOB,mount_tag=vigiljob,security_model=none,multidevs=remap" \
-	"${VIRTFS[@]+"${VIRTFS[@]}"}" \
+	"${VIRTFS[@]+"${VIRTFS[@]}"}" "${QEMU_ARGS[@]+"${QEMU_ARGS[@]}"}" \
 	</dev/null >"$JOB/console.fifo" 2>"$JOB/qemu.err" &
 TPID=$!
 wait "$TPID"

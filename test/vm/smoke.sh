@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC2016 # the sh -c scripts take their values as arguments
 # Guest-side smoke test of the IPVS VM (test/vm/run.sh test/vm/smoke.sh):
 # the kernel has IPVS, ipvsadm from the host's root drives it, tables are
 # per network namespace, veth pairs work. Needs root. Where it runs directly
@@ -31,7 +32,7 @@ trap cleanup EXIT
 
 echo "smoke: kernel $(uname -r)"
 check "/proc/net/ip_vs exists" test -e /proc/net/ip_vs
-check "ipvsadm is installed" command -v ipvsadm
+check "ipvsadm is installed" sh -c "command -v ipvsadm >/dev/null"
 
 check "ipvsadm -A (virtual service)" ipvsadm -A -t 10.99.0.1:80 -s rr
 check "ipvsadm -a (real server, masq, weight 3)" ipvsadm -a -t 10.99.0.1:80 -r 10.99.0.2:80 -m -w 3
