@@ -59,11 +59,15 @@ if [ "${VIGIL_VM_FORCE:-0}" != 1 ] && host_has_ipvs; then
 fi
 
 QEMU=$(command -v qemu-system-x86_64) || { echo "vm: qemu-system-x86_64 not found (scripts/deps.sh --vm)" >&2; exit 77; }
-if [ ! -f "$CACHE/ready" ] || [ ! -f "$CACHE/vmlinuz" ] || [ ! -f "$CACHE/initramfs.cpio.gz" ]; then
-	echo "vm: no VM kernel in $CACHE yet: running test/vm/prepare.sh" >&2
+# prepare.sh is cheap when the cache is up to date, and rebuilds the
+# initramfs when test/vm/init or the module list changed.
+if [ "$(id -u)" -eq 0 ]; then
 	"$HERE/prepare.sh" -q
 	rc=$?
-	[ $rc -eq 0 ] || { echo "vm: prepare.sh failed ($rc)" >&2; [ $rc -eq 77 ] && exit 77; exit 125; }
+	[ $rc -eq 0 ] || { echo "vm: test/vm/prepare.sh failed ($rc)" >&2; [ $rc -eq 77 ] && exit 77; exit 125; }
+elif [ ! -f "$CACHE/ready" ] || [ ! -f "$CACHE/vmlinuz" ] || [ ! -f "$CACHE/initramfs.cpio.gz" ]; then
+	echo "vm: no VM kernel in $CACHE: run test/vm/prepare.sh as root" >&2
+	exit 77
 fi
 
 # ---- the job directory, shared with the guest as tag vigiljob ----------------

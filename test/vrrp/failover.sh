@@ -120,6 +120,25 @@ sleep 1.5
 check "lb1 did not preempt" sh -c "! grep -q 'Entering MASTER' $LAB_TMP/lb1.log"
 stop_all
 
+# ---- 5b. preempt_delay: a returning higher-priority node waits before preempting ----
+lab_vigil lb2 "$(conf VI_1 100)"
+check "preempt_delay: lb2 alone becomes master" lab_wait_log lb2 "\(VI_1\) Entering MASTER STATE" 5
+lab_vigil lb1 "$(conf VI_1 150 'preempt_delay 2')"
+check "preempt_delay: lb1 comes up as backup" lab_wait_log lb1 "\(VI_1\) Entering BACKUP STATE" 5
+sleep 1.2
+check "preempt_delay: no preemption within the delay" sh -c "! grep -q 'Entering MASTER' $LAB_TMP/lb1.log"
+check "preempt_delay: preempts once it has passed" lab_wait_log lb1 "\(VI_1\) Entering MASTER STATE" 3
+stop_all
+
+# ---- 5c. priority 255: the address owner takes over at once ----
+lab_vigil lb2 "$(conf VI_1 100)"
+check "owner: lb2 master first" lab_wait_log lb2 "\(VI_1\) Entering MASTER STATE" 5
+lab_vigil lb1 "$(conf VI_1 255)"
+check "owner: lb1 (255) is master without waiting for an election" lab_wait_log lb1 "\(VI_1\) Entering MASTER STATE" 1
+check "owner: lb2 yields" lab_wait_log lb2 "with higher priority 255, ours 100" 2
+check "owner: lb1 never passed through BACKUP" sh -c "! grep -q 'Entering BACKUP' $LAB_TMP/lb1.log"
+stop_all
+
 # ---- 6. VRRPv2, 1 s adverts, PASS authentication, unicast peers ----
 v2() { conf VI_2 "$1" "authentication {
         auth_type PASS
