@@ -9,7 +9,9 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
-scripts/deps.sh || exit 1
+# --vm: qemu and busybox for the IPVS tests, which boot a Debian kernel
+# that has IPVS (this machine's own kernel may not).
+scripts/deps.sh --vm || exit 1
 
 build="$top/build"
 log="$build/test-summary.log"

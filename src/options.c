@@ -21,6 +21,7 @@ static const struct option long_opts[] = {
 	{ "pid", required_argument, NULL, 'p' },
 	{ "vrrp", no_argument, NULL, 'P' },
 	{ "check", no_argument, NULL, 'C' },
+	{ "dont-release-ipvs", no_argument, NULL, 'I' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'v' },
 	{ "worker", required_argument, NULL, OPT_WORKER },
@@ -39,7 +40,7 @@ const char *options_parse(int argc, char **argv, struct options *o)
 	o->facility = LOG_DAEMON;
 	optind = 0;     /* full re-initialisation, so tests can call us twice */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "f:ti:nlDS:p:PChv", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:ti:nlDS:p:PCIhv", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'f': o->config_file = optarg; break;
 		case 't': o->config_test = true; break;
@@ -60,11 +61,12 @@ const char *options_parse(int argc, char **argv, struct options *o)
 		case 'p': o->pidfile = optarg; break;
 		case 'P': o->vrrp_only = true; break;
 		case 'C': o->check_only = true; break;
+		case 'I': o->keep_ipvs = true; break;
 		case 'h': o->help = true; break;
 		case 'v': o->version = true; break;
 		case OPT_STATUS: o->status = true; break;
 		case OPT_WORKER:
-			if (strcmp(optarg, "vrrp") != 0) {
+			if (strcmp(optarg, "vrrp") != 0 && strcmp(optarg, "check") != 0) {
 				snprintf(msg, sizeof(msg), "unknown worker '%s'", optarg);
 				return msg;
 			}
@@ -106,6 +108,7 @@ void options_usage(const char *prog, FILE *out)
 		"  -p, --pid=FILE          pid file (default " VIGIL_DEFAULT_PIDFILE ")\n"
 		"  -P, --vrrp              run VRRP only\n"
 		"  -C, --check             run the checkers and IPVS only\n"
+		"  -I, --dont-release-ipvs leave the IPVS entries in place on stop\n"
 		"      --status            print the running daemon's state as JSON (with -p)\n"
 		"  -h, --help              this help\n"
 		"  -v, --version           version\n", prog);

@@ -21,9 +21,10 @@ struct options {
 	const char *pidfile;       /* -p, --pid */
 	bool vrrp_only;            /* -P, --vrrp */
 	bool check_only;           /* -C, --check */
+	bool keep_ipvs;            /* -I, --dont-release-ipvs: leave IPVS entries on stop */
 	bool help, version;
 	bool status;               /* --status: print the running daemon's state as JSON */
-	const char *worker;        /* --worker=vrrp: internal, set by the supervisor */
+	const char *worker;        /* --worker=vrrp|check: internal, set by the supervisor */
 };
 
 /* Fill o from argv. Returns NULL, or a message naming the bad argument

@@ -1,10 +1,11 @@
 /* supervisor.c - the parent process; see supervisor.h.
  *
- * It parses and validates the configuration, starts the VRRP worker as a
- * separate process (vigild --worker=vrrp, so that a slow checker or script
- * can never delay an advert, and a crash of one never takes down the
- * other), restarts a worker that dies, and removes a dead worker's VIPs at
- * once instead of waiting for their kernel lifetime to run out.
+ * It parses and validates the configuration, starts the VRRP worker and
+ * the checker worker as separate processes (vigild --worker=vrrp and
+ * --worker=check, so that a slow checker or script can never delay an
+ * advert, and a crash of one never takes down the other), restarts a
+ * worker that dies, and removes a dead VRRP worker's VIPs at once instead
+ * of waiting for their kernel lifetime to run out.
  */
 #include "supervisor.h"
 
@@ -24,9 +25,13 @@
 
 #define RESTART_DELAY_MS 1000
 
+struct supervisor;
+
 struct child {
-	const char *what;            /* "VRRP" */
+	struct supervisor *sup;
+	const char *what;            /* "VRRP", "Healthcheck" */
 	const char *arg;             /* "--worker=vrrp" */
+	bool wanted;                 /* -P / -C leave one out */
 	uv_process_t proc;
 	bool running;
 	uv_timer_t restart;
@@ -40,7 +45,7 @@ struct supervisor {
 	uv_loop_t *loop;
 	uv_signal_t sig_hup, sig_term, sig_int, sig_usr1, sig_usr2;
 	uv_timer_t stop_timer;
-	struct child vrrp;
+	struct child vrrp, check;
 	bool stopping;
 };
 
@@ -67,14 +72,14 @@ static void start_child(struct supervisor *s, struct child *c);
 
 static void on_restart(uv_timer_t *t)
 {
-	struct supervisor *s = t->data;
-	if (!s->stopping)
-		start_child(s, &s->vrrp);
+	struct child *c = t->data;
+	if (!c->sup->stopping)
+		start_child(c->sup, c);
 }
 
 static void maybe_finish(struct supervisor *s)
 {
-	if (s->stopping && !s->vrrp.running) {
+	if (s->stopping && !s->vrrp.running && !s->check.running) {
 		uv_timer_stop(&s->stop_timer);
 		uv_stop(s->loop);
 	}
@@ -82,11 +87,11 @@ static void maybe_finish(struct supervisor *s)
 
 static void on_child_exit(uv_process_t *p, int64_t status, int term_signal)
 {
-	struct supervisor *s = p->data;
-	struct child *c = &s->vrrp;
+	struct child *c = p->data;
+	struct supervisor *s = c->sup;
 	c->running = false;
 	uv_close((uv_handle_t *)p, NULL);
-	if (s->stopping) {
+	if (s->stopping || !c->wanted) {
 		log_info("%s child process exited", c->what);
 		maybe_finish(s);
 		return;
@@ -96,9 +101,11 @@ static void on_child_exit(uv_process_t *p, int64_t status, int term_signal)
 	else
 		log_msg(LOG_ERR, "%s child process exited with status %lld", c->what,
 			(long long)status);
-	/* The worker is gone; its addresses must not linger on this node
-	 * while a backup elsewhere takes over. */
-	vrrp_remove_all_vips(s->cfg);
+	/* A dead VRRP worker's addresses must not linger on this node
+	 * while a backup elsewhere takes over. (A dead checker leaves the
+	 * IPVS table as it was: its successor adopts it.) */
+	if (c == &s->vrrp)
+		vrrp_remove_all_vips(s->cfg);
 	log_info("restarting %s child process in %d ms", c->what, RESTART_DELAY_MS);
 	uv_timer_start(&c->restart, on_restart, RESTART_DELAY_MS, 0);
 }
@@ -126,6 +133,8 @@ static void start_child(struct supervisor *s, struct child *c)
 		args[n++] = "-S";
 		args[n++] = s->opts->facility_arg;
 	}
+	if (s->opts->keep_ipvs)
+		args[n++] = "-I";
 	args[n] = NULL;
 
 	uv_stdio_container_t stdio[3] = {
@@ -139,7 +148,7 @@ static void start_child(struct supervisor *s, struct child *c)
 		.stdio_count = 3,
 		.stdio = stdio,
 	};
-	c->proc.data = s;
+	c->proc.data = c;
 	int err = uv_spawn(s->loop, &c->proc, &po);
 	if (err < 0) {
 		log_msg(LOG_ERR, "cannot start the %s child process: %s", c->what, uv_strerror(err));
@@ -162,9 +171,19 @@ static void on_hup(uv_signal_t *h, int signum)
 	}
 	conf_free(s->cfg);
 	s->cfg = fresh;
-	/* The worker re-reads the file itself: it was just validated. */
+	bool want_check = !s->opts->vrrp_only && s->cfg->virtual_servers.n > 0;
+	if (want_check && !s->check.running) {
+		s->check.wanted = true;
+		start_child(s, &s->check);
+	} else if (!want_check && s->check.running) {
+		s->check.wanted = false;
+		uv_process_kill(&s->check.proc, SIGTERM);
+	}
+	/* The workers re-read the file themselves: it was just validated. */
 	if (s->vrrp.running)
 		uv_process_kill(&s->vrrp.proc, SIGHUP);
+	if (s->check.running)
+		uv_process_kill(&s->check.proc, SIGHUP);
 	log_info("Configuration reloaded");
 }
 
@@ -179,11 +198,16 @@ static void on_usr(uv_signal_t *h, int signum)
 static void on_stop_timeout(uv_timer_t *t)
 {
 	struct supervisor *s = t->data;
-	if (s->vrrp.running) {
-		log_msg(LOG_ERR, "VRRP child process did not stop in time; killing it");
-		uv_process_kill(&s->vrrp.proc, SIGKILL);
-		vrrp_remove_all_vips(s->cfg);
+	struct child *children[] = { &s->vrrp, &s->check };
+	for (size_t i = 0; i < 2; i++) {
+		if (!children[i]->running)
+			continue;
+		log_msg(LOG_ERR, "%s child process did not stop in time; killing it",
+			children[i]->what);
+		uv_process_kill(&children[i]->proc, SIGKILL);
 	}
+	if (s->vrrp.running)
+		vrrp_remove_all_vips(s->cfg);
 }
 
 static void on_stop(uv_signal_t *h, int signum)
@@ -192,8 +216,12 @@ static void on_stop(uv_signal_t *h, int signum)
 	log_info("Stopping on signal %d", signum);
 	s->stopping = true;
 	uv_timer_stop(&s->vrrp.restart);
-	if (s->vrrp.running) {
+	uv_timer_stop(&s->check.restart);
+	if (s->vrrp.running)
 		uv_process_kill(&s->vrrp.proc, SIGTERM);
+	if (s->check.running)
+		uv_process_kill(&s->check.proc, SIGTERM);
+	if (s->vrrp.running || s->check.running) {
 		uint64_t wait_ms = s->cfg->child_wait_time / 1000;
 		uv_timer_start(&s->stop_timer, on_stop_timeout, wait_ms ? wait_ms : 1, 0);
 	}
@@ -271,11 +299,17 @@ int supervisor_run(const struct options *o, const char *config_id)
 	watch_signal(&s, &s.sig_usr2, on_usr, SIGUSR2);
 	uv_timer_init(s.loop, &s.stop_timer);
 	s.stop_timer.data = &s;
-	s.vrrp = (struct child){ .what = "VRRP", .arg = "--worker=vrrp" };
-	uv_timer_init(s.loop, &s.vrrp.restart);
-	s.vrrp.restart.data = &s;
-	if (!o->check_only)
-		start_child(&s, &s.vrrp);
+	s.vrrp = (struct child){ &s, "VRRP", "--worker=vrrp", !o->check_only };
+	/* Like keepalived, no checker process without virtual servers. */
+	s.check = (struct child){ &s, "Healthcheck", "--worker=check",
+				  !o->vrrp_only && s.cfg->virtual_servers.n > 0 };
+	struct child *children[] = { &s.vrrp, &s.check };
+	for (size_t i = 0; i < 2; i++) {
+		uv_timer_init(s.loop, &children[i]->restart);
+		children[i]->restart.data = children[i];
+		if (children[i]->wanted)
+			start_child(&s, children[i]);
+	}
 	uv_run(s.loop, UV_RUN_DEFAULT);
 
 	uv_walk(s.loop, close_walk, NULL);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <sys/prctl.h>
 #include <sys/utsname.h>
 
@@ -11,6 +12,7 @@
 #include "log.h"
 #include "options.h"
 #include "supervisor.h"
+#include "check/worker.h"
 #include "vrrp/status.h"
 #include "vrrp/worker.h"
 
@@ -61,13 +63,16 @@ static int print_status(const struct options *o)
 	return 0;
 }
 
-/* --worker=vrrp: the VRRP process the supervisor starts. */
-static int run_vrrp_worker(const struct options *o, const char *config_id)
+/* --worker=vrrp|check: a process the supervisor starts. */
+static int run_worker(const struct options *o, const char *config_id)
 {
-	struct log_opts lo = { "vigild_vrrp", o->facility, o->log_console, o->log_detail };
+	bool vrrp = strcmp(o->worker, "vrrp") == 0;
 	char status[4096];
 	struct vrrp_worker_opts wo = { o->config_file, config_id,
 				       vrrp_status_path(o->pidfile, status, sizeof(status)) };
+	struct check_worker_opts co_check = { o->config_file, config_id, o->keep_ipvs };
+	struct log_opts lo = { vrrp ? "vigild_vrrp" : "vigild_check", o->facility,
+			       o->log_console, o->log_detail };
 	struct conf_opts co = { config_id };
 	struct diags d;
 
@@ -78,10 +83,10 @@ static int run_vrrp_worker(const struct options *o, const char *config_id)
 	struct config *cfg = conf_load_file(o->config_file, &co, &d);
 	diags_free(&d);
 	if (!cfg) {
-		log_msg(LOG_ERR, "VRRP: the configuration does not load");
+		log_msg(LOG_ERR, "%s: the configuration does not load", o->worker);
 		return 1;
 	}
-	int rc = vrrp_worker_run(cfg, &wo);
+	int rc = vrrp ? vrrp_worker_run(cfg, &wo) : check_worker_run(cfg, &co_check);
 	log_close();
 	return rc;
 }
@@ -112,7 +117,7 @@ int main(int argc, char **argv)
 	if (o.status)
 		return print_status(&o);
 	if (o.worker)
-		return run_vrrp_worker(&o, config_id);
+		return run_worker(&o, config_id);
 	struct log_opts lo = { "vigild", o.facility, o.log_console, o.log_detail };
 	log_open(&lo);
 	int rc = supervisor_run(&o, config_id);

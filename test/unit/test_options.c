@@ -33,10 +33,17 @@ START_TEST(keepalived_flags)
 	ck_assert_int_eq(o.facility, LOG_LOCAL3);
 	ck_assert_str_eq(o.pidfile, "/run/x.pid");
 	ck_assert(o.vrrp_only);
-	const char *argv2[] = { "vigild", "--use-file=/y.conf", "--check", "--log-facility", "daemon" };
-	ck_assert_ptr_null(parse(&o, 5, argv2));
+	const char *argv2[] = { "vigild", "--use-file=/y.conf", "--check", "--log-facility", "daemon",
+				"-I" };
+	ck_assert_ptr_null(parse(&o, 6, argv2));
 	ck_assert_str_eq(o.config_file, "/y.conf");
-	ck_assert(o.check_only);
+	ck_assert(o.check_only && o.keep_ipvs);
+	const char *argv3[] = { "vigild", "--worker=check", "--status" };
+	ck_assert_ptr_null(parse(&o, 3, argv3));
+	ck_assert_str_eq(o.worker, "check");
+	ck_assert(o.status);
+	const char *argv4[] = { "vigild", "--worker=other" };
+	ck_assert_ptr_nonnull(strstr(parse(&o, 2, argv4), "unknown worker"));
 }
 END_TEST
 

@@ -1,0 +1,20 @@
+/* worker.h - the checker process: health checkers (issue 5) and the IPVS
+ * table they drive, on a loop of their own, so that a slow check can never
+ * delay a VRRP advert. Started by the supervisor as vigild --worker=check. */
+#ifndef VIGIL_CHECK_WORKER_H
+#define VIGIL_CHECK_WORKER_H
+
+#include <stdbool.h>
+
+#include "conf.h"
+
+struct check_worker_opts {
+	const char *config_file;   /* re-read on SIGHUP */
+	const char *config_id;
+	bool keep_ipvs;            /* --dont-release-ipvs: leave the table on stop */
+};
+
+/* Runs until SIGTERM; returns the exit code. Takes ownership of cfg. */
+int check_worker_run(struct config *cfg, const struct check_worker_opts *o);
+
+#endif
