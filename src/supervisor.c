@@ -299,10 +299,11 @@ int supervisor_run(const struct options *o, const char *config_id)
 	watch_signal(&s, &s.sig_usr2, on_usr, SIGUSR2);
 	uv_timer_init(s.loop, &s.stop_timer);
 	s.stop_timer.data = &s;
-	s.vrrp = (struct child){ &s, "VRRP", "--worker=vrrp", !o->check_only };
+	s.vrrp = (struct child){ .sup = &s, .what = "VRRP", .arg = "--worker=vrrp",
+				 .wanted = !o->check_only };
 	/* Like keepalived, no checker process without virtual servers. */
-	s.check = (struct child){ &s, "Healthcheck", "--worker=check",
-				  !o->vrrp_only && s.cfg->virtual_servers.n > 0 };
+	s.check = (struct child){ .sup = &s, .what = "Healthcheck", .arg = "--worker=check",
+				  .wanted = !o->vrrp_only && s.cfg->virtual_servers.n > 0 };
 	struct child *children[] = { &s.vrrp, &s.check };
 	for (size_t i = 0; i < 2; i++) {
 		uv_timer_init(s.loop, &children[i]->restart);

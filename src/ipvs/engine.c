@@ -47,6 +47,14 @@ static void own_desired_only(struct ipvs_engine *e)
 
 /* ---- reading the kernel's table --------------------------------------------- */
 
+static bool is_desired(const struct ipvs_engine *e, const struct ipvs_service *svc)
+{
+	for (size_t i = 0; i < e->desired.n; i++)
+		if (ipvs_service_same(&e->desired.entries[i].svc, svc))
+			return true;
+	return false;
+}
+
 static int read_kernel(struct ipvs_engine *e, struct ipvs_table *cur)
 {
 	struct ipvs_service_vec sv = { 0 };
@@ -65,8 +73,10 @@ static int read_kernel(struct ipvs_engine *e, struct ipvs_table *cur)
 		struct ipvs_entry *en = &cur->entries[cur->n++];
 		struct ipvs_dest_vec dv = { 0 };
 		en->svc = sv.v[i];
-		/* Only services vigil may change need their destinations. */
-		if (is_owned(e, &en->svc) && (err = ipvs_nl_dump_dests(&e->nl, &en->svc, &dv)) < 0) {
+		/* Only services vigil may change (or adopts) need their
+		 * destinations. */
+		bool mine = is_owned(e, &en->svc) || is_desired(e, &en->svc);
+		if (mine && (err = ipvs_nl_dump_dests(&e->nl, &en->svc, &dv)) < 0) {
 			free(dv.v);
 			free(sv.v);
 			return err;

@@ -223,19 +223,25 @@ struct desired_ctx {
 	size_t rs_cap;
 	struct ipvs_table *out;   /* entries allocated for every service */
 	struct kindex seen;       /* service keys already in out */
+	struct kindex dests;      /* dest keys of one vs, reused */
 };
 
-/* Append d to v, or when v has its identity already, replace that one
- * (replace) or keep it. */
-static void add_dest(struct ipvs_dest *v, size_t *n, const struct ipvs_dest *d, bool replace)
+/* Append d to v, or when v has its identity already (two real servers
+ * that differ only in an omitted port, or a sorry server that is also a
+ * real server), replace that one (replace) or keep it. idx indexes v. */
+static void add_dest(struct kindex *idx, struct ipvs_dest *v, size_t *n,
+		     const struct ipvs_dest *d, bool replace)
 {
-	for (size_t i = 0; i < *n; i++) {
-		if (ipvs_dest_same(&v[i], d)) {
-			if (replace)
-				v[i] = *d;
-			return;
-		}
+	struct ipvs_key k;
+	ipvs_dest_key(d, &k);
+	struct kslot *slot = kindex_slot(idx, &k);
+	if (slot->val) {
+		if (replace)
+			v[slot->val - 1] = *d;
+		return;
 	}
+	slot->key = k;
+	slot->val = (uint32_t)(*n + 1);
 	v[(*n)++] = *d;
 }
 
@@ -276,8 +282,10 @@ static int vs_dests(struct desired_ctx *c, const struct virtual_server *vs, uint
 	bool sorry_in = sorry && *q == IPVS_QUORUM_DOWN;
 
 	struct ipvs_dest *d = malloc((nrs + 1) * sizeof(*d));
-	if (!d)
+	if (!d || kindex_reset(&c->dests, nrs + 1)) {
+		free(d);
 		return -ENOMEM;
+	}
 	size_t n = 0;
 	i = 0;
 	for (LIST_EACH(const struct real_server, rs, &vs->real_servers)) {
@@ -294,7 +302,9 @@ static int vs_dests(struct desired_ctx *c, const struct virtual_server *vs, uint
 			port = vs->port;
 		struct ipvs_dest x;
 		make_dest(&x, &rs->addr, port, rs_fwd(vs, rs), w);
-		add_dest(d, &n, &x, false);
+		x.u_threshold = rs->uthreshold;
+		x.l_threshold = rs->lthreshold;
+		add_dest(&c->dests, d, &n, &x, false);
 	}
 	if (sorry && (sorry_in || vs->sorry_server_inhibit)) {
 		const struct lvs_fwd *f = sorry_fwd(vs);
@@ -305,7 +315,7 @@ static int vs_dests(struct desired_ctx *c, const struct virtual_server *vs, uint
 		make_dest(&x, &vs->sorry_server.addr, port, f, sorry_in ? 1 : 0);
 		/* A sorry server that is also a real server: in, it takes the
 		 * real server's place; out, the real server stays as it is. */
-		add_dest(d, &n, &x, sorry_in);
+		add_dest(&c->dests, d, &n, &x, sorry_in);
 	}
 	*out = d;
 	*nout = n;
@@ -483,6 +493,7 @@ done:
 	free(qs);
 	free(c.rs);
 	kindex_free(&c.seen);
+	kindex_free(&c.dests);
 	return err;
 }
 

@@ -1,0 +1,201 @@
+#!/bin/sh
+# vigil's IPVS engine on a real IPVS kernel (run inside the VM by
+# test/vm/run.sh, or directly where the kernel has IPVS). Everything
+# happens in network namespaces created here (IPVS tables are per
+# namespace): the table vigil programs for NAT, DR, TUN, IPv4, IPv6,
+# fwmark and a group equals keepalived's for the same file; a reload with
+# one change sends one operation; drift is repaired; foreign services are
+# left alone; kill -9 and restart changes nothing; stop removes what vigil
+# owns unless -I. Ends with "N passed, N failed".
+set -u
+VIGILD=${VIGILD:?VIGILD must name the vigild to test}
+T=$(mktemp -d /tmp/vigil-ipvs.XXXXXX)
+PASS=0
+FAIL=0
+NS=vipvs$$
+KNS=kipvs$$
+
+cleanup() {
+	for ns in "$NS" "$KNS"; do
+		for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
+		ip netns del "$ns" 2>/dev/null
+	done
+	rm -rf "$T"
+}
+trap cleanup EXIT INT TERM
+
+check() {
+	name=$1; shift
+	if "$@"; then echo "ok - $name"; PASS=$((PASS + 1))
+	else
+		echo "FAIL - $name"; FAIL=$((FAIL + 1))
+		[ -f "$T/vigil.log" ] && tail -20 "$T/vigil.log"
+	fi
+}
+
+# wait_log PATTERN SECONDS
+wait_log() {
+	i=0
+	while [ $i -lt $(( $2 * 10 )) ]; do
+		grep -qE "$1" "$T/vigil.log" 2>/dev/null && return 0
+		sleep 0.1; i=$((i + 1))
+	done
+	return 1
+}
+
+table() { ip netns exec "$1" ipvsadm -Sn | sort; }
+same_table() { table "$NS" > "$T/now"; cmp -s "$T/now" "$1" || { diff "$1" "$T/now"; false; }; }
+# wait_table FILE SECONDS: the table becomes FILE
+wait_table() {
+	i=0
+	while [ $i -lt $(( $2 * 10 )) ]; do
+		table "$NS" > "$T/now"
+		cmp -s "$T/now" "$1" && return 0
+		sleep 0.1; i=$((i + 1))
+	done
+	diff "$1" "$T/now"
+	return 1
+}
+
+conf() { # WEIGHT of the second real server
+	cat <<CONF
+virtual_server 10.1.0.1 80 {
+    lb_algo rr
+    lb_kind NAT
+    protocol TCP
+    real_server 10.2.0.1 80 {
+        weight 3
+    }
+    real_server 10.2.0.2 80 {
+        weight $1
+    }
+}
+virtual_server 10.1.0.2 443 {
+    lb_algo wlc
+    lb_kind DR
+    protocol TCP
+    persistence_timeout 300
+    real_server 10.2.0.3 443 {
+        weight 1
+    }
+}
+virtual_server 10.1.0.3 53 {
+    lb_algo sh
+    lb_kind TUN
+    protocol UDP
+    real_server 10.2.0.4 53 {
+        weight 2
+    }
+}
+virtual_server fd00:1::1 80 {
+    lb_algo lc
+    lb_kind NAT
+    protocol TCP
+    real_server fd00:2::1 80 {
+        weight 1
+    }
+}
+virtual_server fwmark 7 {
+    lb_algo wrr
+    lb_kind DR
+    real_server 10.2.0.5 0 {
+        weight 4
+    }
+}
+virtual_server_group G1 {
+    10.1.1.1-3 8080
+}
+virtual_server group G1 {
+    lb_algo rr
+    lb_kind NAT
+    protocol TCP
+    real_server 10.2.0.6 8080 {
+        weight 1
+    }
+}
+CONF
+}
+
+start_vigil() { # extra options
+	ip netns exec "$NS" "$VIGILD" -n -l -C "$@" -f "$T/vigil.conf" -p "$T/vigil.pid" \
+		>> "$T/vigil.log" 2>&1 &
+	VPID=$!
+}
+
+ip netns add "$NS"
+ip netns add "$KNS"
+ip -n "$NS" link set lo up
+ip -n "$KNS" link set lo up
+conf 1 > "$T/vigil.conf"
+
+# ---- 1. the table vigil programs equals keepalived's for the same file ----
+start_vigil
+check "vigil programs the table" wait_log "IPVS: 8 service\\(s\\) configured, [0-9]+ change\\(s\\) applied" 20
+table "$NS" > "$T/vigil.table"
+check "NAT service with its weights" grep -qx -- "-a -t 10.1.0.1:80 -r 10.2.0.2:80 -m -w 1" "$T/vigil.table"
+check "DR with persistence" grep -qx -- "-A -t 10.1.0.2:443 -s wlc -p 300" "$T/vigil.table"
+check "TUN over UDP" grep -q -- "^-a -u 10.1.0.3:53 -r 10.2.0.4:53 -i -w 2" "$T/vigil.table"
+check "IPv6" grep -qx -- "-A -t \\[fd00:1::1\\]:80 -s lc" "$T/vigil.table"
+check "fwmark" grep -qx -- "-A -f 7 -s wrr" "$T/vigil.table"
+check "group expands to three services" test "$(grep -c -- '-A -t 10.1.1.[123]:8080 -s rr' "$T/vigil.table")" -eq 3
+if command -v keepalived >/dev/null 2>&1; then
+	ip netns exec "$KNS" keepalived -C -n -l -f "$T/vigil.conf" -p "$T/k.pid" -c "$T/kc.pid" \
+		> "$T/keepalived.log" 2>&1 &
+	i=0
+	while [ $i -lt 200 ] && [ "$(table "$KNS" | wc -l)" -lt "$(wc -l < "$T/vigil.table")" ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	sleep 1
+	table "$KNS" > "$T/keepalived.table"
+	if ! cmp -s "$T/vigil.table" "$T/keepalived.table"; then
+		diff "$T/keepalived.table" "$T/vigil.table"
+	fi
+	check "keepalived -C gives the identical table" cmp -s "$T/vigil.table" "$T/keepalived.table"
+	for pid in $(ip netns pids "$KNS"); do kill -9 "$pid" 2>/dev/null; done
+fi
+
+# ---- 2. a reload with one change sends exactly one operation ----
+conf 5 > "$T/vigil.conf"
+kill -HUP "$VPID"
+check "reload: exactly one change" wait_log "IPVS: reload applied 1 change\\(s\\)" 10
+check "reload: the new weight" sh -c "ip netns exec $NS ipvsadm -Sn | grep -qx -- '-a -t 10.1.0.1:80 -r 10.2.0.2:80 -m -w 5'"
+table "$NS" > "$T/want"
+
+# ---- 3. drift: an entry deleted by hand comes back ----
+ip netns exec "$NS" ipvsadm -d -t 10.1.0.1:80 -r 10.2.0.2:80
+check "drift: the deleted real server is restored" wait_table "$T/want" 8
+check "drift: with a log line" wait_log "Adding service \\[10.2.0.2\\]:80 to VS \\[10.1.0.1\\]:tcp:80 \\(restored" 2
+ip netns exec "$NS" ipvsadm -e -t 10.1.0.1:80 -r 10.2.0.1:80 -m -w 9
+check "drift: a weight changed by hand is put back" wait_table "$T/want" 8
+
+# ---- 4. a foreign service is left alone ----
+ip netns exec "$NS" ipvsadm -A -t 10.9.9.9:80 -s rr
+sleep 4
+check "foreign service untouched by the resync" sh -c "ip netns exec $NS ipvsadm -Sn | grep -q -- '-A -t 10.9.9.9:80'"
+ip netns exec "$NS" ipvsadm -D -t 10.9.9.9:80
+
+# ---- 5. kill -9 and restart: nothing changes ----
+for pid in $(ip netns pids "$NS"); do kill -STOP "$pid" 2>/dev/null; done
+for pid in $(ip netns pids "$NS"); do kill -9 "$pid" 2>/dev/null; done
+sleep 0.3
+check "kill -9 leaves the table" same_table "$T/want"
+: > "$T/vigil.log"
+start_vigil
+check "restart adopts the table: no change" wait_log "IPVS: 8 service\\(s\\) configured, 0 change\\(s\\) applied" 20
+check "restart: the table is unchanged" same_table "$T/want"
+
+# ---- 6. stop removes what vigil owns; -I keeps it ----
+ip netns exec "$NS" ipvsadm -A -t 10.9.9.9:80 -s rr
+kill -TERM "$VPID"
+wait "$VPID" 2>/dev/null
+check "stop removes vigil's services" sh -c "! ip netns exec $NS ipvsadm -Sn | grep -q 10.1.0.1"
+check "stop keeps the foreign service" sh -c "ip netns exec $NS ipvsadm -Sn | grep -q 10.9.9.9"
+: > "$T/vigil.log"
+start_vigil -I
+check "-I: table programmed again" wait_log "IPVS: 8 service\\(s\\) configured" 20
+kill -TERM "$VPID"
+wait "$VPID" 2>/dev/null
+check "-I: stop leaves the table" sh -c "ip netns exec $NS ipvsadm -Sn | grep -q 10.1.0.1"
+
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]
