@@ -308,6 +308,7 @@ int vrrp_engine_start(struct vrrp_engine *e, uv_loop_t *loop, const struct confi
 	if (err < 0)
 		log_msg(LOG_WARNING, "cannot watch interfaces and addresses (netlink: %s); "
 			"link changes and removed VIPs will go unnoticed", vip_strerror(err));
+	vrrp_syncd_start(&e->syncd, cfg);
 	vrrp_engine_reload(e, cfg, NULL);
 	return 0;
 }
@@ -413,6 +414,12 @@ void vrrp_engine_reload(struct vrrp_engine *e, const struct config *cfg, struct 
 		if (rt)
 			e->rts[e->nrts++] = rt;
 	}
+	if (old_cfg) {
+		vrrp_syncd_reload(&e->syncd, cfg);
+		for (size_t i = 0; i < e->nrts; i++)
+			if (e->rts[i]->state != VRRP_STATE_INIT)
+				vrrp_syncd_follow(&e->syncd, e->rts[i]->name, e->rts[i]->state);
+	}
 	track_restart(e, cfg);
 	build_groups(e);
 	for (size_t i = 0; i < e->nrts; i++)
@@ -444,6 +451,7 @@ void vrrp_engine_stop(struct vrrp_engine *e)
 		retire_instance(e->rts[i]);
 	track_stop(e);
 	vrrp_monitor_close(&e->mon);
+	vrrp_syncd_stop(&e->syncd);
 	/* STOP notifications were queued by the shutdowns above: let them
 	 * run (boundedly) before the notifier goes. */
 	vrrp_notifier_drain(e->notifier, NOTIFY_DRAIN_US, free_notifier, e->notifier);

@@ -470,8 +470,10 @@ static void change_state(struct vrrp_rt *rt, enum vrrp_event ev, const char *why
 				t.next == VRRP_STATE_BACKUP ? " (init)" : "");
 	}
 	run_actions(rt, t.actions);
-	if (t.next != old)
+	if (t.next != old) {
 		notify_instance(rt, t.next);
+		vrrp_syncd_follow(&rt->eng->syncd, rt->name, t.next);
+	}
 	if (t.next != old && rt->group && !rt->group->syncing)
 		vrrp_group_follow(rt, old, t.next);
 }

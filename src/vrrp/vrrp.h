@@ -21,6 +21,7 @@
 #include "notify.h"
 #include "packet.h"
 #include "socket.h"
+#include "syncd.h"
 #include "track.h"
 #include "vip.h"
 
@@ -149,6 +150,7 @@ struct vrrp_engine {
 	size_t ntracked;
 	struct vrrp_monitor mon;
 	struct vrrp_notifier *notifier;
+	struct vrrp_syncd syncd;       /* lvs_sync_daemon, following its instance */
 	const char *status_path;       /* JSON status file, or NULL */
 	uv_timer_t status_timer;       /* periodic rewrite */
 	uv_timer_t status_soon;        /* coalesced rewrite after a transition */
