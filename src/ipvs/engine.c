@@ -37,6 +37,29 @@ static void own(struct ipvs_engine *e, const struct ipvs_service *svc)
 	ipvs_service_key(svc, &e->owned[e->nowned++]);
 }
 
+static bool key_in(const struct ipvs_key *keys, size_t n, const struct ipvs_service *svc)
+{
+	struct ipvs_key k;
+	ipvs_service_key(svc, &k);
+	for (size_t i = 0; i < n; i++)
+		if (ipvs_key_equal(&keys[i], &k))
+			return true;
+	return false;
+}
+
+/* Remember a refused service; true the first time (log it then). */
+static bool note_failing(struct ipvs_engine *e, const struct ipvs_service *svc)
+{
+	if (key_in(e->failing, e->nfailing, svc))
+		return false;
+	struct ipvs_key *grown = realloc(e->failing, (e->nfailing + 1) * sizeof(*grown));
+	if (!grown)
+		abort();
+	e->failing = grown;
+	ipvs_service_key(svc, &e->failing[e->nfailing++]);
+	return true;
+}
+
 /* After a sync, vigil owns exactly the services it wants. */
 static void own_desired_only(struct ipvs_engine *e)
 {
@@ -115,7 +138,7 @@ static int apply(struct ipvs_engine *e, const struct ipvs_op *op)
 
 /* keepalived's words where it has them ("Adding service [10.0.0.2]:tcp:80
  * to VS [10.11.12.99]:tcp:80"), vigil's otherwise. */
-static void log_op(const struct ipvs_op *op, const char *why, int err)
+static void log_op(const struct ipvs_op *op, const char *why, int err, bool quiet)
 {
 	char s[128], d[128], what[320];
 	ipvs_service_fmt(&op->svc, s, sizeof(s));
@@ -136,7 +159,8 @@ static void log_op(const struct ipvs_op *op, const char *why, int err)
 		break;
 	}
 	if (err < 0)
-		log_msg(LOG_ERR, "%s failed: %s", what, ipvs_strerror(op_cmd(op->kind), err));
+		log_msg(quiet ? LOG_DEBUG : LOG_ERR, "%s failed: %s", what,
+			ipvs_strerror(op_cmd(op->kind), err));
 	else if (why)
 		log_msg(LOG_INFO, "%s (%s)", what, why);
 	else
@@ -164,14 +188,29 @@ size_t ipvs_engine_sync(struct ipvs_engine *e, const char *why)
 		log_msg(LOG_ERR, "IPVS: out of memory computing the difference");
 		return 0;
 	}
+	/* Services the kernel refused in this round: their destinations
+	 * would only fail too (ESRCH), so they wait for the service. */
+	struct ipvs_key *refused = calloc(ops.n + 1, sizeof(*refused));
+	size_t nrefused = 0;
+	if (!refused)
+		abort();
 	for (size_t i = 0; i < ops.n; i++) {
-		int rc = apply(e, &ops.ops[i]);
-		log_op(&ops.ops[i], why, rc);
-		if (rc < 0)
+		const struct ipvs_op *op = &ops.ops[i];
+		bool dest_op = op->kind == IPVS_OP_ADD_DEST || op->kind == IPVS_OP_EDIT_DEST;
+		if (dest_op && key_in(refused, nrefused, &op->svc))
+			continue;
+		int rc = apply(e, op);
+		bool first = rc >= 0 || note_failing(e, &op->svc);
+		log_op(op, why, rc, !first);
+		if (rc < 0) {
 			e->ops_failed++;
-		else
+			if (op->kind == IPVS_OP_ADD_SERVICE)
+				ipvs_service_key(&op->svc, &refused[nrefused++]);
+		} else {
 			applied++;
+		}
 	}
+	free(refused);
 	e->ops_applied += applied;
 	ipvs_ops_free(&ops);
 	return applied;
@@ -249,6 +288,9 @@ void ipvs_engine_reload(struct ipvs_engine *e, const struct config *cfg)
 	ipvs_table_free(&e->desired);
 	e->desired = fresh;
 	e->cfg = cfg;
+	/* A reload is the operator's answer to a refused change: say it
+	 * again if it still fails. */
+	e->nfailing = 0;
 	for (size_t i = 0; i < e->desired.n; i++)
 		own(e, &e->desired.entries[i].svc);
 	set_timeouts(e);
@@ -270,6 +312,8 @@ void ipvs_engine_stop(struct ipvs_engine *e)
 		ipvs_nl_close(&e->nl);
 	ipvs_table_free(&e->desired);
 	free(e->owned);
+	free(e->failing);
 	e->owned = NULL;
-	e->nowned = 0;
+	e->failing = NULL;
+	e->nowned = e->nfailing = 0;
 }

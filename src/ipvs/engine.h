@@ -32,6 +32,9 @@ struct ipvs_engine {
 	struct ipvs_table desired;
 	struct ipvs_key *owned;       /* services vigil manages */
 	size_t nowned;
+	struct ipvs_key *failing;     /* services whose change the kernel refused:
+				       * logged once, retried quietly until a reload */
+	size_t nfailing;
 	uv_timer_t resync;
 	uint64_t ops_applied;         /* netlink operations sent to change the table */
 	uint64_t ops_failed;

@@ -197,5 +197,37 @@ kill -TERM "$VPID"
 wait "$VPID" 2>/dev/null
 check "-I: stop leaves the table" sh -c "ip netns exec $NS ipvsadm -Sn | grep -q 10.1.0.1"
 
+# ---- 7. lvs_timeouts; a kernel error is one clear line, the rest applies ----
+ip netns exec "$NS" ipvsadm -C
+cat > "$T/vigil.conf" <<CONF
+global_defs {
+    lvs_timeouts tcp 7200 tcpfin 90 udp 240
+}
+virtual_server 10.1.0.1 80 {
+    lb_algo twos
+    lb_kind NAT
+    protocol TCP
+    real_server 10.2.0.1 80 {
+        weight 1
+    }
+}
+virtual_server 10.1.0.2 80 {
+    lb_algo rr
+    lb_kind NAT
+    protocol TCP
+    real_server 10.2.0.2 80 {
+        weight 1
+    }
+}
+CONF
+: > "$T/vigil.log"
+start_vigil
+check "the service with a missing scheduler module: one clear error" \
+	wait_log "Adding virtual server \\[10.1.0.1\\]:tcp:80 failed: .*not found" 20
+check "the other service is programmed" sh -c "ip netns exec $NS ipvsadm -Sn | grep -q -- '-A -t 10.1.0.2:80 -s rr'"
+check "lvs_timeouts applied" sh -c "ip netns exec $NS ipvsadm -L --timeout | grep -q 'Timeout (tcp tcpfin udp): 7200 90 240'"
+kill -TERM "$VPID"
+wait "$VPID" 2>/dev/null
+
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
