@@ -116,12 +116,9 @@ for ns in "$NC" "$ND" "$NB"; do
 	ip netns add "$ns" || fatal "ip netns add $ns"
 	ip -n "$ns" link set lo up
 done
-ip link add cd0 type veth peer name dc0 || fatal "cannot make a veth pair"
-ip link add bd0 type veth peer name db0 || fatal "cannot make a veth pair"
-ip link set cd0 netns "$NC"
-ip link set dc0 netns "$ND"
-ip link set db0 netns "$ND"
-ip link set bd0 netns "$NB"
+# made in the namespaces: nothing touches the root namespace's links
+ip link add cd0 netns "$NC" type veth peer name dc0 netns "$ND" || fatal "cannot make a veth pair"
+ip link add bd0 netns "$NB" type veth peer name db0 netns "$ND" || fatal "cannot make a veth pair"
 ip -n "$NC" addr add 10.3.0.2/24 dev cd0
 ip -n "$ND" addr add 10.3.0.1/24 dev dc0
 ip -n "$ND" addr add "$VIP/32" dev dc0
@@ -310,8 +307,9 @@ fi
 check "(d) the flush ends the connection within 5 s" [ "$rc" != still-running ]
 sed 's/^/  client: /' "$CLOG" | tail -1
 check "(d) the client reports the fault (exit 1)" [ "$rc" = 1 ]
+check "(d) ... and says what broke" grep -q "^tcphold: FAIL: " "$CLOG"
 check "(d) the re-created service starts from zero" wait_for 6 conns_are 0
 
-echo "# $(($(date +%s) - START)) s"
+echo "# conn.sh took $(($(date +%s) - START)) s"
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

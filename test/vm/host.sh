@@ -19,6 +19,11 @@ host_has_ipvs() {
 	command -v modprobe >/dev/null 2>&1 && modprobe -q ip_vs 2>/dev/null && [ -e /proc/net/ip_vs ]
 }
 
+# One timing-sensitive test at a time (see lab_serialize in test/vrrp/lib.sh):
+# a TCG guest takes a whole core.
+exec 9>/tmp/vigil-timing-tests.lock
+flock -w 1200 9 || echo "warning: ran without the timing-test lock"
+
 if [ "${VIGIL_VM_FORCE:-0}" = 1 ] || ! host_has_ipvs; then
 	if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
 		echo "SKIP: this kernel has no IPVS and qemu-system-x86_64 is missing (scripts/deps.sh --vm)"
