@@ -198,6 +198,29 @@ static void prepare_advert(struct vrrp_rt *rt)
 	rt->adver_int_us = (uint64_t)a->adver_int_cs * 10000;
 }
 
+/* Settings the configuration accepts but this engine does not act on
+ * yet: said once at start, so that no intent is dropped silently. */
+static void warn_unsupported(const struct vrrp_instance *c)
+{
+	const char *what[8];
+	size_t n = 0;
+	if (c->use_vmac.on)
+		what[n++] = "use_vmac";
+	if (c->use_ipvlan.on)
+		what[n++] = "use_ipvlan";
+	if (c->track_processes.n)
+		what[n++] = "track_process";
+	if (c->track_bfds.n)
+		what[n++] = "track_bfd";
+	if (c->notify_master_rx_lower_pri.cmd)
+		what[n++] = "notify_master_rx_lower_pri";
+	if (c->auth.type == CONF_AUTH_AH)
+		what[n++] = "auth_type AH";
+	for (size_t i = 0; i < n; i++)
+		log_msg(LOG_WARNING, "(%s) %s is not supported by vigil's VRRP engine yet; "
+			"the instance runs without it", c->hdr.name, what[i]);
+}
+
 int vrrp_rt_init(struct vrrp_rt *rt, struct vrrp_engine *e, const struct vrrp_instance *cfg)
 {
 	char buf[VADDR_STRLEN];
@@ -207,6 +230,7 @@ int vrrp_rt_init(struct vrrp_rt *rt, struct vrrp_engine *e, const struct vrrp_in
 	rt->eng = e;
 	rt->name = cfg->hdr.name;
 	rt->fd = -1;
+	warn_unsupported(cfg);
 	rt->state = VRRP_STATE_INIT;
 	const struct global_defs *g = &e->cfg->global;
 	rt->ifname = cfg->interface ? cfg->interface
