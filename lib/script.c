@@ -567,19 +567,19 @@ static bool search_path(const char *name, char *found, size_t len)
  * that takes part in finding the file is looked at. */
 static bool walk_secure(const struct why *w, const char *path)
 {
-	char todo[2 * PATH_MAX], next[2 * PATH_MAX], cur[PATH_MAX], link[PATH_MAX];
+	char remaining[2 * PATH_MAX], next[2 * PATH_MAX], cur[PATH_MAX], link[PATH_MAX];
 	size_t curlen = 0;      /* cur is "" for "/" */
 	int links = 0;
 	struct stat st;
 	char *rest;
 
 	if (path[0] == '/') {
-		if ((size_t)snprintf(todo, sizeof(todo), "%s", path) >= sizeof(todo))
+		if ((size_t)snprintf(remaining, sizeof(remaining), "%s", path) >= sizeof(remaining))
 			return refuse(w, "%s", strerror(ENAMETOOLONG));
 	} else {
 		if (!getcwd(cur, sizeof(cur)))
 			return refuse(w, "working directory: %s", strerror(errno));
-		if ((size_t)snprintf(todo, sizeof(todo), "%s/%s", cur, path) >= sizeof(todo))
+		if ((size_t)snprintf(remaining, sizeof(remaining), "%s/%s", cur, path) >= sizeof(remaining))
 			return refuse(w, "%s", strerror(ENAMETOOLONG));
 	}
 	if (stat("/", &st) < 0)
@@ -588,7 +588,7 @@ static bool walk_secure(const struct why *w, const char *path)
 		return false;
 	cur[0] = '\0';
 
-	rest = todo;
+	rest = remaining;
 	for (;;) {
 		while (*rest == '/')
 			rest++;
@@ -626,8 +626,8 @@ static bool walk_secure(const struct why *w, const char *path)
 			if ((size_t)snprintf(next, sizeof(next), "%s%s%s", link, *rest ? "/" : "",
 					     rest) >= sizeof(next))
 				return refuse(w, "%s", strerror(ENAMETOOLONG));
-			memcpy(todo, next, strlen(next) + 1);
-			rest = todo;
+			memcpy(remaining, next, strlen(next) + 1);
+			rest = remaining;
 			/* A relative target continues from the link's directory. */
 			cur[curlen] = '\0';
 			if (link[0] == '/')

@@ -73,15 +73,10 @@ static int run_worker(const struct options *o, const char *config_id)
 	struct check_worker_opts co_check = { o->config_file, config_id, o->keep_ipvs };
 	struct log_opts lo = { vrrp ? "vigild_vrrp" : "vigild_check", o->facility,
 			       o->log_console, o->log_detail };
-	struct conf_opts co = { config_id };
-	struct diags d;
-
 	log_open(&lo);
 	/* If the supervisor dies, resign and clean up rather than linger. */
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	diags_init(&d);
-	struct config *cfg = conf_load_file(o->config_file, &co, &d);
-	diags_free(&d);
+	struct config *cfg = conf_load_quiet(o->config_file, config_id);
 	if (!cfg) {
 		log_msg(LOG_ERR, "%s: the configuration does not load", o->worker);
 		return 1;

@@ -7,35 +7,27 @@
 
 #include "ipvs/engine.h"
 #include "log.h"
+#include "signals.h"
 
 struct worker {
 	const struct check_worker_opts *opts;
 	struct config *cfg;
 	uv_loop_t loop;
 	struct ipvs_engine ipvs;
-	uv_signal_t sig_term, sig_int, sig_hup;
+	struct worker_signals sig;
 };
 
-static void on_term(uv_signal_t *h, int signum)
+static void on_stop(void *data)
 {
-	struct worker *w = h->data;
-	(void)signum;
+	struct worker *w = data;
 	ipvs_engine_stop(&w->ipvs);
-	uv_close((uv_handle_t *)&w->sig_term, NULL);
-	uv_close((uv_handle_t *)&w->sig_int, NULL);
-	uv_close((uv_handle_t *)&w->sig_hup, NULL);
+	worker_signals_close(&w->sig);
 }
 
-static void on_hup(uv_signal_t *h, int signum)
+static void on_reload(void *data)
 {
-	struct worker *w = h->data;
-	struct conf_opts co = { w->opts->config_id };
-	struct diags d;
-	(void)signum;
-
-	diags_init(&d);
-	struct config *fresh = conf_load_file(w->opts->config_file, &co, &d);
-	diags_free(&d);
+	struct worker *w = data;
+	struct config *fresh = conf_load_quiet(w->opts->config_file, w->opts->config_id);
 	if (!fresh) {
 		log_msg(LOG_ERR, "checker: reload failed; keeping the running configuration");
 		return;
@@ -46,21 +38,12 @@ static void on_hup(uv_signal_t *h, int signum)
 	log_msg(LOG_INFO, "checker: configuration reloaded");
 }
 
-static void watch(struct worker *w, uv_signal_t *h, uv_signal_cb cb, int sig)
-{
-	uv_signal_init(&w->loop, h);
-	h->data = w;
-	uv_signal_start(h, cb, sig);
-}
-
 int check_worker_run(struct config *cfg, const struct check_worker_opts *o)
 {
 	struct worker w = { .opts = o, .cfg = cfg };
 
 	uv_loop_init(&w.loop);
-	watch(&w, &w.sig_term, on_term, SIGTERM);
-	watch(&w, &w.sig_int, on_term, SIGINT);
-	watch(&w, &w.sig_hup, on_hup, SIGHUP);
+	worker_signals_start(&w.sig, &w.loop, &w, on_stop, on_reload);
 	if (ipvs_engine_start(&w.ipvs, &w.loop, cfg, o->keep_ipvs) < 0) {
 		log_msg(LOG_ERR, "checker: cannot start");
 		return 1;

@@ -46,6 +46,16 @@ struct config *conf_load_buffer(const char *name, const char *base_dir,
 	return parse_all(lex_open_buffer(name, base_dir, buf, len, &lo, d), d);
 }
 
+struct config *conf_load_quiet(const char *path, const char *config_id)
+{
+	struct conf_opts co = { config_id };
+	struct diags d;
+	diags_init(&d);
+	struct config *cfg = conf_load_file(path, &co, &d);
+	diags_free(&d);
+	return cfg;
+}
+
 void conf_free(struct config *cfg)
 {
 	if (!cfg)

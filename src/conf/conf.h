@@ -24,6 +24,9 @@ struct config *conf_load_file(const char *path, const struct conf_opts *opts,
 struct config *conf_load_buffer(const char *name, const char *base_dir,
 				const char *buf, size_t len,
 				const struct conf_opts *opts, struct diags *d);
+/* For worker processes, whose supervisor has already reported every
+ * message of this file: the model, or NULL when it does not load. */
+struct config *conf_load_quiet(const char *path, const char *config_id);
 void conf_free(struct config *cfg);
 
 /* Canonical keepalived syntax: a keyword is written when it differs from

@@ -152,7 +152,8 @@ static unsigned hexval(char c)
 }
 
 /* One backslash escape inside double quotes, as keepalived.conf(5)
- * documents: \a \b \E \f \n \r \t \v \nnn (octal) \xXX \cC, else \C = C.
+ * documents: \a \b \E \f \n \r \t \v, \ooo (octal), \x with two hex digits,
+ * \cC (control), else \C = C.
  * Returns the index after the escape. */
 static size_t read_escape(struct lexer *lx, const struct line *l, size_t i)
 {

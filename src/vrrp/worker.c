@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "signals.h"
 #include "tab.h"
 #include "vrrp.h"
 
@@ -14,31 +15,22 @@ struct worker {
 	struct config *cfg;
 	uv_loop_t loop;
 	struct vrrp_engine eng;
-	uv_signal_t sig_term, sig_int, sig_hup;
+	struct worker_signals sig;
 };
 
-static void on_term(uv_signal_t *h, int signum)
+static void on_stop(void *data)
 {
-	struct worker *w = h->data;
-	(void)signum;
+	struct worker *w = data;
 	vrrp_engine_stop(&w->eng);
-	uv_close((uv_handle_t *)&w->sig_term, NULL);
-	uv_close((uv_handle_t *)&w->sig_int, NULL);
-	uv_close((uv_handle_t *)&w->sig_hup, NULL);
+	worker_signals_close(&w->sig);
 }
 
 /* A reload switches the engine to the new model: unchanged instances
  * keep running; the old model is freed once nothing points into it. */
-static void on_hup(uv_signal_t *h, int signum)
+static void on_reload(void *data)
 {
-	struct worker *w = h->data;
-	struct conf_opts co = { w->opts->config_id };
-	struct diags d;
-	(void)signum;
-
-	diags_init(&d);
-	struct config *fresh = conf_load_file(w->opts->config_file, &co, &d);
-	diags_free(&d);
+	struct worker *w = data;
+	struct config *fresh = conf_load_quiet(w->opts->config_file, w->opts->config_id);
 	if (!fresh) {
 		log_msg(LOG_ERR, "VRRP: reload failed; keeping the running configuration");
 		return;
@@ -49,22 +41,13 @@ static void on_hup(uv_signal_t *h, int signum)
 	log_msg(LOG_INFO, "VRRP: configuration reloaded");
 }
 
-static void watch(struct worker *w, uv_signal_t *h, uv_signal_cb cb, int sig)
-{
-	uv_signal_init(&w->loop, h);
-	h->data = w;
-	uv_signal_start(h, cb, sig);
-}
-
 int vrrp_worker_run(struct config *cfg, const struct vrrp_worker_opts *o)
 {
 	struct worker w = { .opts = o, .cfg = cfg };
 
 	/* The supervisor's loop came with fork(); this process runs its own. */
 	uv_loop_init(&w.loop);
-	watch(&w, &w.sig_term, on_term, SIGTERM);
-	watch(&w, &w.sig_int, on_term, SIGINT);
-	watch(&w, &w.sig_hup, on_hup, SIGHUP);
+	worker_signals_start(&w.sig, &w.loop, &w, on_stop, on_reload);
 	if (vrrp_engine_start(&w.eng, &w.loop, cfg, o->status_path) < 0) {
 		log_msg(LOG_ERR, "VRRP: cannot start");
 		return 1;

@@ -8,8 +8,9 @@
  *       IPv6; PORT 0 picks a free one), accepts any number of connections
  *       and echoes every byte it reads, so every line comes back as sent.
  *       Prints "tcphold: listening on ADDR:PORT" once it accepts, and one
- *       line per connection opened and closed. Exits 0 on SIGTERM or
- *       SIGINT, or after SECONDS (default 300).
+ *       line per connection opened and closed; SIGUSR1 prints
+ *       "tcphold: N connection(s) open". Exits 0 on SIGTERM or SIGINT, or
+ *       after SECONDS (default 300).
  *
  *   tcphold client [-t SECONDS] [-i MS] [-b MS] ADDR:PORT
  *       Connects to ADDR:PORT (within the bound) and prints
@@ -305,7 +306,13 @@ static int run_server(int argc, char **argv)
 			printf("tcphold: time limit (%ld s) reached: stopping\n", seconds);
 			break;
 		}
-		got_usr1 = 0;
+		if (got_usr1) {
+			int open = 0;
+			got_usr1 = 0;
+			for (int i = 0; i < MAX_CLIENTS; i++)
+				open += peers[i].fd >= 0;
+			printf("tcphold: %d connection(s) open\n", open);
+		}
 		fds[0] = (struct pollfd){ .fd = lfd, .events = POLLIN };
 		for (int i = 0; i < MAX_CLIENTS; i++)
 			fds[i + 1] = (struct pollfd){ .fd = peers[i].fd, .events = POLLIN };
