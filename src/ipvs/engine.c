@@ -164,7 +164,10 @@ static void log_op(const struct ipvs_op *op, const char *why, int err, bool quie
 	else if (why)
 		log_msg(LOG_INFO, "%s (%s)", what, why);
 	else
-		log_msg(LOG_INFO, "%s", what);
+		/* Start-up, reload and stop apply many operations at once and
+		 * say so in one summary line; each is detail (-D), as with
+		 * keepalived, which logs none of them. */
+		log_msg(LOG_DEBUG, "%s", what);
 }
 
 size_t ipvs_engine_sync(struct ipvs_engine *e, const char *why)
@@ -272,6 +275,8 @@ int ipvs_engine_start(struct ipvs_engine *e, uv_loop_t *loop, const struct confi
 		log_msg(LOG_INFO, "IPVS: %zu service(s) configured, %zu change(s) applied",
 			e->desired.n, n);
 	}
+	/* The first sync may have taken a while: count the period from now. */
+	uv_update_time(loop);
 	uv_timer_start(&e->resync, on_resync, IPVS_RESYNC_MS, IPVS_RESYNC_MS);
 	return 0;
 }
@@ -306,7 +311,8 @@ void ipvs_engine_stop(struct ipvs_engine *e)
 		/* Nothing wanted: every owned service goes. */
 		ipvs_table_free(&e->desired);
 		memset(&e->desired, 0, sizeof(e->desired));
-		ipvs_engine_sync(e, "stopping");
+		size_t n = ipvs_engine_sync(e, NULL);
+		log_msg(LOG_INFO, "IPVS: stopping: %zu change(s) applied", n);
 	}
 	if (e->have_nl)
 		ipvs_nl_close(&e->nl);
