@@ -1,0 +1,10 @@
+/* kinds.c - which probe kind runs which checker keyword. */
+#include "probe.h"
+
+const struct probe_ops *probe_ops_for(enum check_kind kind)
+{
+	switch (kind) {
+	case CHECK_TCP: return &probe_tcp_ops;
+	default: return NULL;
+	}
+}

@@ -1,0 +1,148 @@
+/* probetest.c - see probetest.h. */
+#include "probetest.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void on_done(struct probe *p, const struct probe_result *r)
+{
+	struct probetest *t = p->data;
+	t->calls++;
+	t->r = *r;
+}
+
+void probetest_init(struct probetest *t, const struct probe_ops *ops,
+		    const struct checker *conf, const char *dst, uint16_t port,
+		    uint64_t timeout_us)
+{
+	memset(t, 0, sizeof(*t));
+	ck_assert_int_eq(uv_loop_init(&t->loop), 0);
+	t->ctx.loop = &t->loop;
+	t->p = calloc(1, ops->size);
+	ck_assert_ptr_nonnull(t->p);
+	struct probe *p = t->p;
+	p->ops = ops;
+	p->ctx = &t->ctx;
+	p->conf = conf;
+	p->timeout_us = timeout_us;
+	p->done = on_done;
+	p->data = t;
+	if (dst) {
+		if (strchr(dst, ':')) {
+			struct sockaddr_in6 *a = (struct sockaddr_in6 *)&p->dst;
+			a->sin6_family = AF_INET6;
+			a->sin6_port = htons(port);
+			ck_assert_int_eq(inet_pton(AF_INET6, dst, &a->sin6_addr), 1);
+			p->dst_len = sizeof(*a);
+		} else {
+			struct sockaddr_in *a = (struct sockaddr_in *)&p->dst;
+			a->sin_family = AF_INET;
+			a->sin_port = htons(port);
+			ck_assert_int_eq(inet_pton(AF_INET, dst, &a->sin_addr), 1);
+			p->dst_len = sizeof(*a);
+		}
+		snprintf(p->name, sizeof(p->name), "[%s]:tcp:%u", dst, (unsigned)port);
+	}
+	if (ops->init) {
+		char err[256] = "";
+		ck_assert_msg(ops->init(p, err, sizeof(err)) == 0, "init failed: %s", err);
+	}
+}
+
+static void on_bound(uv_timer_t *timer)
+{
+	uv_stop(timer->loop);
+}
+
+const struct probe_result *probetest_attempt(struct probetest *t)
+{
+	uv_timer_t bound;
+	int before = t->calls;
+
+	uv_timer_init(&t->loop, &bound);
+	uv_timer_start(&bound, on_bound, t->p->timeout_us / 1000 + 5000, 0);
+	t->p->ops->start(t->p);
+	while (t->calls == before && uv_timer_get_due_in(&bound) > 0 &&
+	       uv_run(&t->loop, UV_RUN_ONCE))
+		;
+	uv_close((uv_handle_t *)&bound, NULL);
+	uv_run(&t->loop, UV_RUN_NOWAIT);
+	ck_assert_msg(t->calls == before + 1, "%d results for one attempt", t->calls - before);
+	return &t->r;
+}
+
+void probetest_cancel_after(struct probetest *t, unsigned run_ms)
+{
+	uv_timer_t bound;
+	int before = t->calls;
+
+	uv_timer_init(&t->loop, &bound);
+	uv_timer_start(&bound, on_bound, run_ms, 0);
+	t->p->ops->start(t->p);
+	if (t->calls == before)
+		uv_run(&t->loop, UV_RUN_DEFAULT);
+	int after_run = t->calls;
+	t->p->ops->cancel(t->p);
+	uv_close((uv_handle_t *)&bound, NULL);
+	/* What the attempt still had to close, closes now; no result. */
+	for (int i = 0; i < 50; i++)
+		uv_run(&t->loop, UV_RUN_NOWAIT);
+	ck_assert_int_eq(t->calls, after_run);
+}
+
+static void walk_report(uv_handle_t *h, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, "handle left open: type %s\n", uv_handle_type_name(h->type));
+}
+
+void probetest_fini(struct probetest *t)
+{
+	t->p->ops->cancel(t->p);
+	if (t->p->ops->fini)
+		t->p->ops->fini(t->p);
+	if (t->p->ops->ctx_fini)
+		t->p->ops->ctx_fini(&t->ctx);
+	free(t->p);
+	for (int i = 0; i < 100 && uv_loop_alive(&t->loop); i++)
+		uv_run(&t->loop, UV_RUN_NOWAIT);
+	if (uv_loop_close(&t->loop) != 0) {
+		uv_walk(&t->loop, walk_report, NULL);
+		ck_abort_msg("the loop still has handles after fini");
+	}
+}
+
+static int bound_socket(int type, uint16_t *port)
+{
+	int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+				 .sin_port = htons(*port) };
+	socklen_t len = sizeof(a);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
+int probetest_listen_tcp(uint16_t *port, int backlog)
+{
+	int fd = bound_socket(SOCK_STREAM, port);
+	ck_assert_int_eq(listen(fd, backlog), 0);
+	return fd;
+}
+
+int probetest_bind_udp(uint16_t *port)
+{
+	return bound_socket(SOCK_DGRAM, port);
+}
+
+uint16_t probetest_closed_port(void)
+{
+	uint16_t port = 0;
+	close(bound_socket(SOCK_STREAM, &port));
+	return port;
+}
