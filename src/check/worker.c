@@ -1,10 +1,18 @@
-/* worker.c - the checker process; see worker.h. */
+/* worker.c - the checker process; see worker.h.
+ *
+ * Two engines on one loop: health.c runs the checkers and keeps a verdict
+ * per real server; ipvs/engine.c keeps the kernel's table equal to what
+ * the configuration and those verdicts want. They meet here only: a
+ * verdict change makes the IPVS engine recompute and apply the
+ * difference, and the IPVS engine's quorum changes go back to the health
+ * engine, which logs them and runs the quorum scripts. */
 #include "worker.h"
 
 #include <signal.h>
 #include <stdlib.h>
 #include <uv.h>
 
+#include "check/health.h"
 #include "ipvs/engine.h"
 #include "log.h"
 #include "signals.h"
@@ -14,12 +22,27 @@ struct worker {
 	struct config *cfg;
 	uv_loop_t loop;
 	struct ipvs_engine ipvs;
+	struct health *health;
 	struct worker_signals sig;
 };
+
+static void on_verdicts_changed(void *data)
+{
+	struct worker *w = data;
+	ipvs_engine_update(&w->ipvs);
+}
+
+static void on_quorum(const struct virtual_server *vs, bool up, void *data)
+{
+	struct worker *w = data;
+	health_quorum_changed(w->health, vs, up);
+}
 
 static void on_stop(void *data)
 {
 	struct worker *w = data;
+	health_free(w->health);
+	w->health = NULL;
 	ipvs_engine_stop(&w->ipvs);
 	worker_signals_close(&w->sig);
 }
@@ -32,6 +55,9 @@ static void on_reload(void *data)
 		log_msg(LOG_ERR, "checker: reload failed; keeping the running configuration");
 		return;
 	}
+	/* Checkers first: the table is then computed from their carried
+	 * verdicts for the new model. */
+	health_reload(w->health, fresh);
 	ipvs_engine_reload(&w->ipvs, fresh);
 	conf_free(w->cfg);
 	w->cfg = fresh;
@@ -44,6 +70,12 @@ int check_worker_run(struct config *cfg, const struct check_worker_opts *o)
 
 	uv_loop_init(&w.loop);
 	worker_signals_start(&w.sig, &w.loop, &w, on_stop, on_reload);
+	w.health = health_new(&w.loop, cfg, on_verdicts_changed, &w);
+	if (!w.health) {
+		log_msg(LOG_ERR, "checker: out of memory");
+		return 1;
+	}
+	ipvs_engine_set_hooks(&w.ipvs, health_verdict, w.health, on_quorum, &w);
 	if (ipvs_engine_start(&w.ipvs, &w.loop, cfg, o->keep_ipvs) < 0) {
 		log_msg(LOG_ERR, "checker: cannot start");
 		return 1;

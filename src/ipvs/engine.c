@@ -8,33 +8,26 @@
 
 #include "log.h"
 
-/* ---- what vigil owns ------------------------------------------------------- */
+/* ---- what vigil owns -------------------------------------------------------- */
 
-/* Sets of services as arrays of keys, searched linearly: about 5 % of a
- * reload's CPU at 1,000 services (bench/README-ipvs.md); a hash set is
- * the next step for larger tables. */
-static bool key_in(const struct ipvs_key *keys, size_t n, const struct ipvs_service *svc)
+static bool key_in(const struct ipvs_keyset *set, const struct ipvs_service *svc)
 {
 	struct ipvs_key k;
 	ipvs_service_key(svc, &k);
-	for (size_t i = 0; i < n; i++)
-		if (ipvs_key_equal(&keys[i], &k))
-			return true;
-	return false;
+	return ipvs_keyset_get(set, &k) != 0;
 }
 
-static void key_append(struct ipvs_key **keys, size_t *n, const struct ipvs_service *svc)
+static void key_put(struct ipvs_keyset *set, const struct ipvs_service *svc, uint32_t val)
 {
-	struct ipvs_key *grown = realloc(*keys, (*n + 1) * sizeof(*grown));
-	if (!grown)
-		abort();
-	*keys = grown;
-	ipvs_service_key(svc, &grown[(*n)++]);
+	struct ipvs_key k;
+	ipvs_service_key(svc, &k);
+	if (ipvs_keyset_put(set, &k, val) < 0)
+		abort();   /* a few bytes per service: as for every other allocation */
 }
 
 static bool is_owned(const struct ipvs_engine *e, const struct ipvs_service *svc)
 {
-	return key_in(e->owned, e->nowned, svc);
+	return key_in(e->owned, svc);
 }
 
 static bool owned_cb(const struct ipvs_service *svc, const struct ipvs_dest *dest, void *data)
@@ -43,40 +36,123 @@ static bool owned_cb(const struct ipvs_service *svc, const struct ipvs_dest *des
 	return is_owned(data, svc);
 }
 
-static void own(struct ipvs_engine *e, const struct ipvs_service *svc)
+/* Diffing one wanted table against the previous one: everything in the
+ * previous one is vigil's. */
+static bool all_owned(const struct ipvs_service *svc, const struct ipvs_dest *dest, void *data)
 {
-	if (!is_owned(e, svc))
-		key_append(&e->owned, &e->nowned, svc);
+	(void)svc;
+	(void)dest;
+	(void)data;
+	return true;
 }
 
 /* Remember a refused service; true the first time (log it then). */
 static bool note_failing(struct ipvs_engine *e, const struct ipvs_service *svc)
 {
-	if (key_in(e->failing, e->nfailing, svc))
+	if (key_in(e->failing, svc))
 		return false;
-	key_append(&e->failing, &e->nfailing, svc);
+	key_put(e->failing, svc, 1);
 	return true;
+}
+
+static void own_desired_too(struct ipvs_engine *e)
+{
+	for (size_t i = 0; i < e->desired.n; i++)
+		key_put(e->owned, &e->desired.entries[i].svc, 1);
 }
 
 /* After a sync, vigil owns exactly the services it wants. */
 static void own_desired_only(struct ipvs_engine *e)
 {
-	e->nowned = 0;
+	ipvs_keyset_clear(e->owned);
+	own_desired_too(e);
+}
+
+/* Replace the wanted table (and its index). */
+static void set_desired(struct ipvs_engine *e, struct ipvs_table *fresh)
+{
+	ipvs_table_free(&e->desired);
+	e->desired = *fresh;
+	memset(fresh, 0, sizeof(*fresh));
+	ipvs_keyset_clear(e->desired_ix);
 	for (size_t i = 0; i < e->desired.n; i++)
-		own(e, &e->desired.entries[i].svc);
+		key_put(e->desired_ix, &e->desired.entries[i].svc, (uint32_t)i + 1);
+	if (e->resync_cursor >= e->desired.n)
+		e->resync_cursor = 0;
+}
+
+static const struct ipvs_entry *desired_entry(const struct ipvs_engine *e,
+					      const struct ipvs_service *svc)
+{
+	struct ipvs_key k;
+	ipvs_service_key(svc, &k);
+	uint32_t v = ipvs_keyset_get(e->desired_ix, &k);
+	return v ? &e->desired.entries[v - 1] : NULL;
+}
+
+/* The table the configuration and the verdicts want, with the quorum
+ * changes reported. 0 or -errno (logged). */
+static int compute_desired(struct ipvs_engine *e, const struct config *cfg,
+			   struct ipvs_table *out)
+{
+	size_t n = e->quorum.n;
+	uint8_t *before = n ? malloc(n) : NULL;
+	if (n && !before)
+		return -ENOMEM;
+	if (n)
+		memcpy(before, e->quorum.state, n);
+	int err = ipvs_desired_quorum(cfg, e->verdict, e->verdict_data, &e->quorum, out);
+	if (err < 0) {
+		log_msg(LOG_ERR, "IPVS: cannot compute the table: %s", strerror(-err));
+	} else if (e->on_quorum) {
+		size_t i = 0;
+		for (const struct node *v = cfg->virtual_servers.first; v && i < n; v = v->next, i++)
+			if (before[i] != e->quorum.state[i] && before[i] != IPVS_QUORUM_UNKNOWN)
+				e->on_quorum((const struct virtual_server *)(const void *)v,
+					     e->quorum.state[i] == IPVS_QUORUM_UP, e->quorum_data);
+	}
+	free(before);
+	return err;
 }
 
 /* ---- reading the kernel's table --------------------------------------------- */
 
-static bool is_desired(const struct ipvs_engine *e, const struct ipvs_service *svc)
+/* Is this service's destination list dumped in this round? Services vigil
+ * does not want are never dumped (they are deleted whole, or not vigil's);
+ * with full, every wanted one is; otherwise a window of
+ * IPVS_RESYNC_DEST_BATCH wanted services starting at the cursor. */
+static bool dump_dests_now(const struct ipvs_engine *e, size_t desired_index, bool full)
 {
-	for (size_t i = 0; i < e->desired.n; i++)
-		if (ipvs_service_same(&e->desired.entries[i].svc, svc))
-			return true;
-	return false;
+	if (full || e->desired.n <= IPVS_RESYNC_DEST_BATCH)
+		return true;
+	size_t off = (desired_index + e->desired.n - e->resync_cursor) % e->desired.n;
+	return off < IPVS_RESYNC_DEST_BATCH;
 }
 
-static int read_kernel(struct ipvs_engine *e, struct ipvs_table *cur)
+/* A kernel service's destinations for the diff: dumped, or, outside this
+ * round's window, taken to be what vigil wants (no operation). */
+static int kernel_dests(struct ipvs_engine *e, struct ipvs_entry *en, bool full)
+{
+	const struct ipvs_entry *want = desired_entry(e, &en->svc);
+	if (!want)
+		return 0;
+	size_t idx = (size_t)(want - e->desired.entries);
+	if (!dump_dests_now(e, idx, full)) {
+		en->dests = malloc((want->ndests + 1) * sizeof(*en->dests));
+		if (!en->dests)
+			return -ENOMEM;
+		memcpy(en->dests, want->dests, want->ndests * sizeof(*en->dests));
+		en->ndests = want->ndests;
+		return 0;
+	}
+	struct ipvs_dest_vec dv = { 0 };
+	int err = ipvs_nl_dump_dests(&e->nl, &en->svc, &dv);
+	en->dests = dv.v;
+	en->ndests = dv.len;
+	return err;
+}
+
+static int read_kernel(struct ipvs_engine *e, struct ipvs_table *cur, bool full)
 {
 	struct ipvs_service_vec sv = { 0 };
 	int err = ipvs_nl_dump_services(&e->nl, &sv);
@@ -90,23 +166,15 @@ static int read_kernel(struct ipvs_engine *e, struct ipvs_table *cur)
 		free(sv.v);
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < sv.len; i++) {
+	for (size_t i = 0; i < sv.len && err >= 0; i++) {
 		struct ipvs_entry *en = &cur->entries[cur->n++];
-		struct ipvs_dest_vec dv = { 0 };
 		en->svc = sv.v[i];
-		/* Only services vigil may change (or adopts) need their
-		 * destinations. */
-		bool mine = is_owned(e, &en->svc) || is_desired(e, &en->svc);
-		if (mine && (err = ipvs_nl_dump_dests(&e->nl, &en->svc, &dv)) < 0) {
-			free(dv.v);
-			free(sv.v);
-			return err;
-		}
-		en->dests = dv.v;
-		en->ndests = dv.len;
+		err = kernel_dests(e, en, full);
 	}
 	free(sv.v);
-	return 0;
+	if (!full && e->desired.n > IPVS_RESYNC_DEST_BATCH)
+		e->resync_cursor = (e->resync_cursor + IPVS_RESYNC_DEST_BATCH) % e->desired.n;
+	return err;
 }
 
 /* ---- applying operations ------------------------------------------------------- */
@@ -168,15 +236,46 @@ static void log_op(const struct ipvs_op *op, const char *why, int err, bool quie
 		log_msg(LOG_DEBUG, "%s", what);
 }
 
-size_t ipvs_engine_sync(struct ipvs_engine *e, const char *why)
+/* Send ops to the kernel in order; returns how many were applied. */
+static size_t apply_ops(struct ipvs_engine *e, const struct ipvs_ops *ops, const char *why)
+{
+	size_t applied = 0;
+	/* Services the kernel refused in this round: their destinations
+	 * would only fail too (ESRCH), so they wait for the service. */
+	struct ipvs_keyset *refused = ipvs_keyset_new();
+	if (!refused)
+		abort();
+	for (size_t i = 0; i < ops->n; i++) {
+		const struct ipvs_op *op = &ops->ops[i];
+		bool dest_op = op->kind == IPVS_OP_ADD_DEST || op->kind == IPVS_OP_EDIT_DEST;
+		if (dest_op && key_in(refused, &op->svc))
+			continue;
+		int rc = apply(e, op);
+		bool first = rc >= 0 || note_failing(e, &op->svc);
+		log_op(op, why, rc, !first);
+		if (rc < 0) {
+			e->ops_failed++;
+			if (op->kind == IPVS_OP_ADD_SERVICE)
+				key_put(refused, &op->svc, 1);
+		} else {
+			applied++;
+		}
+	}
+	ipvs_keyset_free(refused);
+	e->ops_applied += applied;
+	return applied;
+}
+
+/* Re-read the kernel (all destinations, or this round's window) and
+ * apply the difference. */
+static size_t sync_kernel(struct ipvs_engine *e, const char *why, bool full)
 {
 	struct ipvs_table cur;
 	struct ipvs_ops ops = { 0 };
-	size_t applied = 0;
 
 	if (!e->have_nl)
 		return 0;
-	int err = read_kernel(e, &cur);
+	int err = read_kernel(e, &cur, full);
 	if (err < 0) {
 		log_msg(LOG_ERR, "IPVS: cannot read the kernel's table: %s",
 			ipvs_strerror(IPVS_CMD_GET_SERVICE, err));
@@ -189,32 +288,43 @@ size_t ipvs_engine_sync(struct ipvs_engine *e, const char *why)
 		log_msg(LOG_ERR, "IPVS: out of memory computing the difference");
 		return 0;
 	}
-	/* Services the kernel refused in this round: their destinations
-	 * would only fail too (ESRCH), so they wait for the service. */
-	struct ipvs_key *refused = calloc(ops.n + 1, sizeof(*refused));
-	size_t nrefused = 0;
-	if (!refused)
-		abort();
-	for (size_t i = 0; i < ops.n; i++) {
-		const struct ipvs_op *op = &ops.ops[i];
-		bool dest_op = op->kind == IPVS_OP_ADD_DEST || op->kind == IPVS_OP_EDIT_DEST;
-		if (dest_op && key_in(refused, nrefused, &op->svc))
-			continue;
-		int rc = apply(e, op);
-		bool first = rc >= 0 || note_failing(e, &op->svc);
-		log_op(op, why, rc, !first);
-		if (rc < 0) {
-			e->ops_failed++;
-			if (op->kind == IPVS_OP_ADD_SERVICE)
-				ipvs_service_key(&op->svc, &refused[nrefused++]);
-		} else {
-			applied++;
-		}
-	}
-	free(refused);
-	e->ops_applied += applied;
+	size_t applied = apply_ops(e, &ops, why);
 	ipvs_ops_free(&ops);
 	return applied;
+}
+
+size_t ipvs_engine_sync(struct ipvs_engine *e, const char *why)
+{
+	return sync_kernel(e, why, true);
+}
+
+/* Make fresh the wanted table, sending the difference from the previous
+ * one (which the kernel is taken to hold; the resync repairs it if not). */
+static size_t switch_desired(struct ipvs_engine *e, struct ipvs_table *fresh)
+{
+	struct ipvs_ops ops = { 0 };
+	size_t applied = 0;
+
+	if (e->have_nl) {
+		if (ipvs_diff(fresh, &e->desired, all_owned, NULL, &ops) < 0) {
+			log_msg(LOG_ERR, "IPVS: out of memory computing the difference");
+			ipvs_table_free(fresh);
+			return 0;
+		}
+		applied = apply_ops(e, &ops, NULL);
+		ipvs_ops_free(&ops);
+	}
+	set_desired(e, fresh);
+	own_desired_only(e);
+	return applied;
+}
+
+size_t ipvs_engine_update(struct ipvs_engine *e)
+{
+	struct ipvs_table fresh;
+	if (compute_desired(e, e->cfg, &fresh) < 0)
+		return 0;
+	return switch_desired(e, &fresh);
 }
 
 static void on_resync(uv_timer_t *t)
@@ -226,12 +336,12 @@ static void on_resync(uv_timer_t *t)
 			return;
 		e->have_nl = true;
 		log_msg(LOG_INFO, "IPVS is available now");
-		ipvs_engine_sync(e, NULL);
+		sync_kernel(e, NULL, true);
 		own_desired_only(e);
 		return;
 	}
 	/* Anything to do here was changed behind vigil's back. */
-	ipvs_engine_sync(e, "restored: the kernel's table had drifted");
+	sync_kernel(e, "restored: the kernel's table had drifted", false);
 }
 
 static void set_timeouts(struct ipvs_engine *e)
@@ -248,17 +358,36 @@ static void set_timeouts(struct ipvs_engine *e)
 			ipvs_strerror(IPVS_CMD_SET_CONFIG, err));
 }
 
+void ipvs_engine_set_hooks(struct ipvs_engine *e, rs_verdict_fn verdict, void *verdict_data,
+			   ipvs_quorum_fn on_quorum, void *quorum_data)
+{
+	e->verdict = verdict;
+	e->verdict_data = verdict_data;
+	e->on_quorum = on_quorum;
+	e->quorum_data = quorum_data;
+}
+
 int ipvs_engine_start(struct ipvs_engine *e, uv_loop_t *loop, const struct config *cfg,
 		      bool keep_on_stop)
 {
+	/* Only the hooks survive from before. */
+	struct ipvs_engine hooks = *e;
 	memset(e, 0, sizeof(*e));
+	ipvs_engine_set_hooks(e, hooks.verdict, hooks.verdict_data, hooks.on_quorum,
+			      hooks.quorum_data);
 	e->loop = loop;
 	e->cfg = cfg;
 	e->keep_on_stop = keep_on_stop;
 	uv_timer_init(loop, &e->resync);
 	e->resync.data = e;
-	if (ipvs_desired(cfg, NULL, NULL, &e->desired) < 0)
+	e->owned = ipvs_keyset_new();
+	e->failing = ipvs_keyset_new();
+	e->desired_ix = ipvs_keyset_new();
+	struct ipvs_table fresh;
+	if (!e->owned || !e->failing || !e->desired_ix || ipvs_quorum_init(&e->quorum, cfg) < 0 ||
+	    compute_desired(e, cfg, &fresh) < 0)
 		return -1;
+	set_desired(e, &fresh);
 	/* What the configuration wants is vigil's, including entries that
 	 * already exist: they are adopted, not recreated. */
 	own_desired_only(e);
@@ -269,7 +398,7 @@ int ipvs_engine_start(struct ipvs_engine *e, uv_loop_t *loop, const struct confi
 	} else {
 		e->have_nl = true;
 		set_timeouts(e);
-		size_t n = ipvs_engine_sync(e, NULL);
+		size_t n = sync_kernel(e, NULL, true);
 		log_msg(LOG_INFO, "IPVS: %zu service(s) configured, %zu change(s) applied",
 			e->desired.n, n);
 	}
@@ -282,23 +411,17 @@ int ipvs_engine_start(struct ipvs_engine *e, uv_loop_t *loop, const struct confi
 void ipvs_engine_reload(struct ipvs_engine *e, const struct config *cfg)
 {
 	struct ipvs_table fresh;
-	if (ipvs_desired(cfg, NULL, NULL, &fresh) < 0) {
+	/* Quorum states follow their virtual servers into the new model. */
+	if (ipvs_quorum_carry(&e->quorum, cfg) < 0 || compute_desired(e, cfg, &fresh) < 0) {
 		log_msg(LOG_ERR, "IPVS: out of memory; keeping the running table");
 		return;
 	}
-	/* Owned: the old services (so that dropped ones are removed) and
-	 * the new ones (adopted if they exist). */
-	ipvs_table_free(&e->desired);
-	e->desired = fresh;
 	e->cfg = cfg;
 	/* A reload is the operator's answer to a refused change: say it
 	 * again if it still fails. */
-	e->nfailing = 0;
-	for (size_t i = 0; i < e->desired.n; i++)
-		own(e, &e->desired.entries[i].svc);
+	ipvs_keyset_clear(e->failing);
 	set_timeouts(e);
-	size_t n = ipvs_engine_sync(e, NULL);
-	own_desired_only(e);
+	size_t n = switch_desired(e, &fresh);
 	log_msg(LOG_INFO, "IPVS: reload applied %zu change(s)", n);
 }
 
@@ -306,18 +429,19 @@ void ipvs_engine_stop(struct ipvs_engine *e)
 {
 	uv_close((uv_handle_t *)&e->resync, NULL);
 	if (e->have_nl && !e->keep_on_stop) {
-		/* Nothing wanted: every owned service goes. */
-		ipvs_table_free(&e->desired);
-		memset(&e->desired, 0, sizeof(e->desired));
-		size_t n = ipvs_engine_sync(e, NULL);
+		/* Nothing wanted: every owned service goes. A full re-read,
+		 * so that what drifted since the last one goes too. */
+		struct ipvs_table none = { 0 };
+		set_desired(e, &none);
+		size_t n = sync_kernel(e, NULL, true);
 		log_msg(LOG_INFO, "IPVS: stopping: %zu change(s) applied", n);
 	}
 	if (e->have_nl)
 		ipvs_nl_close(&e->nl);
 	ipvs_table_free(&e->desired);
-	free(e->owned);
-	free(e->failing);
-	e->owned = NULL;
-	e->failing = NULL;
-	e->nowned = e->nfailing = 0;
+	ipvs_quorum_free(&e->quorum);
+	ipvs_keyset_free(e->owned);
+	ipvs_keyset_free(e->failing);
+	ipvs_keyset_free(e->desired_ix);
+	e->owned = e->failing = e->desired_ix = NULL;
 }

@@ -71,6 +71,74 @@ static void kindex_free(struct kindex *h)
 	memset(h, 0, sizeof(*h));
 }
 
+/* ---- a growable key set for callers (reconcile.h) ------------------------------- */
+
+struct ipvs_keyset {
+	struct kindex idx;
+	size_t n;
+};
+
+struct ipvs_keyset *ipvs_keyset_new(void)
+{
+	struct ipvs_keyset *s = calloc(1, sizeof(*s));
+	if (s && kindex_reset(&s->idx, 8) < 0) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+uint32_t ipvs_keyset_get(const struct ipvs_keyset *s, const struct ipvs_key *k)
+{
+	return kindex_slot(&s->idx, k)->val;
+}
+
+/* Rehash into a table twice the size when half full. */
+static int keyset_grow(struct ipvs_keyset *s)
+{
+	struct kindex bigger = { 0 };
+	if (kindex_reset(&bigger, (s->idx.mask + 1)) < 0)
+		return -ENOMEM;
+	for (size_t i = 0; i <= s->idx.mask; i++)
+		if (s->idx.slot[i].val)
+			*kindex_slot(&bigger, &s->idx.slot[i].key) = s->idx.slot[i];
+	kindex_free(&s->idx);
+	s->idx = bigger;
+	return 0;
+}
+
+int ipvs_keyset_put(struct ipvs_keyset *s, const struct ipvs_key *k, uint32_t val)
+{
+	if ((s->n + 1) * 2 > s->idx.mask + 1 && keyset_grow(s) < 0)
+		return -ENOMEM;
+	struct kslot *slot = kindex_slot(&s->idx, k);
+	if (!slot->val) {
+		slot->key = *k;
+		s->n++;
+	}
+	slot->val = val;
+	return 0;
+}
+
+void ipvs_keyset_clear(struct ipvs_keyset *s)
+{
+	memset(s->idx.slot, 0, (s->idx.mask + 1) * sizeof(*s->idx.slot));
+	s->n = 0;
+}
+
+size_t ipvs_keyset_size(const struct ipvs_keyset *s)
+{
+	return s->n;
+}
+
+void ipvs_keyset_free(struct ipvs_keyset *s)
+{
+	if (!s)
+		return;
+	kindex_free(&s->idx);
+	free(s);
+}
+
 /* ---- configuration -> IPVS values ------------------------------------------------- */
 
 static const char *const sched_names[] = {

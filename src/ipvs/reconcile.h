@@ -189,4 +189,18 @@ void ipvs_ops_free(struct ipvs_ops *ops);
 #define IPVS_OP_STRLEN (IPVS_SERVICE_STRLEN + IPVS_DEST_STRLEN + 64)
 const char *ipvs_op_describe(const struct ipvs_op *op, char *buf, size_t len);
 
+/* ---- a set of keys --------------------------------------------------------------
+ * Keys (ipvs_service_key / ipvs_dest_key) with a non-zero value each, in
+ * a hash table that grows as needed: O(1) lookups for callers that ask
+ * about thousands of services. */
+struct ipvs_keyset;
+struct ipvs_keyset *ipvs_keyset_new(void);               /* NULL: no memory */
+/* The key's value, 0 when absent. */
+uint32_t ipvs_keyset_get(const struct ipvs_keyset *s, const struct ipvs_key *k);
+/* Insert or replace (val != 0). 0 or -ENOMEM. */
+int ipvs_keyset_put(struct ipvs_keyset *s, const struct ipvs_key *k, uint32_t val);
+void ipvs_keyset_clear(struct ipvs_keyset *s);
+size_t ipvs_keyset_size(const struct ipvs_keyset *s);
+void ipvs_keyset_free(struct ipvs_keyset *s);
+
 #endif
