@@ -202,13 +202,27 @@ static int apply(struct ipvs_engine *e, const struct ipvs_op *op)
 	return -EINVAL;
 }
 
+/* keepalived's FMT_RS: the destination with its service's protocol,
+ * "[10.0.0.2]:tcp:80" (a fwmark service has none: "[10.0.0.2]:80"). */
+static void dest_fmt(const struct ipvs_op *op, char *buf, size_t len)
+{
+	char a[IPVS_DEST_STRLEN];
+	ipvs_dest_fmt(&op->dest, a, sizeof(a));
+	char *colon = strrchr(a, ':');
+	if (op->svc.fwmark || !colon)
+		snprintf(buf, len, "%s", a);
+	else
+		snprintf(buf, len, "%.*s:%s%s", (int)(colon - a), a,
+			 ipvs_proto_name(op->svc.protocol), colon);
+}
+
 /* keepalived's words where it has them ("Adding service [10.0.0.2]:tcp:80
  * to VS [10.11.12.99]:tcp:80"), vigil's otherwise. */
 static void log_op(const struct ipvs_op *op, const char *why, int err, bool quiet)
 {
 	char s[128], d[128], what[320];
 	ipvs_service_fmt(&op->svc, s, sizeof(s));
-	ipvs_dest_fmt(&op->dest, d, sizeof(d));
+	dest_fmt(op, d, sizeof(d));
 	switch (op->kind) {
 	case IPVS_OP_ADD_SERVICE: snprintf(what, sizeof(what), "Adding virtual server %s", s); break;
 	case IPVS_OP_EDIT_SERVICE: snprintf(what, sizeof(what), "Updating virtual server %s", s); break;

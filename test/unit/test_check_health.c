@@ -1,0 +1,221 @@
+/* test_check_health.c - the health engine with real TCP probes on
+ * loopback: verdicts, keepalived's retry count, alpha, coalesced change
+ * reports, reload carrying state, spreading over warmup, clean shutdown. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check/health.h"
+#include "probetest.h"
+#include "testutil.h"
+
+struct lab {
+	uv_loop_t loop;
+	struct config *cfg;
+	struct health *h;
+	int changes;              /* reports from the engine */
+	uint64_t failures_at_down;
+	const struct real_server *watch;   /* the server whose first down is timed */
+	bool watch_down;
+};
+
+static void on_changed(void *data)
+{
+	struct lab *l = data;
+	l->changes++;
+	if (l->watch && !l->watch_down &&
+	    !health_verdict(NULL, l->watch, l->h).up) {
+		struct health_stats st;
+		health_get_stats(l->h, &st);
+		l->failures_at_down = st.failures;
+		l->watch_down = true;
+	}
+}
+
+static const struct real_server *rs_at(const struct config *cfg, int vs_i, int rs_i)
+{
+	const struct node *v = cfg->virtual_servers.first;
+	while (vs_i--)
+		v = v->next;
+	const struct node *r = ((const struct virtual_server *)(const void *)v)->real_servers.first;
+	while (rs_i--)
+		r = r->next;
+	return (const struct real_server *)(const void *)r;
+}
+
+static void on_bound(uv_timer_t *t)
+{
+	uv_stop(t->loop);
+}
+
+/* Run the loop for ms milliseconds. */
+static void run_for(struct lab *l, unsigned ms)
+{
+	uv_timer_t t;
+	uv_timer_init(&l->loop, &t);
+	uv_timer_start(&t, on_bound, ms, 0);
+	uv_run(&l->loop, UV_RUN_DEFAULT);
+	uv_close((uv_handle_t *)&t, NULL);
+	uv_run(&l->loop, UV_RUN_NOWAIT);
+}
+
+static char *conf_text(uint16_t up_port, uint16_t dead_port, const char *extra_rs)
+{
+	char *s = NULL;
+	int n = asprintf(&s,
+		"virtual_server 10.11.12.99 80 {\n"
+		"  delay_loop 0.2\n  lb_kind NAT\n  protocol TCP\n  warmup 0\n"
+		"  real_server 127.0.0.1 %u {\n"
+		"    TCP_CHECK {\n      connect_timeout 1\n    }\n  }\n"
+		"  real_server 127.0.0.1 %u {\n"
+		"    TCP_CHECK {\n      connect_timeout 1\n      retry 2\n"
+		"      delay_before_retry 0.1\n    }\n  }\n"
+		"%s"
+		"}\n", (unsigned)up_port, (unsigned)dead_port, extra_rs);
+	ck_assert_int_gt(n, 0);
+	return s;
+}
+
+static void lab_start(struct lab *l, const char *text)
+{
+	memset(l, 0, sizeof(*l));
+	ck_assert_int_eq(uv_loop_init(&l->loop), 0);
+	l->cfg = parse_ok(text, NULL);
+	l->h = health_new(&l->loop, l->cfg, on_changed, l);
+	ck_assert_ptr_nonnull(l->h);
+}
+
+static void lab_stop(struct lab *l)
+{
+	health_free(l->h);
+	for (int i = 0; i < 100 && uv_loop_alive(&l->loop); i++)
+		uv_run(&l->loop, UV_RUN_NOWAIT);
+	ck_assert_int_eq(uv_loop_close(&l->loop), 0);
+	conf_free(l->cfg);
+}
+
+START_TEST(verdicts_and_retry_count)
+{
+	uint16_t up = 0;
+	int lfd = probetest_listen_tcp(&up, 64);
+	uint16_t dead = probetest_closed_port();
+	char *text = conf_text(up, dead, "");
+	struct lab l;
+	lab_start(&l, text);
+	l.watch = rs_at(l.cfg, 0, 1);
+
+	/* Before any verdict: both up (no alpha). */
+	ck_assert(health_verdict(NULL, rs_at(l.cfg, 0, 0), l.h).up);
+	ck_assert(health_verdict(NULL, l.watch, l.h).up);
+	run_for(&l, 1500);
+	ck_assert(health_verdict(NULL, rs_at(l.cfg, 0, 0), l.h).up);
+	ck_assert(!health_verdict(NULL, l.watch, l.h).up);
+	/* retry 2: down at the third failed attempt in a row, not before. */
+	ck_assert_msg(l.watch_down, "the dead server was never reported down");
+	ck_assert_uint_eq(l.failures_at_down, 3);
+	ck_assert_int_eq(l.changes, 1);
+	struct health_stats st;
+	health_get_stats(l.h, &st);
+	ck_assert_uint_eq(st.checkers, 2);
+	ck_assert_uint_eq(st.servers, 2);
+	ck_assert_uint_eq(st.servers_alive, 1);
+	/* ~1.5 s at 0.2 s: several attempts each, far from a busy loop. */
+	ck_assert_msg(st.attempts >= 8 && st.attempts <= 20, "%llu attempts",
+		      (unsigned long long)st.attempts);
+	lab_stop(&l);
+	free(text);
+	close(lfd);
+}
+END_TEST
+
+START_TEST(alpha_starts_down_until_success)
+{
+	uint16_t up = 0, up2 = 0;
+	int lfd = probetest_listen_tcp(&up, 64), lfd2 = probetest_listen_tcp(&up2, 64);
+	char extra[256];
+	snprintf(extra, sizeof(extra),
+		 "  real_server 127.0.0.1 %u {\n    alpha\n    TCP_CHECK {\n"
+		 "      connect_timeout 1\n      warmup 0.5\n    }\n  }\n", (unsigned)up2);
+	char *text = conf_text(up, probetest_closed_port(), extra);
+	struct lab l;
+	lab_start(&l, text);
+	const struct real_server *a = rs_at(l.cfg, 0, 2);
+	ck_assert(!health_verdict(NULL, a, l.h).up);
+	run_for(&l, 1200);
+	ck_assert(health_verdict(NULL, a, l.h).up);
+	lab_stop(&l);
+	free(text);
+	close(lfd);
+	close(lfd2);
+}
+END_TEST
+
+START_TEST(listener_killed_then_back)
+{
+	uint16_t port = 0;
+	int lfd = probetest_listen_tcp(&port, 64);
+	char *text = conf_text(port, probetest_closed_port(), "");
+	struct lab l;
+	lab_start(&l, text);
+	const struct real_server *a = rs_at(l.cfg, 0, 0);
+	run_for(&l, 500);
+	ck_assert(health_verdict(NULL, a, l.h).up);
+	close(lfd);
+	/* retry 1 (the default) at delay_loop 0.2 and delay_before_retry 1 s:
+	 * down within 0.2 + 1 s and a bit. */
+	run_for(&l, 1800);
+	ck_assert(!health_verdict(NULL, a, l.h).up);
+	int again = probetest_listen_tcp(&port, 64);
+	run_for(&l, 600);
+	ck_assert(health_verdict(NULL, a, l.h).up);
+	lab_stop(&l);
+	free(text);
+	close(again);
+}
+END_TEST
+
+START_TEST(reload_carries_state)
+{
+	uint16_t up = 0;
+	int lfd = probetest_listen_tcp(&up, 64);
+	uint16_t dead = probetest_closed_port();
+	char *text = conf_text(up, dead, "");
+	struct lab l;
+	lab_start(&l, text);
+	run_for(&l, 1500);
+	ck_assert(!health_verdict(NULL, rs_at(l.cfg, 0, 1), l.h).up);
+
+	/* The same servers in a new model (a weight changed elsewhere): the
+	 * dead one is still down at once, before any new attempt. */
+	char *text2 = conf_text(up, dead, "  real_server 10.0.0.7 80 {\n    weight 5\n  }\n");
+	struct config *fresh = parse_ok(text2, NULL);
+	health_reload(l.h, fresh);
+	conf_free(l.cfg);
+	l.cfg = fresh;
+	ck_assert(!health_verdict(NULL, rs_at(l.cfg, 0, 1), l.h).up);
+	ck_assert(health_verdict(NULL, rs_at(l.cfg, 0, 0), l.h).up);
+	/* A server without checkers is up. */
+	ck_assert(health_verdict(NULL, rs_at(l.cfg, 0, 2), l.h).up);
+	run_for(&l, 300);
+	ck_assert(!health_verdict(NULL, rs_at(l.cfg, 0, 1), l.h).up);
+	lab_stop(&l);
+	free(text);
+	free(text2);
+	close(lfd);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("check_health");
+	TCase *tc = tcase_create("engine");
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, verdicts_and_retry_count);
+	tcase_add_test(tc, alpha_starts_down_until_success);
+	tcase_add_test(tc, listener_killed_then_back);
+	tcase_add_test(tc, reload_carries_state);
+	suite_add_tcase(s, tc);
+	return run_suite(s);
+}
