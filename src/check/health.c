@@ -177,9 +177,9 @@ static bool make_probe(struct health *h, struct hc_checker *c, const struct chec
 	const struct probe_ops *ops = probe_ops_for((enum check_kind)conf->kind);
 	char rsname[128], vsname[128];
 
-	health_rs_fmt(c->srv->vs, c->srv->rs, rsname, sizeof(rsname));
-	health_vs_fmt(c->srv->vs, vsname, sizeof(vsname));
 	if (!ops) {
+		health_rs_fmt(c->srv->vs, c->srv->rs, rsname, sizeof(rsname));
+		health_vs_fmt(c->srv->vs, vsname, sizeof(vsname));
 		log_msg(LOG_WARNING, "%s for service %s in VS %s is not supported by vigil; "
 			"the checker is ignored", conf->node.desc->name, rsname, vsname);
 		return false;
@@ -202,6 +202,8 @@ static bool make_probe(struct health *h, struct hc_checker *c, const struct chec
 		health_rs_fmt(c->srv->vs, c->srv->rs, p->name, sizeof(p->name));
 	char err[256] = "";
 	if (ops->init && ops->init(p, err, sizeof(err)) < 0) {
+		health_rs_fmt(c->srv->vs, c->srv->rs, rsname, sizeof(rsname));
+		health_vs_fmt(c->srv->vs, vsname, sizeof(vsname));
 		log_msg(LOG_ERR, "%s for service %s in VS %s: %s; the checker is ignored",
 			ops->keyword, rsname, vsname, err);
 		free(p);
@@ -572,22 +574,60 @@ static void gen_build(struct hc_gen *g)
 	}
 }
 
-/* The reload key of a checker: its virtual server's head, its real
- * server, its position and kind. */
-static void checker_key(const struct hc_checker *c, char *buf, size_t len)
-{
-	char vs[128], rs[128];
-	snprintf(buf, len, "%s|%s|%u|%u", health_vs_fmt(c->srv->vs, vs, sizeof(vs)),
-		 health_rs_fmt(c->srv->vs, c->srv->rs, rs, sizeof(rs)), (unsigned)c->index,
-		 (unsigned)c->probe->conf->kind);
-}
-
 static uint64_t str_hash(const char *s)
 {
 	uint64_t x = 1469598103934665603ULL;
-	while (*s)
+	while (s && *s)
 		x = (x ^ (uint8_t)*s++) * 1099511628211ULL;
 	return x;
+}
+
+/* The reload key of a checker: its virtual server's head, its real
+ * server, its position and kind, as bytes (a group's name by hash; equal
+ * keys are then confirmed by name). */
+struct checker_key {
+	uint8_t vs_kind, protocol, vs_family, rs_family;
+	uint16_t vs_port, rs_port;
+	uint32_t fwmark, index, kind, pad;
+	uint8_t vs_addr[16], rs_addr[16];
+	uint64_t group;
+};
+
+static void checker_key(const struct hc_checker *c, struct checker_key *k)
+{
+	const struct virtual_server *vs = c->srv->vs;
+	const struct real_server *rs = c->srv->rs;
+	memset(k, 0, sizeof(*k));
+	k->vs_kind = vs->kind;
+	k->protocol = (uint8_t)vs->protocol;
+	k->vs_family = vs->addr.family;
+	k->vs_port = vs->port;
+	k->fwmark = vs->fwmark;
+	memcpy(k->vs_addr, vs->addr.u.bytes, 16);
+	k->group = str_hash(vs->group_name);
+	k->rs_family = rs->addr.family;
+	k->rs_port = rs->port;
+	memcpy(k->rs_addr, rs->addr.u.bytes, 16);
+	k->index = c->index;
+	k->kind = c->probe->conf->kind;
+}
+
+static uint64_t key_hash(const struct checker_key *k)
+{
+	uint64_t x = 1469598103934665603ULL;
+	const uint8_t *b = (const uint8_t *)k;
+	for (size_t i = 0; i < sizeof(*k); i++)
+		x = (x ^ b[i]) * 1099511628211ULL;
+	return x;
+}
+
+static bool same_checker(const struct hc_checker *a, const struct checker_key *ka,
+			 const struct hc_checker *b, const struct checker_key *kb)
+{
+	if (memcmp(ka, kb, sizeof(*ka)))
+		return false;
+	const char *ga = a->srv->vs->group_name, *gb = b->srv->vs->group_name;
+	return (!ga && !gb) || (ga && gb && !strcmp(ga, gb));
 }
 
 /* Copy the state of old's checkers to their twins in g. Returns the
@@ -596,33 +636,29 @@ static size_t gen_carry(struct hc_gen *g, const struct hc_gen *old)
 {
 	size_t nslots = pow2_at_least(old->nchecks * 2 + 2), carried = 0;
 	uint32_t *slot = malloc(nslots * sizeof(*slot));
-	uint64_t *hash = malloc((old->nchecks + 1) * sizeof(*hash));
-	char key[320], okey[320];
+	struct checker_key *keys = malloc((old->nchecks + 1) * sizeof(*keys));
+	struct checker_key key;
 
-	if (!slot || !hash) {
+	if (!slot || !keys) {
 		free(slot);
-		free(hash);
+		free(keys);
 		return 0;
 	}
 	memset(slot, 0xff, nslots * sizeof(*slot));
 	for (size_t i = 0; i < old->nchecks; i++) {
-		checker_key(&old->checkers[i], key, sizeof(key));
-		hash[i] = str_hash(key);
-		size_t j = hash[i] & (nslots - 1);
+		checker_key(&old->checkers[i], &keys[i]);
+		size_t j = key_hash(&keys[i]) & (nslots - 1);
 		while (slot[j] != UINT32_MAX)
 			j = (j + 1) & (nslots - 1);
 		slot[j] = (uint32_t)i;
 	}
 	for (size_t i = 0; i < g->nchecks; i++) {
 		struct hc_checker *c = &g->checkers[i];
-		checker_key(c, key, sizeof(key));
-		uint64_t hv = str_hash(key);
-		for (size_t j = hv & (nslots - 1); slot[j] != UINT32_MAX; j = (j + 1) & (nslots - 1)) {
+		checker_key(c, &key);
+		for (size_t j = key_hash(&key) & (nslots - 1); slot[j] != UINT32_MAX;
+		     j = (j + 1) & (nslots - 1)) {
 			const struct hc_checker *o = &old->checkers[slot[j]];
-			if (hash[slot[j]] != hv)
-				continue;
-			checker_key(o, okey, sizeof(okey));
-			if (strcmp(key, okey))
+			if (!same_checker(c, &key, o, &keys[slot[j]]))
 				continue;
 			c->prog = o->prog;
 			c->srv->weight = o->srv->weight;
@@ -635,7 +671,7 @@ static size_t gen_carry(struct hc_gen *g, const struct hc_gen *old)
 		}
 	}
 	free(slot);
-	free(hash);
+	free(keys);
 	return carried;
 }
 
