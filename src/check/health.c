@@ -9,6 +9,7 @@
 
 #include "kw.h"
 #include "log.h"
+#include "mailer.h"
 #include "probe.h"
 #include "script.h"
 #include "state.h"
@@ -61,6 +62,7 @@ struct health {
 	struct hc_gen *gen;
 	uv_timer_t flush;          /* coalesces verdict changes into one report */
 	bool dirty;
+	struct mailer mail;        /* smtp_alert for checkers */
 	struct health_stats stats;
 };
 
@@ -419,6 +421,41 @@ static void log_transition(const struct hc_checker *c, const struct probe_result
 
 static void schedule(struct hc_checker *c, uint64_t delay_us);
 
+/* smtp_alert: the real server's, else the virtual server's, else
+ * global_defs smtp_alert_checker, else smtp_alert. */
+static bool alerts_on(const struct health *h, const struct hc_server *srv)
+{
+	const struct global_defs *g = &h->ctx.cfg->global;
+	if (srv->rs->smtp_alert != LVS_TRI_INHERIT)
+		return srv->rs->smtp_alert == 1;
+	if (srv->vs->smtp_alert != LVS_TRI_INHERIT)
+		return srv->vs->smtp_alert == 1;
+	if (g->smtp_alert_checker != TRISTATE_UNSET)
+		return g->smtp_alert_checker == 1;
+	return g->smtp_alert == 1;
+}
+
+/* keepalived's checker alert: "[router_id] Realserver [10.0.0.2]:tcp:80
+ * of virtual server [10.11.12.99]:tcp:80 - DOWN", body "=> TCP CHECK
+ * failed on service <=". Sent when a checker that was up goes down or
+ * one that was down comes up; with no_checker_emails only when that
+ * changes the server's verdict. */
+static void alert(struct health *h, const struct hc_checker *c, bool up, bool server_changed)
+{
+	if (!h->mail.smtp || !alerts_on(h, c->srv) ||
+	    (h->ctx.cfg->global.no_checker_emails && !server_changed))
+		return;
+	char rsname[128], vsname[128], subject[400], body[96];
+	const char *kw = c->probe->ops->keyword;
+	size_t kwlen = strcspn(kw, "_");
+	snprintf(subject, sizeof(subject), "[%s] Realserver %s of virtual server %s - %s",
+		 h->mail.router_id, health_rs_fmt(c->srv->vs, c->srv->rs, rsname, sizeof(rsname)),
+		 health_vs_fmt(c->srv->vs, vsname, sizeof(vsname)), up ? "UP" : "DOWN");
+	snprintf(body, sizeof(body), "=> %.*s CHECK %s on service <=", (int)kwlen, kw,
+		 up ? "succeed" : "failed");
+	mailer_send(&h->mail, subject, body, NULL, NULL);
+}
+
 static void on_probe_done(struct probe *p, const struct probe_result *r)
 {
 	struct hc_checker *c = p->data;
@@ -445,8 +482,12 @@ static void on_probe_done(struct probe *p, const struct probe_result *r)
 	}
 	bool now_down = checker_down(c);
 	if (now_down != was_down) {
+		bool alive = c->srv->alive;
 		c->srv->ndown += now_down ? 1 : (uint32_t)-1;
 		server_update(h, c->srv);
+		/* A checker's first verdict that only confirms where it
+		 * started sends nothing, as in keepalived. */
+		alert(h, c, !now_down, alive != c->srv->alive);
 	}
 	schedule(c, st.wait == CHECK_WAIT_LOOP ? c->t.delay_loop : c->t.delay_before_retry);
 }
@@ -755,8 +796,10 @@ struct health *health_new(uv_loop_t *loop, const struct config *cfg,
 	h->data = data;
 	uv_timer_init(loop, &h->flush);
 	h->flush.data = h;
+	mailer_init(&h->mail, loop, &cfg->global);
 	h->gen = gen_new(h, cfg);
 	if (!h->gen) {
+		mailer_free(&h->mail);
 		uv_close((uv_handle_t *)&h->flush, free_health);
 		return NULL;
 	}
@@ -780,6 +823,9 @@ void health_reload(struct health *h, const struct config *cfg)
 	 * after a reload. */
 	gen_retire(old);
 	h->gen = g;
+	/* The old mailer's alerts in flight are cancelled (logged). */
+	mailer_free(&h->mail);
+	mailer_init(&h->mail, h->loop, &cfg->global);
 	gen_start(g);
 	log_msg(LOG_INFO, "Health checks: %zu checker(s) on %zu real server(s), %zu kept their state",
 		g->nchecks, g->nservers, carried);
@@ -790,6 +836,7 @@ void health_free(struct health *h)
 	if (!h)
 		return;
 	gen_retire(h->gen);
+	mailer_free(&h->mail);
 	for (size_t k = 0; k <= CHECK_BFD; k++) {
 		const struct probe_ops *ops = probe_ops_for((enum check_kind)k);
 		if (ops && ops->ctx_fini)

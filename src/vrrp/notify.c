@@ -18,12 +18,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "arena.h"
 #include "cmdline.h"
 #include "log.h"
+#include "mailer.h"
 #include "script.h"
 #include "smtp.h"
 
@@ -159,10 +159,7 @@ struct vrrp_notifier {
 	void (*drain_cb)(void *);
 	void *drain_data;
 
-	struct smtp_client *smtp;     /* NULL: no server or no recipient */
-	const char **email_to;        /* NULL-terminated, into cfg */
-	char *email_from;
-	char *router_id;
+	struct mailer mail;
 	unsigned emails_in_flight;
 
 	struct notify_stats st;
@@ -187,9 +184,7 @@ static void notifier_unref(struct vrrp_notifier *n)
 		free(n->fifo[i].path);
 		free(n->fifo[i].script);
 	}
-	free(n->email_to);
-	free(n->email_from);
-	free(n->router_id);
+	mailer_free(&n->mail);
 	free(n);
 }
 
@@ -581,58 +576,18 @@ static void send_email(struct notify_queue *q, int smtp_alert, const char *state
 	char subject[512];
 	const char *body;
 
-	if (!n->smtp || !notify_smtp_enabled(smtp_alert, n->g))
+	if (!n->mail.smtp || !notify_smtp_enabled(smtp_alert, n->g))
 		return;
 	if (n->g->no_email_faults && !strcmp(state, "FAULT"))
 		return;
 	if (!strcmp(q->last_email, state))
 		return;               /* keepalived: one email per state entered */
-	if (!notify_email_text(n->router_id, q->type, q->name, state, subject, sizeof(subject),
+	if (!notify_email_text(n->mail.router_id, q->type, q->name, state, subject, sizeof(subject),
 			       &body))
 		return;
 	snprintf(q->last_email, sizeof(q->last_email), "%s", state);
-	struct smtp_msg m = { .from = n->email_from, .to = n->email_to, .subject = subject,
-			      .body = body };
 	n->emails_in_flight++;
-	smtp_send(n->smtp, &m, on_email_done, n);
-}
-
-static char *host_name(void)
-{
-	struct utsname u;
-	return xstrdup(uname(&u) == 0 && u.nodename[0] ? u.nodename : "localhost");
-}
-
-static void email_setup(struct vrrp_notifier *n)
-{
-	const struct global_defs *g = n->g;
-	size_t k = 0;
-
-	n->router_id = g->router_id ? xstrdup(g->router_id) : host_name();
-	if (!g->smtp_server.host || !g->notification_email.n)
-		return;
-	n->email_to = xcalloc(g->notification_email.n + 1, sizeof(char *));
-	for (LIST_EACH(struct email_addr, e, &g->notification_email))
-		n->email_to[k++] = e->addr;
-	if (g->notification_email_from) {
-		n->email_from = xstrdup(g->notification_email_from);
-	} else {
-		char buf[16384], *host = host_name();
-		struct passwd pw, *res = NULL;
-		const char *user = getpwuid_r(getuid(), &pw, buf, sizeof(buf), &res) == 0 && res
-					   ? pw.pw_name : "root";
-		size_t len = strlen(user) + strlen(host) + 2;
-		n->email_from = xmalloc(len);
-		snprintf(n->email_from, len, "%s@%s", user, host);
-		free(host);
-	}
-	struct smtp_opts o = {
-		.host = g->smtp_server.host,
-		.port = g->smtp_server.port,
-		.helo_name = g->smtp_helo_name,
-		.connect_timeout_us = g->smtp_connect_timeout,
-	};
-	n->smtp = smtp_client_new(n->loop, &o);
+	mailer_send(&n->mail, subject, body, on_email_done, n);
 }
 
 /* ---- queues and scripts ---------------------------------------------------------------------- */
@@ -898,7 +853,7 @@ struct vrrp_notifier *vrrp_notifier_new(uv_loop_t *loop, const struct config *cf
 
 	resolve_default(n);
 	prepare_scripts(n);
-	email_setup(n);
+	mailer_init(&n->mail, n->loop, n->g);
 	fifo_setup(n, &n->fifo[0], "notify_fifo", &g->notify_fifo, &g->notify_fifo_script);
 	if (g->vrrp_notify_fifo.path && g->notify_fifo.path &&
 	    !strcmp(g->vrrp_notify_fifo.path, g->notify_fifo.path)) {
@@ -956,8 +911,8 @@ void vrrp_notifier_free(struct vrrp_notifier *n)
 			n->refs--;             /* cannot reach 0: n holds its own */
 		}
 	}
-	smtp_client_free(n->smtp);        /* on_email_done() runs now */
-	n->smtp = NULL;
+	smtp_client_free(n->mail.smtp);   /* on_email_done() runs now */
+	n->mail.smtp = NULL;
 	for (int i = 0; i < 2; i++)
 		fifo_close(&n->fifo[i]);
 	uv_close((uv_handle_t *)&n->drain_timer, on_timer_closed);

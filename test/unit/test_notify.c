@@ -24,11 +24,9 @@
 
 #include "log.h"
 #include "notify.h"
+#include "sinkutil.h"
 #include "testutil.h"
 
-#ifndef SMTPSINK
-#define SMTPSINK "test/tools/smtpsink"
-#endif
 
 #define SEC 1000000ULL
 
@@ -668,69 +666,12 @@ END_TEST
 
 /* ---- email ------------------------------------------------------------------------------ */
 
-struct sink {
-	pid_t pid;
-	int port;
-	char file[300];
-};
-
-static void sink_start(struct sink *s, int count)
-{
-	int p[2];
-	char n[16];
-	const char *sink = getenv("SMTPSINK") ? getenv("SMTPSINK") : SMTPSINK;
-
-	snprintf(s->file, sizeof(s->file), "%s", path("mail"));
-	snprintf(n, sizeof(n), "%d", count);
-	ck_assert_int_eq(pipe(p), 0);
-	s->pid = fork();
-	ck_assert_int_ge(s->pid, 0);
-	if (s->pid == 0) {
-		dup2(p[1], STDOUT_FILENO);
-		close(p[0]);
-		close(p[1]);
-		execl(sink, sink, "-o", s->file, "-n", n, "-t", "15", (char *)NULL);
-		_exit(127);
-	}
-	close(p[1]);
-	char buf[64] = "";
-	size_t len = 0;
-	uint64_t end = now_ms() + 5000;
-	while (!memchr(buf, '\n', len) && len < sizeof(buf) - 1 && now_ms() < end) {
-		struct pollfd pf = { .fd = p[0], .events = POLLIN };
-		if (poll(&pf, 1, 100) <= 0)
-			continue;
-		ssize_t r = read(p[0], buf + len, sizeof(buf) - 1 - len);
-		if (r <= 0)
-			break;
-		len += (size_t)r;
-		buf[len] = '\0';
-	}
-	close(p[0]);
-	ck_assert_msg(sscanf(buf, "PORT %d", &s->port) == 1, "smtpsink (%s) did not start", sink);
-}
-
-static int sink_wait(struct sink *s)
-{
-	int st = 0;
-	uint64_t end = now_ms() + 5000;
-	while (waitpid(s->pid, &st, WNOHANG) == 0) {
-		if (now_ms() > end) {
-			kill(s->pid, SIGKILL);
-			waitpid(s->pid, &st, 0);
-			return -1;
-		}
-		usleep(10000);
-	}
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 START_TEST(email_alerts)
 {
 	struct run r;
 	struct sink s;
 
-	sink_start(&s, 3);
+	sink_start(&s, (const char *const[]){ "-n", "3", "-t", "15", NULL });
 	start(&r, fmt("global_defs {\n router_id r1\n notification_email {\n  ops@example.com\n"
 		      "  oncall@example.com\n }\n notification_email_from vigil@r1.example.com\n"
 		      " smtp_server 127.0.0.1 %d\n smtp_connect_timeout 5\n no_email_faults\n"
@@ -748,7 +689,7 @@ START_TEST(email_alerts)
 	ck_assert_int_eq(r.st.emails_sent, 3);
 	ck_assert_int_eq(r.st.emails_failed, 0);
 
-	const char *mail = read_file(s.file);
+	const char *mail = sink_mail(&s);
 	ck_assert_msg(strstr(mail, "\nSubject: [r1] VRRP Instance VI_1 - Entering MASTER state\n"),
 		      "%s", mail);
 	ck_assert_msg(strstr(mail, "\n=> VRRP Instance is now owning VRRP VIPs <=\n"), "%s", mail);
