@@ -146,3 +146,85 @@ uint16_t probetest_closed_port(void)
 	close(bound_socket(SOCK_STREAM, &port));
 	return port;
 }
+
+/* ---- kinds without an address ------------------------------------------------ */
+
+int probetest_init_cfg(struct probetest *t, const struct probe_ops *ops,
+		       const struct checker *conf, const struct config *cfg,
+		       const struct real_server *rs, const struct virtual_server *vs,
+		       uint64_t timeout_us, char *err, size_t errlen)
+{
+	memset(t, 0, sizeof(*t));
+	ck_assert_int_eq(uv_loop_init(&t->loop), 0);
+	t->ctx.loop = &t->loop;
+	t->ctx.cfg = cfg;
+	t->p = calloc(1, ops->size);
+	ck_assert_ptr_nonnull(t->p);
+	struct probe *p = t->p;
+	p->ops = ops;
+	p->ctx = &t->ctx;
+	p->conf = conf;
+	p->rs = rs;
+	p->vs = vs;
+	p->timeout_us = timeout_us;
+	p->done = on_done;
+	p->data = t;
+	snprintf(p->name, sizeof(p->name), "[127.0.0.2]:tcp:80");
+	err[0] = '\0';
+	if (!ops->init || ops->init(p, err, errlen) == 0)
+		return 0;
+	ck_assert_msg(err[0], "init failed without saying why");
+	free(t->p);
+	t->p = NULL;
+	ck_assert_int_eq(uv_loop_close(&t->loop), 0);
+	return -1;
+}
+
+/* Run the loop until nothing is left in it, at most wait_ms: a watchdog
+ * timer that does not keep the loop alive by itself wakes it up. */
+static void drain(struct probetest *t, unsigned wait_ms)
+{
+	uv_timer_t watchdog;
+	uint64_t until = uv_now(&t->loop) + wait_ms;
+
+	uv_timer_init(&t->loop, &watchdog);
+	uv_timer_start(&watchdog, on_bound, wait_ms, 0);
+	uv_unref((uv_handle_t *)&watchdog);
+	while (uv_loop_alive(&t->loop) && uv_now(&t->loop) < until)
+		uv_run(&t->loop, UV_RUN_ONCE);
+	uv_close((uv_handle_t *)&watchdog, NULL);
+	uv_run(&t->loop, UV_RUN_NOWAIT);
+}
+
+void probetest_cancel_after_wait(struct probetest *t, unsigned run_ms, unsigned wait_ms)
+{
+	uv_timer_t bound;
+	int before = t->calls;
+
+	uv_timer_init(&t->loop, &bound);
+	uv_timer_start(&bound, on_bound, run_ms, 0);
+	t->p->ops->start(t->p);
+	if (t->calls == before)
+		uv_run(&t->loop, UV_RUN_DEFAULT);
+	int after_run = t->calls;
+	t->p->ops->cancel(t->p);
+	uv_close((uv_handle_t *)&bound, NULL);
+	drain(t, wait_ms);
+	ck_assert_int_eq(t->calls, after_run);
+}
+
+void probetest_fini_wait(struct probetest *t, unsigned wait_ms)
+{
+	t->p->ops->cancel(t->p);
+	if (t->p->ops->fini)
+		t->p->ops->fini(t->p);
+	if (t->p->ops->ctx_fini)
+		t->p->ops->ctx_fini(&t->ctx);
+	free(t->p);
+	t->p = NULL;
+	drain(t, wait_ms);
+	if (uv_loop_close(&t->loop) != 0) {
+		uv_walk(&t->loop, walk_report, NULL);
+		ck_abort_msg("the loop still has handles after fini");
+	}
+}

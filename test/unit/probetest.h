@@ -42,4 +42,22 @@ int probetest_bind_udp(uint16_t *port);
 /* A loopback port nothing listens on (bound then closed). */
 uint16_t probetest_closed_port(void);
 
+/* ---- kinds without an address (MISC_CHECK, FILE_CHECK) -------------------- */
+
+/* Set up t like probetest_init with no address, with ctx.cfg = cfg (may be
+ * NULL), p->rs/p->vs = rs/vs (may be NULL) and name "[127.0.0.2]:tcp:80".
+ * Returns what init returned, instead of asserting it: on -1, err holds
+ * why, and the probe and the loop are already freed (t is done with). */
+int probetest_init_cfg(struct probetest *t, const struct probe_ops *ops,
+		       const struct checker *conf, const struct config *cfg,
+		       const struct real_server *rs, const struct virtual_server *vs,
+		       uint64_t timeout_us, char *err, size_t errlen);
+/* probetest_cancel_after for kinds whose cancel leaves work on the loop
+ * (a script being killed): after cancel the loop runs until nothing is
+ * left in it, at most wait_ms; no done may come. */
+void probetest_cancel_after_wait(struct probetest *t, unsigned run_ms, unsigned wait_ms);
+/* probetest_fini, letting the loop run until nothing is left in it (at
+ * most wait_ms) before it must close. */
+void probetest_fini_wait(struct probetest *t, unsigned wait_ms);
+
 #endif
