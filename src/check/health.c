@@ -27,6 +27,7 @@ struct hc_checker {
 	struct check_progress prog;
 	bool log_all_failures;
 	bool running;              /* an attempt is out */
+	bool weighted;             /* its last success set the server's weight */
 	uint32_t index;            /* position among the server's probes (reload key) */
 };
 
@@ -408,13 +409,21 @@ static void log_transition(const struct hc_checker *c, const struct probe_result
 {
 	const struct probe_ops *ops = c->probe->ops;
 	const char *name = c->probe->name;
-	if (c->prog.state == CHECK_STATE_UP)
+	bool up = c->prog.state == CHECK_STATE_UP;
+	uint32_t retries = !up && c->t.retry && !first ? c->t.retry : 0;
+	if (ops->transition_line) {
+		char line[512];
+		ops->transition_line(c->probe, r, up, retries, line, sizeof(line));
+		log_msg(LOG_INFO, "%s", line);
+		return;
+	}
+	if (up)
 		log_msg(LOG_INFO, ops->up_fmt, name);
-	else if (c->t.retry && !first)
-		log_msg(LOG_INFO, ops->down_retries_fmt, name, (unsigned)c->t.retry);
+	else if (retries)
+		log_msg(LOG_INFO, ops->down_retries_fmt, name, (unsigned)retries);
 	else
 		log_msg(LOG_INFO, ops->down_fmt, name);
-	if (c->prog.state == CHECK_STATE_DOWN)
+	if (!up)
 		log_msg(LOG_INFO, "%s %s: %s", ops->keyword, name,
 			r->detail[0] ? r->detail : probe_status_str(r->status));
 }
@@ -472,8 +481,16 @@ static void on_probe_done(struct probe *p, const struct probe_result *r)
 			log_msg(LOG_INFO, "%s %s: %s%s%s", p->ops->keyword, p->name,
 				probe_status_str(r->status), r->detail[0] ? ": " : "", r->detail);
 	}
-	if (ok && r->weight >= 0)
+	/* A checker that set a weight (misc_dynamic, FILE_CHECK) and now
+	 * succeeds without one gives the configured weight back, as
+	 * keepalived does. */
+	if (ok && r->weight >= 0) {
+		c->weighted = true;
 		set_weight(h, c->srv, r->weight);
+	} else if (ok && c->weighted) {
+		c->weighted = false;
+		set_weight(h, c->srv, (int32_t)c->srv->rs->weight);
+	}
 
 	struct check_step st = check_state_apply(&c->prog, ok, c->t.retry);
 	if (st.report) {

@@ -35,6 +35,7 @@
 #include <sys/stat.h>
 
 #include "cmdline.h"
+#include "health.h"
 #include "probe.h"
 #include "script.h"
 #include "user.h"
@@ -215,6 +216,29 @@ static void misc_cancel(struct probe *p)
  * succeeded." and "... failed[ after N retries] (exited with status N)." /
  * "(due to signal N)." / "... timed out[ after N retries]."; with one %s
  * the engine's name stands for everything between the brackets. */
+/* keepalived 2.2.7's lines: "Misc check for [RS VS VS] by [PROGRAM]
+ * succeeded.", "... failed[ after N retries] (exited with status 1).",
+ * "... failed (due to signal 9).", "... timed out[ after N retries]." */
+static void misc_line(const struct probe *p, const struct probe_result *r, bool up,
+		      uint32_t retries, char *buf, size_t len)
+{
+	char vs[128], after[48] = "";
+	const char *path = misc_conf(p)->path;
+	int plen = (int)strcspn(path, " \t");
+	health_vs_fmt(p->vs, vs, sizeof(vs));
+	if (retries)
+		snprintf(after, sizeof(after), " after %u retries", (unsigned)retries);
+	if (up)
+		snprintf(buf, len, "Misc check for [%s VS %s] by [%.*s] succeeded.", p->name, vs,
+			 plen, path);
+	else if (r->status == PROBE_SCRIPT_TIMEOUT)
+		snprintf(buf, len, "Misc check for [%s VS %s] by [%.*s] timed out%s.", p->name, vs,
+			 plen, path, after);
+	else
+		snprintf(buf, len, "Misc check for [%s VS %s] by [%.*s] failed%s (%s).", p->name,
+			 vs, plen, path, after, r->detail);
+}
+
 const struct probe_ops probe_misc_ops = {
 	.keyword = "MISC_CHECK",
 	.size = sizeof(struct misc_probe),
@@ -224,4 +248,5 @@ const struct probe_ops probe_misc_ops = {
 	.up_fmt = "Misc check for [%s] succeeded.",
 	.down_fmt = "Misc check for [%s] failed.",
 	.down_retries_fmt = "Misc check for [%s] failed after %u retries.",
+	.transition_line = misc_line,
 };

@@ -135,6 +135,12 @@ struct probe_ops {
 	 *              "TCP_CHECK on service %s failed.",
 	 *              "TCP_CHECK on service %s failed after %u retries." */
 	const char *up_fmt, *down_fmt, *down_retries_fmt;
+	/* Optional, for kinds whose keepalived line says more than the name
+	 * (MISC_CHECK names the virtual server, the script and how it
+	 * ended): write the line for a change to up or down into buf;
+	 * retries is 0, or the retry count for "failed after N retries". */
+	void (*transition_line)(const struct probe *p, const struct probe_result *r, bool up,
+				uint32_t retries, char *buf, size_t len);
 };
 
 /* The kinds, defined in their files; NULL-safe lookup by kind. */
