@@ -13,6 +13,7 @@
 #include "probe.h"
 #include "script.h"
 #include "state.h"
+#include "user.h"
 
 struct hc_server;
 
@@ -308,6 +309,15 @@ static void run_script(struct health *h, const struct lvs_script *s)
 	if (!job)
 		return;
 	struct script_spec spec = { .command = s->cmd, .uid = (uid_t)-1, .gid = (gid_t)-1 };
+	const struct user_group *su = &h->ctx.cfg->global.script_user;
+	char why[160];
+	/* keepalived's rule (user.h); a user that does not exist: not run. */
+	if (!user_resolve_script(s->user, s->group, su->user, su->group, &spec.uid, &spec.gid,
+				 why, sizeof(why))) {
+		log_msg(LOG_ERR, "notify script [%s] not run: %s", s->cmd, why);
+		free(job);
+		return;
+	}
 	/* The callback names the script; a reload may free the model first. */
 	char *name = strdup(s->cmd);
 	script_job_init(job);

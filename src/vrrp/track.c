@@ -3,8 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +10,7 @@
 
 #include "iface.h"
 #include "log.h"
+#include "user.h"
 #include "vrrp.h"
 
 #define US_PER_MS 1000ULL
@@ -149,35 +148,6 @@ static void schedule_script(struct tracked *t, uint64_t delay_us)
 	uv_timer_start(&t->timer, on_script_timer, (delay_us + US_PER_MS - 1) / US_PER_MS, 0);
 }
 
-/* uid/gid for "user USER [GROUP]", else global script_user, else
- * keepalived's default: keepalived_script if that user exists, else root.
- * A named user or group that does not exist disables the script, as in
- * keepalived: it never silently runs as root instead. */
-static bool resolve_user(const char *user, const char *group, const struct global_defs *g,
-			 uid_t *uid, gid_t *gid)
-{
-	if (!user && g->script_user.user) {
-		user = g->script_user.user;
-		group = g->script_user.group;
-	}
-	*uid = 0;
-	*gid = 0;
-	struct passwd *pw = getpwnam(user ? user : "keepalived_script");
-	if (pw) {
-		*uid = pw->pw_uid;
-		*gid = pw->pw_gid;
-	} else if (user) {
-		return false;
-	}
-	if (group) {
-		struct group *gr = getgrnam(group);
-		if (!gr)
-			return false;
-		*gid = gr->gr_gid;
-	}
-	return true;
-}
-
 static void start_script(struct vrrp_engine *e, struct tracked *t)
 {
 	const struct vrrp_script *s = t->script;
@@ -189,7 +159,9 @@ static void start_script(struct vrrp_engine *e, struct tracked *t)
 	script_job_init(&t->job);
 	uv_timer_init(e->loop, &t->timer);
 	t->timer.data = t;
-	if (!resolve_user(s->user.user, s->user.group, &e->cfg->global, &t->uid, &t->gid)) {
+	const struct user_group *su = &e->cfg->global.script_user;
+	if (!user_resolve_script(s->user.user, s->user.group, su->user, su->group, &t->uid,
+				 &t->gid, NULL, 0)) {
 		log_msg(LOG_ERR, "VRRP_Script(%s): invalid user/group - ignoring; counted as failed",
 			t->name);
 		t->disabled = true;
