@@ -10,6 +10,7 @@
 
 #include <check.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "check/probe.h"
 
@@ -41,5 +42,17 @@ int probetest_listen_tcp(uint16_t *port, int backlog);
 int probetest_bind_udp(uint16_t *port);
 /* A loopback port nothing listens on (bound then closed). */
 uint16_t probetest_closed_port(void);
+
+/* The same on ::1. */
+int probetest_listen_tcp6(uint16_t *port, int backlog);
+int probetest_bind_udp6(uint16_t *port);
+
+/* Run fn(arg) in a forked child, a responder for the probe under test:
+ * it is killed when the test process ends (PR_SET_PDEATHSIG), so a
+ * failing test leaves none behind, and after 30 s at the latest. It
+ * exits 0 when fn returns. Returns the child's pid. */
+pid_t probetest_spawn(void (*fn)(void *arg), void *arg);
+/* Kill a probetest_spawn() child and reap it. */
+void probetest_reap(pid_t pid);
 
 #endif
