@@ -7,6 +7,10 @@ const struct probe_ops *probe_ops_for(enum check_kind kind)
 	case CHECK_TCP: return &probe_tcp_ops;
 	case CHECK_MISC: return &probe_misc_ops;
 	case CHECK_FILE: return &probe_file_ops;
+	case CHECK_SMTP: return &probe_smtp_ops;
+	case CHECK_DNS: return &probe_dns_ops;
+	case CHECK_UDP: return &probe_udp_ops;
+	case CHECK_PING: return &probe_ping_ops;
 	default: return NULL;
 	}
 }

@@ -2,7 +2,11 @@
 #include "probetest.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -227,4 +231,54 @@ void probetest_fini_wait(struct probetest *t, unsigned wait_ms)
 		uv_walk(&t->loop, walk_report, NULL);
 		ck_abort_msg("the loop still has handles after fini");
 	}
+}
+
+static int bound_socket6(int type, uint16_t *port)
+{
+	int fd = socket(AF_INET6, type | SOCK_CLOEXEC, 0);
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT,
+				  .sin6_port = htons(*port) };
+	socklen_t len = sizeof(a);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	*port = ntohs(a.sin6_port);
+	return fd;
+}
+
+int probetest_listen_tcp6(uint16_t *port, int backlog)
+{
+	int fd = bound_socket6(SOCK_STREAM, port);
+	ck_assert_int_eq(listen(fd, backlog), 0);
+	return fd;
+}
+
+int probetest_bind_udp6(uint16_t *port)
+{
+	return bound_socket6(SOCK_DGRAM, port);
+}
+
+pid_t probetest_spawn(void (*fn)(void *arg), void *arg)
+{
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)       /* the test ended before prctl */
+			_exit(1);
+		alarm(30);
+		fn(arg);
+		_exit(0);
+	}
+	return pid;
+}
+
+void probetest_reap(pid_t pid)
+{
+	if (pid <= 0)
+		return;
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
 }

@@ -10,6 +10,7 @@
 
 #include <check.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "check/probe.h"
 
@@ -59,5 +60,17 @@ void probetest_cancel_after_wait(struct probetest *t, unsigned run_ms, unsigned 
 /* probetest_fini, letting the loop run until nothing is left in it (at
  * most wait_ms) before it must close. */
 void probetest_fini_wait(struct probetest *t, unsigned wait_ms);
+
+/* The same on ::1. */
+int probetest_listen_tcp6(uint16_t *port, int backlog);
+int probetest_bind_udp6(uint16_t *port);
+
+/* Run fn(arg) in a forked child, a responder for the probe under test:
+ * it is killed when the test process ends (PR_SET_PDEATHSIG), so a
+ * failing test leaves none behind, and after 30 s at the latest. It
+ * exits 0 when fn returns. Returns the child's pid. */
+pid_t probetest_spawn(void (*fn)(void *arg), void *arg);
+/* Kill a probetest_spawn() child and reap it. */
+void probetest_reap(pid_t pid);
 
 #endif
