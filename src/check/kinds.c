@@ -5,6 +5,8 @@ const struct probe_ops *probe_ops_for(enum check_kind kind)
 {
 	switch (kind) {
 	case CHECK_TCP: return &probe_tcp_ops;
+	case CHECK_HTTP: return &probe_http_ops;
+	case CHECK_SSL: return &probe_ssl_ops;
 	case CHECK_MISC: return &probe_misc_ops;
 	case CHECK_FILE: return &probe_file_ops;
 	case CHECK_SMTP: return &probe_smtp_ops;

@@ -282,3 +282,40 @@ void probetest_reap(pid_t pid)
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
 }
+
+struct probe *probetest_clone(struct probetest *t, probe_done_fn done, void *data)
+{
+	const struct probe_ops *ops = t->p->ops;
+	struct probe *p = calloc(1, ops->size);
+	ck_assert_ptr_nonnull(p);
+	/* The shared part only: the kind's own fields start zeroed. */
+	*p = *t->p;
+	p->done = done;
+	p->data = data;
+	if (ops->init) {
+		char err[256] = "";
+		ck_assert_msg(ops->init(p, err, sizeof(err)) == 0, "init failed: %s", err);
+	}
+	return p;
+}
+
+void probetest_free_clone(struct probe *p)
+{
+	p->ops->cancel(p);
+	if (p->ops->fini)
+		p->ops->fini(p);
+	free(p);
+}
+
+int probetest_run_until(struct probetest *t, const int *count, int target, unsigned ms)
+{
+	uv_timer_t bound;
+
+	uv_timer_init(&t->loop, &bound);
+	uv_timer_start(&bound, on_bound, ms, 0);
+	while (*count < target && uv_timer_get_due_in(&bound) > 0 && uv_run(&t->loop, UV_RUN_ONCE))
+		;
+	uv_close((uv_handle_t *)&bound, NULL);
+	uv_run(&t->loop, UV_RUN_NOWAIT);
+	return *count;
+}

@@ -73,4 +73,14 @@ pid_t probetest_spawn(void (*fn)(void *arg), void *arg);
 /* Kill a probetest_spawn() child and reap it. */
 void probetest_reap(pid_t pid);
 
+/* Another probe like t->p (same ops, conf, rs, vs, addresses, timeout)
+ * on t's loop and context, so that several probes share one kind_state;
+ * its results go to done with p->data = data. init must succeed. */
+struct probe *probetest_clone(struct probetest *t, probe_done_fn done, void *data);
+/* cancel, fini and free a probe from probetest_clone. */
+void probetest_free_clone(struct probe *p);
+/* Run t's loop until *count reaches target or ms have passed; returns
+ * *count. */
+int probetest_run_until(struct probetest *t, const int *count, int target, unsigned ms);
+
 #endif
