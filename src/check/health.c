@@ -502,6 +502,12 @@ static void on_probe_done(struct probe *p, const struct probe_result *r)
 		set_weight(h, c->srv, (int32_t)c->srv->rs->weight);
 	}
 
+	if (!ok)
+		/* Detail (-D): every failed attempt, so the retries are seen. */
+		log_msg(LOG_DEBUG, "%s %s: attempt failed (%s%s%s), %u of %u retries used",
+			p->ops->keyword, p->name, probe_status_str(r->status),
+			r->detail[0] ? ": " : "", r->detail, (unsigned)c->prog.retry_it,
+			(unsigned)c->t.retry);
 	struct check_step st = check_state_apply(&c->prog, ok, c->t.retry);
 	if (st.report) {
 		h->stats.transitions++;
