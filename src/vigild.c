@@ -13,6 +13,7 @@
 #include "options.h"
 #include "supervisor.h"
 #include "check/worker.h"
+#include "json.h"
 #include "vrrp/status.h"
 #include "vrrp/worker.h"
 
@@ -46,20 +47,44 @@ static int config_test(const struct options *o, const char *config_id)
 	return cfg ? 0 : 1;
 }
 
-/* --status: what the running daemon's VRRP worker last wrote. */
-static int print_status(const struct options *o)
+/* Copy one worker's status file to stdout, or print null; true when the
+ * file was there. */
+static bool print_file(const char *path)
 {
-	char path[4096], buf[4096];
-	FILE *f = fopen(vrrp_status_path(o->pidfile, path, sizeof(path)), "re");
+	char buf[4096];
+	FILE *f = fopen(path, "re");
 	if (!f) {
-		fprintf(stderr, "vigild: no status at %s (is vigild running with -p %s?)\n",
-			path, o->pidfile);
-		return 1;
+		fputs("null", stdout);
+		return false;
 	}
 	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+		/* The files end with a newline: keep the document one object. */
+		if (n && buf[n - 1] == '\n' && feof(f))
+			n--;
 		fwrite(buf, 1, n, stdout);
+	}
 	fclose(f);
+	return true;
+}
+
+/* --status: what the running daemon's workers last wrote, as
+ * {"vrrp": ..., "check": ...} (null for a worker that is not running). */
+static int print_status(const struct options *o)
+{
+	char vpath[4096], cpath[4096];
+	vrrp_status_path(o->pidfile, vpath, sizeof(vpath));
+	json_status_path(o->pidfile, ".check.json", cpath, sizeof(cpath));
+	fputs("{\"vrrp\":", stdout);
+	bool v = print_file(vpath);
+	fputs(",\"check\":", stdout);
+	bool c = print_file(cpath);
+	fputs("}\n", stdout);
+	if (!v && !c) {
+		fprintf(stderr, "vigild: no status at %s or %s (is vigild running with -p %s?)\n",
+			vpath, cpath, o->pidfile);
+		return 1;
+	}
 	return 0;
 }
 
@@ -67,10 +92,12 @@ static int print_status(const struct options *o)
 static int run_worker(const struct options *o, const char *config_id)
 {
 	bool vrrp = strcmp(o->worker, "vrrp") == 0;
-	char status[4096];
+	char status[4096], cstatus[4096];
 	struct vrrp_worker_opts wo = { o->config_file, config_id,
 				       vrrp_status_path(o->pidfile, status, sizeof(status)) };
-	struct check_worker_opts co_check = { o->config_file, config_id, o->keep_ipvs };
+	struct check_worker_opts co_check = {
+		o->config_file, config_id, o->keep_ipvs,
+		json_status_path(o->pidfile, ".check.json", cstatus, sizeof(cstatus)) };
 	struct log_opts lo = { vrrp ? "vigild_vrrp" : "vigild_check", o->facility,
 			       o->log_console, o->log_detail };
 	log_open(&lo);

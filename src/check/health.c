@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "kw.h"
 #include "log.h"
 #include "mailer.h"
@@ -881,4 +882,42 @@ void health_free(struct health *h)
 void health_get_stats(const struct health *h, struct health_stats *out)
 {
 	*out = h->stats;
+}
+
+void health_json(const struct health *h, FILE *f)
+{
+	const struct health_stats *st = &h->stats;
+	const struct hc_gen *g = h->gen;
+	char buf[128];
+
+	fprintf(f, "{\"checkers\":%llu,\"real_servers\":%llu,\"alive\":%llu,"
+		"\"attempts\":%llu,\"failures\":%llu,\"transitions\":%llu,\"servers\":[",
+		(unsigned long long)st->checkers, (unsigned long long)st->servers,
+		(unsigned long long)st->servers_alive, (unsigned long long)st->attempts,
+		(unsigned long long)st->failures, (unsigned long long)st->transitions);
+	size_t ci = 0;
+	for (size_t i = 0; i < g->nservers; i++) {
+		const struct hc_server *srv = &g->servers[i];
+		fprintf(f, "%s{\"vs\":", i ? "," : "");
+		json_str(f, health_vs_fmt(srv->vs, buf, sizeof(buf)));
+		fprintf(f, ",\"rs\":");
+		json_str(f, health_rs_fmt(srv->vs, srv->rs, buf, sizeof(buf)));
+		fprintf(f, ",\"alive\":%s,\"weight\":%ld,\"checkers\":[",
+			srv->alive ? "true" : "false",
+			(long)(srv->weight >= 0 ? srv->weight : (int32_t)srv->rs->weight));
+		/* The checkers are stored server after server. */
+		for (bool first = true; ci < g->nchecks && g->checkers[ci].srv == srv; ci++) {
+			const struct hc_checker *c = &g->checkers[ci];
+			fprintf(f, "%s{\"kind\":", first ? "" : ",");
+			json_str(f, c->probe->ops->keyword);
+			fprintf(f, ",\"target\":");
+			json_str(f, c->probe->name);
+			fprintf(f, ",\"state\":\"%s\",\"retries_used\":%u}",
+				check_state_str((enum check_state)c->prog.state),
+				(unsigned)c->prog.retry_it);
+			first = false;
+		}
+		fprintf(f, "]}");
+	}
+	fprintf(f, "]}");
 }

@@ -23,6 +23,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <uv.h>
 
 #include "conf.h"
@@ -68,6 +69,10 @@ struct health_stats {
 	uint64_t transitions;     /* checker state changes reported */
 };
 void health_get_stats(const struct health *h, struct health_stats *out);
+
+/* Counters and every real server with its checkers, as one JSON object
+ * (for vigild --status). */
+void health_json(const struct health *h, FILE *f);
 
 /* keepalived's FMT_VS and FMT_RS: "[10.11.12.99]:tcp:80", "FWM 5",
  * "[group NAME]:tcp"; "[10.0.0.2]:tcp:80". */

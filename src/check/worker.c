@@ -10,10 +10,13 @@
 
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include "check/health.h"
 #include "ipvs/engine.h"
+#include "json.h"
 #include "log.h"
 #include "signals.h"
 
@@ -24,12 +27,44 @@ struct worker {
 	struct ipvs_engine ipvs;
 	struct health *health;
 	struct worker_signals sig;
+	uv_timer_t status;            /* rewrites the status file */
 };
+
+/* ---- status: <pidfile>.check.json, for vigild --status ---------------------------------- */
+
+#define STATUS_PERIOD_MS 5000
+
+static void status_json(const void *data, FILE *f)
+{
+	const struct worker *w = data;
+	const struct ipvs_engine *e = &w->ipvs;
+	fprintf(f, "{\"ipvs\":{\"available\":%s,\"services\":%zu,\"operations\":%llu,"
+		"\"failed_operations\":%llu},\"health\":",
+		e->have_nl ? "true" : "false", e->desired.n, (unsigned long long)e->ops_applied,
+		(unsigned long long)e->ops_failed);
+	health_json(w->health, f);
+	fprintf(f, "}\n");
+}
+
+static void write_status(struct worker *w)
+{
+	if (!w->opts->status_path || !w->health)
+		return;
+	int err = json_write_atomic(w->opts->status_path, status_json, w);
+	if (err < 0)
+		log_msg(LOG_WARNING, "cannot write %s: %s", w->opts->status_path, strerror(-err));
+}
+
+static void on_status_timer(uv_timer_t *t)
+{
+	write_status(t->data);
+}
 
 static void on_verdicts_changed(void *data)
 {
 	struct worker *w = data;
 	ipvs_engine_update(&w->ipvs);
+	write_status(w);
 }
 
 static void on_quorum(const struct virtual_server *vs, bool up, void *data)
@@ -41,6 +76,9 @@ static void on_quorum(const struct virtual_server *vs, bool up, void *data)
 static void on_stop(void *data)
 {
 	struct worker *w = data;
+	uv_close((uv_handle_t *)&w->status, NULL);
+	if (w->opts->status_path)
+		unlink(w->opts->status_path);
 	health_free(w->health);
 	w->health = NULL;
 	ipvs_engine_stop(&w->ipvs);
@@ -80,6 +118,10 @@ int check_worker_run(struct config *cfg, const struct check_worker_opts *o)
 		log_msg(LOG_ERR, "checker: cannot start");
 		return 1;
 	}
+	uv_timer_init(&w.loop, &w.status);
+	w.status.data = &w;
+	write_status(&w);
+	uv_timer_start(&w.status, on_status_timer, STATUS_PERIOD_MS, STATUS_PERIOD_MS);
 	uv_run(&w.loop, UV_RUN_DEFAULT);
 	uv_loop_close(&w.loop);
 	conf_free(w.cfg);

@@ -12,6 +12,7 @@ struct check_worker_opts {
 	const char *config_file;   /* re-read on SIGHUP */
 	const char *config_id;
 	bool keep_ipvs;            /* --dont-release-ipvs: leave the table on stop */
+	const char *status_path;   /* JSON status written here; NULL: none */
 };
 
 /* Runs until SIGTERM; returns the exit code. Takes ownership of cfg. */

@@ -6,21 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "json.h"
 #include "vrrp.h"
-
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; s && *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(f, "\\u%04x", *s);
-		else
-			fputc(*s, f);
-	}
-	fputc('"', f);
-}
 
 static void instance_json(const struct vrrp_rt *rt, uint64_t now, FILE *f)
 {
@@ -72,27 +59,17 @@ void vrrp_status_json(const struct vrrp_engine *e, FILE *f)
 	fprintf(f, "}}\n");
 }
 
+static void write_json(const void *e, FILE *f)
+{
+	vrrp_status_json(e, f);
+}
+
 int vrrp_status_write(const struct vrrp_engine *e, const char *path)
 {
-	char tmp[4096];
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	FILE *f = fopen(tmp, "we");
-	if (!f)
-		return -errno;
-	vrrp_status_json(e, f);
-	if (fclose(f) != 0 || rename(tmp, path) != 0) {
-		int err = -errno;
-		unlink(tmp);
-		return err;
-	}
-	return 0;
+	return json_write_atomic(path, write_json, e);
 }
 
 char *vrrp_status_path(const char *pidfile, char *buf, size_t len)
 {
-	size_t n = strlen(pidfile);
-	if (n > 4 && strcmp(pidfile + n - 4, ".pid") == 0)
-		n -= 4;
-	snprintf(buf, len, "%.*s.vrrp.json", (int)n, pidfile);
-	return buf;
+	return json_status_path(pidfile, ".vrrp.json", buf, len);
 }
