@@ -1,9 +1,11 @@
 /* attempt.c - see attempt.h. */
 #include "attempt.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -95,10 +97,8 @@ void probe_attempt_fail(struct probe_attempt *a, enum probe_status status, const
 {
 	struct probe_result r;
 	va_list ap;
-	r.status = status;
-	r.weight = -1;
 	va_start(ap, fmt);
-	vsnprintf(r.detail, sizeof(r.detail), fmt, ap);
+	probe_result_vfail(&r, status, fmt, ap);
 	va_end(ap);
 	probe_attempt_end(a, &r);
 }
@@ -117,10 +117,63 @@ void probe_report_fail(struct probe *p, enum probe_status status, const char *fm
 {
 	struct probe_result r;
 	va_list ap;
-	r.status = status;
-	r.weight = -1;
 	va_start(ap, fmt);
-	vsnprintf(r.detail, sizeof(r.detail), fmt, ap);
+	probe_result_vfail(&r, status, fmt, ap);
 	va_end(ap);
 	p->done(p, &r);
+}
+
+void *probe_attempt_open(struct probe *p, struct probe_attempt **slot, size_t size, int type,
+			 int protocol, probe_attempt_io_fn on_io,
+			 probe_attempt_deadline_fn on_deadline)
+{
+	enum probe_status st;
+	char why[128];
+	int fd = probe_socket_connect(p, type, protocol, &st, why, sizeof(why));
+	if (fd < 0) {
+		probe_report_fail(p, st, "%s", why);
+		return NULL;
+	}
+	return probe_attempt_new(p, slot, size, fd, on_io, on_deadline);
+}
+
+int probe_attempt_send_datagram(struct probe_attempt *a, const void *buf, size_t len,
+				const char *what)
+{
+	ssize_t n;
+	do
+		n = send(a->fd, buf, len, 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+		if (probe_attempt_watch(a, UV_WRITABLE) < 0) {
+			probe_attempt_fail(a, PROBE_SOCKET_ERROR, "cannot watch the socket");
+			return -1;
+		}
+		return 0;
+	}
+	if (n < 0) {
+		int err = errno;
+		probe_attempt_fail(a, probe_status_of_errno(err), "%s: %s", what, strerror(err));
+		return -1;
+	}
+	if ((size_t)n != len) {
+		probe_attempt_fail(a, PROBE_SOCKET_ERROR, "%s: %zd of %zu octets sent", what, n, len);
+		return -1;
+	}
+	if (probe_attempt_watch(a, UV_READABLE) < 0) {
+		probe_attempt_fail(a, PROBE_SOCKET_ERROR, "cannot watch the socket");
+		return -1;
+	}
+	return 1;
+}
+
+int probe_attempt_socket_error(const struct probe_attempt *a, int status)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+	/* libuv reports POLLERR as status UV_EBADF: the socket's own error
+	 * (ECONNREFUSED, EHOSTUNREACH) is the one that tells what happened. */
+	if (getsockopt(a->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		return errno;
+	return err ? err : status < 0 ? -status : 0;
 }

@@ -69,6 +69,24 @@ void probe_attempt_cancel(struct probe_attempt **slot);
 void probe_report_fail(struct probe *p, enum probe_status status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* probe_socket_connect() + probe_attempt_new(): a socket of that type
+ * connected to p->dst, as an attempt. NULL, with p->done called, when
+ * the socket cannot be made. */
+void *probe_attempt_open(struct probe *p, struct probe_attempt **slot, size_t size, int type,
+			 int protocol, probe_attempt_io_fn on_io,
+			 probe_attempt_deadline_fn on_deadline);
+
+/* Send one datagram (a query, a payload, an echo request) on a's
+ * connected socket: 1 sent, and the socket is now watched for the reply;
+ * 0 the socket buffer is full, and it is watched for writability (send
+ * again then); -1 the attempt has ended with the failure ("WHAT: why"). */
+int probe_attempt_send_datagram(struct probe_attempt *a, const void *buf, size_t len,
+				const char *what);
+
+/* The error a connecting socket reports (SO_ERROR, else the poll's
+ * status), 0 when it is connected. */
+int probe_attempt_socket_error(const struct probe_attempt *a, int status);
+
 /* The deadline in whole milliseconds, rounded up, at least 1: for the
  * timeout details ("no reply within 300 ms"). */
 unsigned long long probe_timeout_ms(const struct probe *p);

@@ -102,28 +102,8 @@ static void receive(struct dns_attempt *d)
  * it wait for writability. */
 static void send_query(struct dns_attempt *d)
 {
-	ssize_t n;
-	do
-		n = send(d->a.fd, d->query, d->query_len, 0);
-	while (n < 0 && errno == EINTR);
-	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-		if (probe_attempt_watch(&d->a, UV_WRITABLE) < 0)
-			probe_attempt_fail(&d->a, PROBE_SOCKET_ERROR, "cannot watch the socket");
-		return;
-	}
-	if (n < 0) {
-		int err = errno;
-		probe_attempt_fail(&d->a, probe_status_of_errno(err), "failed to write socket: %s",
-				   strerror(err));
-		return;
-	}
-	if ((size_t)n != d->query_len) {
-		probe_attempt_fail(&d->a, PROBE_SOCKET_ERROR, "failed to write all of the datagram");
-		return;
-	}
-	d->sent = true;
-	if (probe_attempt_watch(&d->a, UV_READABLE) < 0)
-		probe_attempt_fail(&d->a, PROBE_SOCKET_ERROR, "cannot watch the socket");
+	if (probe_attempt_send_datagram(&d->a, d->query, d->query_len, "failed to write socket") > 0)
+		d->sent = true;
 }
 
 static void on_io(struct probe_attempt *a, int status, int events)
@@ -173,17 +153,8 @@ static int dns_init(struct probe *p, char *err, size_t errlen)
 static void dns_start(struct probe *p)
 {
 	struct dns_probe *dp = (struct dns_probe *)(void *)p;
-	struct probe_result r;
-	enum probe_status st;
-
-	int fd = probe_socket_connect(p, SOCK_DGRAM, IPPROTO_UDP, &st, r.detail, sizeof(r.detail));
-	if (fd < 0) {
-		r.status = st;
-		r.weight = -1;
-		p->done(p, &r);
-		return;
-	}
-	struct dns_attempt *d = probe_attempt_new(p, &dp->running, sizeof(*d), fd, on_io, on_deadline);
+	struct dns_attempt *d = probe_attempt_open(p, &dp->running, sizeof(*d), SOCK_DGRAM,
+						   IPPROTO_UDP, on_io, on_deadline);
 	if (!d)
 		return;
 	d->id = random_id();

@@ -110,24 +110,9 @@ static void receive(struct ping_attempt *pa)
 static void send_request(struct ping_attempt *pa)
 {
 	struct ping_probe *pp = (struct ping_probe *)(void *)pa->a.p;
-	ssize_t n;
-	do
-		n = send(pa->a.fd, pa->request, sizeof(pa->request), 0);
-	while (n < 0 && errno == EINTR);
-	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-		if (probe_attempt_watch(&pa->a, UV_WRITABLE) < 0)
-			probe_attempt_fail(&pa->a, PROBE_SOCKET_ERROR, "cannot watch the socket");
-		return;
-	}
-	if (n < 0) {
-		int err = errno;
-		probe_attempt_fail(&pa->a, probe_status_of_errno(err), "send ICMP%s packet fail: %s",
-				   pp->v6 ? "v6" : "", strerror(err));
-		return;
-	}
-	pa->sent = true;
-	if (probe_attempt_watch(&pa->a, UV_READABLE) < 0)
-		probe_attempt_fail(&pa->a, PROBE_SOCKET_ERROR, "cannot watch the socket");
+	if (probe_attempt_send_datagram(&pa->a, pa->request, sizeof(pa->request),
+					pp->v6 ? "send ICMPv6 packet fail" : "send ICMP packet fail") > 0)
+		pa->sent = true;
 }
 
 static void on_io(struct probe_attempt *a, int status, int events)
@@ -171,22 +156,13 @@ static int ping_init(struct probe *p, char *err, size_t errlen)
 static void ping_start(struct probe *p)
 {
 	struct ping_probe *pp = (struct ping_probe *)(void *)p;
-	struct probe_result r;
-	enum probe_status st;
-
-	int fd = probe_socket_connect(p, pp->raw ? SOCK_RAW : SOCK_DGRAM, icmp_proto(pp->v6), &st,
-				      r.detail, sizeof(r.detail));
-	if (fd < 0) {
-		r.status = st;
-		r.weight = -1;
-		p->done(p, &r);
-		return;
-	}
-	if (pp->raw)
-		raw_filter(fd, pp->v6);
-	struct ping_attempt *pa = probe_attempt_new(p, &pp->running, sizeof(*pa), fd, on_io, on_deadline);
+	struct ping_attempt *pa = probe_attempt_open(p, &pp->running, sizeof(*pa),
+						     pp->raw ? SOCK_RAW : SOCK_DGRAM,
+						     icmp_proto(pp->v6), on_io, on_deadline);
 	if (!pa)
 		return;
+	if (pp->raw)
+		raw_filter(pa->a.fd, pp->v6);
 	pa->seq = ++pp->seq;
 	icmp_echo_build(pa->request, pp->v6, pp->id, pa->seq);
 	send_request(pa);

@@ -37,13 +37,19 @@ void probe_result_ok(struct probe_result *r)
 	r->detail[0] = '\0';
 }
 
+void probe_result_vfail(struct probe_result *r, enum probe_status status, const char *fmt,
+			va_list ap)
+{
+	r->status = status;
+	r->weight = -1;
+	vsnprintf(r->detail, sizeof(r->detail), fmt, ap);
+}
+
 void probe_result_fail(struct probe_result *r, enum probe_status status, const char *fmt, ...)
 {
 	va_list ap;
-	r->status = status;
-	r->weight = -1;
 	va_start(ap, fmt);
-	vsnprintf(r->detail, sizeof(r->detail), fmt, ap);
+	probe_result_vfail(r, status, fmt, ap);
 	va_end(ap);
 }
 

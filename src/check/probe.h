@@ -35,6 +35,7 @@
 #ifndef VIGIL_CHECK_PROBE_H
 #define VIGIL_CHECK_PROBE_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -83,6 +84,8 @@ struct probe_result {
 void probe_result_ok(struct probe_result *r);
 void probe_result_fail(struct probe_result *r, enum probe_status status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+void probe_result_vfail(struct probe_result *r, enum probe_status status, const char *fmt,
+			va_list ap) __attribute__((format(printf, 3, 0)));
 
 struct probe;
 typedef void (*probe_done_fn)(struct probe *p, const struct probe_result *r);

@@ -200,13 +200,7 @@ static void write_command(struct smtp_attempt *s)
 
 static void connected(struct smtp_attempt *s, int status)
 {
-	int err = 0;
-	socklen_t len = sizeof(err);
-	/* POLLERR comes as UV_EBADF; the socket's own error says what it was. */
-	if (getsockopt(s->a.fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
-		err = errno;
-	else if (!err && status < 0)
-		err = -status;
+	int err = probe_attempt_socket_error(&s->a, status);
 	if (err) {
 		probe_attempt_fail(&s->a, probe_status_of_errno(err), "Error connecting: %s",
 				   strerror(err));
@@ -277,17 +271,8 @@ static int smtp_init(struct probe *p, char *err, size_t errlen)
 static void smtp_start(struct probe *p)
 {
 	struct smtp_probe *sp = (struct smtp_probe *)(void *)p;
-	struct probe_result r;
-	enum probe_status st;
-
-	int fd = probe_socket_connect(p, SOCK_STREAM, IPPROTO_TCP, &st, r.detail, sizeof(r.detail));
-	if (fd < 0) {
-		r.status = st;
-		r.weight = -1;
-		p->done(p, &r);
-		return;
-	}
-	struct smtp_attempt *s = probe_attempt_new(p, &sp->running, sizeof(*s), fd, on_io, on_deadline);
+	struct smtp_attempt *s = probe_attempt_open(p, &sp->running, sizeof(*s), SOCK_STREAM,
+						    IPPROTO_TCP, on_io, on_deadline);
 	if (!s)
 		return;
 	s->a.reset_on_close = true;   /* as TCP_CHECK: no TIME_WAIT left per check */

@@ -21,16 +21,8 @@ struct tcp_probe {
 
 static void on_writable(struct probe_attempt *a, int status, int events)
 {
-	int err = 0;
-	socklen_t len = sizeof(err);
-
 	(void)events;
-	/* libuv reports POLLERR as status UV_EBADF: the socket's own error
-	 * (ECONNREFUSED, EHOSTUNREACH) is the one that tells what happened. */
-	if (getsockopt(a->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
-		err = errno;
-	else if (!err && status < 0)
-		err = -status;
+	int err = probe_attempt_socket_error(a, status);
 	if (err) {
 		probe_attempt_fail(a, probe_status_of_errno(err), "%s", strerror(err));
 		return;
@@ -48,16 +40,8 @@ static void on_deadline(struct probe_attempt *a)
 static void tcp_start(struct probe *p)
 {
 	struct tcp_probe *tp = (struct tcp_probe *)(void *)p;
-	enum probe_status st;
-	char why[128];
-
-	int fd = probe_socket_connect(p, SOCK_STREAM, IPPROTO_TCP, &st, why, sizeof(why));
-	if (fd < 0) {
-		probe_report_fail(p, st, "%s", why);
-		return;
-	}
-	struct probe_attempt *a = probe_attempt_new(p, &tp->a, sizeof(*a), fd, on_writable,
-						    on_deadline);
+	struct probe_attempt *a = probe_attempt_open(p, &tp->a, sizeof(*a), SOCK_STREAM,
+						     IPPROTO_TCP, on_writable, on_deadline);
 	if (!a)
 		return;
 	a->reset_on_close = true;

@@ -164,28 +164,8 @@ static void receive(struct udp_attempt *u)
 static void send_payload(struct udp_attempt *u)
 {
 	struct udp_probe *up = (struct udp_probe *)(void *)u->a.p;
-	ssize_t n;
-	do
-		n = send(u->a.fd, up->payload, up->payload_len, 0);
-	while (n < 0 && errno == EINTR);
-	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-		if (probe_attempt_watch(&u->a, UV_WRITABLE) < 0)
-			probe_attempt_fail(&u->a, PROBE_SOCKET_ERROR, "cannot watch the socket");
-		return;
-	}
-	if (n < 0) {
-		int err = errno;
-		probe_attempt_fail(&u->a, probe_status_of_errno(err), "UDP send: %s", strerror(err));
-		return;
-	}
-	if ((size_t)n != up->payload_len) {
-		probe_attempt_fail(&u->a, PROBE_SOCKET_ERROR, "UDP send: %zd of %zu octets sent",
-				   n, up->payload_len);
-		return;
-	}
-	u->sent = true;
-	if (probe_attempt_watch(&u->a, UV_READABLE) < 0)
-		probe_attempt_fail(&u->a, PROBE_SOCKET_ERROR, "cannot watch the socket");
+	if (probe_attempt_send_datagram(&u->a, up->payload, up->payload_len, "UDP send") > 0)
+		u->sent = true;
 }
 
 static void on_io(struct probe_attempt *a, int status, int events)
@@ -245,8 +225,6 @@ static int udp_init(struct probe *p, char *err, size_t errlen)
 static void udp_start(struct probe *p)
 {
 	struct udp_probe *up = (struct udp_probe *)(void *)p;
-	struct probe_result r;
-	enum probe_status st;
 	int on = 1;
 
 	if (up->payload == up->random_payload &&
@@ -256,24 +234,17 @@ static void udp_start(struct probe *p)
 		for (size_t i = 0; i < sizeof(up->random_payload); i++)
 			up->random_payload[i] = (uint8_t)(t >> (8 * (i % 8))) ^ (uint8_t)i;
 	}
-	int fd = probe_socket_connect(p, SOCK_DGRAM, IPPROTO_UDP, &st, r.detail, sizeof(r.detail));
-	if (fd < 0) {
-		r.status = st;
-		r.weight = -1;
-		p->done(p, &r);
+	struct udp_attempt *u = probe_attempt_open(p, &up->running, sizeof(*u), SOCK_DGRAM,
+						   IPPROTO_UDP, on_io, on_deadline);
+	if (!u)
 		return;
-	}
 	if (p->dst.ss_family == AF_INET6 ?
-	    setsockopt(fd, SOL_IPV6, IPV6_RECVERR, &on, sizeof(on)) :
-	    setsockopt(fd, SOL_IP, IP_RECVERR, &on, sizeof(on))) {
-		int e = errno;
-		close(fd);
-		probe_report_fail(p, PROBE_SOCKET_ERROR, "IP_RECVERR: %s", strerror(e));
+	    setsockopt(u->a.fd, SOL_IPV6, IPV6_RECVERR, &on, sizeof(on)) :
+	    setsockopt(u->a.fd, SOL_IP, IP_RECVERR, &on, sizeof(on))) {
+		probe_attempt_fail(&u->a, PROBE_SOCKET_ERROR, "IP_RECVERR: %s", strerror(errno));
 		return;
 	}
-	struct udp_attempt *u = probe_attempt_new(p, &up->running, sizeof(*u), fd, on_io, on_deadline);
-	if (u)
-		send_payload(u);
+	send_payload(u);
 }
 
 static void udp_cancel(struct probe *p)
