@@ -34,6 +34,7 @@ struct probe_attempt {
 	uv_timer_t deadline;
 	int fd;
 	int open_handles;
+	int watching;                      /* the events last asked of the poll */
 	bool reset_on_close;               /* SO_LINGER 0: no TIME_WAIT (TCP) */
 	probe_attempt_io_fn on_io;
 	probe_attempt_deadline_fn on_deadline;

@@ -30,6 +30,7 @@ struct hc_checker {
 	bool log_all_failures;
 	bool running;              /* an attempt is out */
 	bool weighted;             /* its last success set the server's weight */
+	uint64_t started_ms;       /* loop time of the running attempt's start */
 	uint32_t index;            /* position among the server's probes (reload key) */
 };
 
@@ -440,6 +441,7 @@ static void log_transition(const struct hc_checker *c, const struct probe_result
 }
 
 static void schedule(struct hc_checker *c, uint64_t delay_us);
+static void schedule_loop(struct hc_checker *c);
 
 /* smtp_alert: the real server's, else the virtual server's, else
  * global_defs smtp_alert_checker, else smtp_alert. */
@@ -523,13 +525,17 @@ static void on_probe_done(struct probe *p, const struct probe_result *r)
 		 * started sends nothing, as in keepalived. */
 		alert(h, c, !now_down, alive != c->srv->alive);
 	}
-	schedule(c, st.wait == CHECK_WAIT_LOOP ? c->t.delay_loop : c->t.delay_before_retry);
+	if (st.wait == CHECK_WAIT_LOOP)
+		schedule_loop(c);
+	else
+		schedule(c, c->t.delay_before_retry);
 }
 
 static void on_timer(uv_timer_t *t)
 {
 	struct hc_checker *c = t->data;
 	c->running = true;
+	c->started_ms = uv_now(t->loop);
 	c->probe->ops->start(c->probe);
 }
 
@@ -537,6 +543,17 @@ static void schedule(struct hc_checker *c, uint64_t delay_us)
 {
 	uint64_t ms = (delay_us + 999) / 1000;
 	uv_timer_start(&c->timer, on_timer, ms, 0);
+}
+
+/* The next regular attempt is delay_loop after the start of this one
+ * (not after its end, as keepalived counts): the checks of a large
+ * director then keep the even spread warmup gave them, instead of
+ * drifting together as their durations and a busy loop add up. */
+static void schedule_loop(struct hc_checker *c)
+{
+	uint64_t due = c->started_ms + (c->t.delay_loop + 999) / 1000;
+	uint64_t now = uv_now(c->h->loop);
+	uv_timer_start(&c->timer, on_timer, due > now ? due - now : 0, 0);
 }
 
 static void on_flush(uv_timer_t *t)

@@ -60,10 +60,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
+#include "curlapi.h"
 
 #include "md5.h"
 #include "probe.h"
+
+/* libcurl's functions (curlapi.h), set by the first probe's init. */
+static const struct curl_api *cu;
 
 /* The part of a body the regex sees (from regex_min_offset on). */
 #define HTTP_REGEX_WINDOW (64 * 1024)
@@ -166,12 +169,12 @@ static void on_poll(uv_poll_t *h, int status, int events)
 	if (events & UV_WRITABLE)
 		flags |= CURL_CSELECT_OUT;
 	/* s may be freed inside: libcurl can close this socket. */
-	curl_multi_socket_action(sh->multi, s->fd, flags, &running);
+	cu->multi_socket_action(sh->multi, s->fd, flags, &running);
 	check_multi_info(sh);
 }
 
 /* CURLMOPT_SOCKETFUNCTION: start, change or stop watching fd. Only
- * curl_multi_assign() may be called from here. */
+ * cu->multi_assign() may be called from here. */
 static int on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
 {
 	struct http_shared *sh = userp;
@@ -180,7 +183,7 @@ static int on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *
 	(void)easy;
 	if (what == CURL_POLL_REMOVE) {
 		if (s) {
-			curl_multi_assign(sh->multi, fd, NULL);
+			cu->multi_assign(sh->multi, fd, NULL);
 			sock_forget(s);
 		}
 		return 0;
@@ -201,7 +204,7 @@ static int on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *
 		if (sh->socks)
 			sh->socks->pprev = &s->next;
 		sh->socks = s;
-		curl_multi_assign(sh->multi, fd, s);
+		cu->multi_assign(sh->multi, fd, s);
 	}
 	int events = 0;
 	if (what == CURL_POLL_IN || what == CURL_POLL_INOUT)
@@ -216,7 +219,7 @@ static void on_timer(uv_timer_t *t)
 {
 	struct http_shared *sh = t->data;
 	int running;
-	curl_multi_socket_action(sh->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	cu->multi_socket_action(sh->multi, CURL_SOCKET_TIMEOUT, 0, &running);
 	check_multi_info(sh);
 }
 
@@ -236,21 +239,14 @@ static int on_timer_change(CURLM *multi, long timeout_ms, void *userp)
 
 static struct http_shared *shared_get(struct probe_ctx *ctx)
 {
-	static bool curl_ready;
 	struct http_shared *sh = ctx->kind_state[CHECK_HTTP];
 
 	if (sh)
 		return sh;
-	/* Not thread-safe, and need not be: a checker worker is one thread. */
-	if (!curl_ready) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-			return NULL;
-		curl_ready = true;
-	}
 	sh = calloc(1, sizeof(*sh));
 	if (!sh)
 		return NULL;
-	sh->multi = curl_multi_init();
+	sh->multi = cu->multi_init();
 	if (!sh->multi) {
 		free(sh);
 		return NULL;
@@ -258,10 +254,10 @@ static struct http_shared *shared_get(struct probe_ctx *ctx)
 	sh->loop = ctx->loop;
 	uv_timer_init(ctx->loop, &sh->timer);
 	sh->timer.data = sh;
-	curl_multi_setopt(sh->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
-	curl_multi_setopt(sh->multi, CURLMOPT_SOCKETDATA, sh);
-	curl_multi_setopt(sh->multi, CURLMOPT_TIMERFUNCTION, on_timer_change);
-	curl_multi_setopt(sh->multi, CURLMOPT_TIMERDATA, sh);
+	cu->multi_setopt(sh->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+	cu->multi_setopt(sh->multi, CURLMOPT_SOCKETDATA, sh);
+	cu->multi_setopt(sh->multi, CURLMOPT_TIMERFUNCTION, on_timer_change);
+	cu->multi_setopt(sh->multi, CURLMOPT_TIMERDATA, sh);
 	ctx->kind_state[CHECK_HTTP] = sh;
 	return sh;
 }
@@ -279,7 +275,7 @@ static void http_ctx_fini(struct probe_ctx *ctx)
 	if (!sh)
 		return;
 	ctx->kind_state[CHECK_HTTP] = NULL;
-	curl_multi_cleanup(sh->multi);
+	cu->multi_cleanup(sh->multi);
 	/* Sockets libcurl did not say REMOVE for before it went. */
 	while (sh->socks)
 		sock_forget(sh->socks);
@@ -378,20 +374,20 @@ static void set_tls(const struct probe *p, CURL *e, const char *sni)
 	const struct ssl_conf *ssl = p->ctx->cfg ? &p->ctx->cfg->ssl : NULL;
 
 	if (ssl && ssl->ca) {
-		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
-		curl_easy_setopt(e, CURLOPT_CAINFO, ssl->ca);
-		curl_easy_setopt(e, CURLOPT_CAPATH, (char *)NULL);
-		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, sni ? 2L : 0L);
+		cu->easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+		cu->easy_setopt(e, CURLOPT_CAINFO, ssl->ca);
+		cu->easy_setopt(e, CURLOPT_CAPATH, (char *)NULL);
+		cu->easy_setopt(e, CURLOPT_SSL_VERIFYHOST, sni ? 2L : 0L);
 	} else {
-		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
-		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+		cu->easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+		cu->easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
 	}
 	if (ssl && ssl->certificate)
-		curl_easy_setopt(e, CURLOPT_SSLCERT, ssl->certificate);
+		cu->easy_setopt(e, CURLOPT_SSLCERT, ssl->certificate);
 	if (ssl && ssl->key)
-		curl_easy_setopt(e, CURLOPT_SSLKEY, ssl->key);
+		cu->easy_setopt(e, CURLOPT_SSLKEY, ssl->key);
 	if (ssl && ssl->password)
-		curl_easy_setopt(e, CURLOPT_KEYPASSWD, ssl->password);
+		cu->easy_setopt(e, CURLOPT_KEYPASSWD, ssl->password);
 }
 
 /* The request headers keepalived sends; NULL when out of memory. */
@@ -415,9 +411,9 @@ static struct curl_slist *request_headers(const struct probe *p, const char *vho
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
 		if (!lines[i])
 			continue;
-		t = curl_slist_append(l, lines[i]);
+		t = cu->slist_append(l, lines[i]);
 		if (!t) {
-			curl_slist_free_all(l);
+			cu->slist_free_all(l);
 			return NULL;
 		}
 		l = t;
@@ -437,7 +433,7 @@ static CURLcode url_easy(struct http_attempt *a, uint64_t ms)
 	char addr[INET6_ADDRSTRLEN + 16], url[400], conn[INET6_ADDRSTRLEN + 32];
 	uint16_t port = format_dst(p, true, addr, sizeof(addr));
 	const char *scheme = a->hp->tls ? "https" : "http";
-	CURL *e = curl_easy_init();
+	CURL *e = cu->easy_init();
 
 	if (!e)
 		return CURLE_OUT_OF_MEMORY;
@@ -449,33 +445,33 @@ static CURLcode url_easy(struct http_attempt *a, uint64_t ms)
 		/* The connection still goes to the real server's address. */
 		snprintf(url, sizeof(url), "%s://%s:%u/", scheme, sni, (unsigned)port);
 		snprintf(conn, sizeof(conn), "::%s:%u", addr, (unsigned)port);
-		a->connect_to = curl_slist_append(NULL, conn);
+		a->connect_to = cu->slist_append(NULL, conn);
 		if (!a->connect_to)
 			return CURLE_OUT_OF_MEMORY;
-		curl_easy_setopt(e, CURLOPT_CONNECT_TO, a->connect_to);
+		cu->easy_setopt(e, CURLOPT_CONNECT_TO, a->connect_to);
 	} else {
 		snprintf(url, sizeof(url), "%s://%s:%u/", scheme, addr, (unsigned)port);
 	}
-	curl_easy_setopt(e, CURLOPT_URL, url);
-	curl_easy_setopt(e, CURLOPT_REQUEST_TARGET, u->path);
-	curl_easy_setopt(e, CURLOPT_PROXY, "");          /* never $http_proxy */
-	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, hc->http_protocol == CHECK_HTTP_1_1
+	cu->easy_setopt(e, CURLOPT_URL, url);
+	cu->easy_setopt(e, CURLOPT_REQUEST_TARGET, u->path);
+	cu->easy_setopt(e, CURLOPT_PROXY, "");          /* never $http_proxy */
+	cu->easy_setopt(e, CURLOPT_HTTP_VERSION, hc->http_protocol == CHECK_HTTP_1_1
 			 ? (long)CURL_HTTP_VERSION_1_1 : (long)CURL_HTTP_VERSION_1_0);
-	curl_easy_setopt(e, CURLOPT_HTTPHEADER, a->headers);
+	cu->easy_setopt(e, CURLOPT_HTTPHEADER, a->headers);
 	/* The name servers match on when they treat checks apart. */
-	curl_easy_setopt(e, CURLOPT_USERAGENT, "KeepAliveClient");
-	curl_easy_setopt(e, CURLOPT_HTTP_TRANSFER_DECODING, 0L);
-	curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
-	curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)ms);
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)ms);
-	curl_easy_setopt(e, CURLOPT_SOCKOPTFUNCTION, on_sockopt);
-	curl_easy_setopt(e, CURLOPT_SOCKOPTDATA, a);
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, a);
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, a->errbuf);
-	curl_easy_setopt(e, CURLOPT_PRIVATE, a);
+	cu->easy_setopt(e, CURLOPT_USERAGENT, "KeepAliveClient");
+	cu->easy_setopt(e, CURLOPT_HTTP_TRANSFER_DECODING, 0L);
+	cu->easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+	cu->easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+	cu->easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	cu->easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)ms);
+	cu->easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)ms);
+	cu->easy_setopt(e, CURLOPT_SOCKOPTFUNCTION, on_sockopt);
+	cu->easy_setopt(e, CURLOPT_SOCKOPTDATA, a);
+	cu->easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+	cu->easy_setopt(e, CURLOPT_WRITEDATA, a);
+	cu->easy_setopt(e, CURLOPT_ERRORBUFFER, a->errbuf);
+	cu->easy_setopt(e, CURLOPT_PRIVATE, a);
 	if (a->hp->tls)
 		set_tls(p, e, sni);
 	return CURLE_OK;
@@ -536,11 +532,11 @@ static bool regex_matched(const struct http_url *hu, const char *buf, size_t len
 /* The failure a libcurl error stands for. */
 static void transfer_failed(struct http_attempt *a, CURLcode rc, struct probe_result *r)
 {
-	const char *why = a->errbuf[0] ? a->errbuf : curl_easy_strerror(rc);
+	const char *why = a->errbuf[0] ? a->errbuf : cu->easy_strerror(rc);
 	const char *path = a->hp->urls[a->url].conf->path;
 	long os_errno = 0;
 
-	curl_easy_getinfo(a->easy, CURLINFO_OS_ERRNO, &os_errno);
+	cu->easy_getinfo(a->easy, CURLINFO_OS_ERRNO, &os_errno);
 	switch (rc) {
 	case CURLE_OPERATION_TIMEDOUT:
 		probe_result_fail(r, PROBE_TIMEOUT, "no answer within %llu ms on url(%s)",
@@ -607,7 +603,7 @@ static bool url_judge(struct http_attempt *a, CURLcode rc, struct probe_result *
 		transfer_failed(a, rc, r);
 		return false;
 	}
-	curl_easy_getinfo(a->easy, CURLINFO_RESPONSE_CODE, &code);
+	cu->easy_getinfo(a->easy, CURLINFO_RESPONSE_CODE, &code);
 	if (!status_accepted(&u->status_codes, code)) {
 		probe_result_fail(r, PROBE_BAD_STATUS, "HTTP status %ld on url(%s)", code, u->path);
 		return false;
@@ -635,12 +631,12 @@ static bool url_judge(struct http_attempt *a, CURLcode rc, struct probe_result *
 static void url_end(struct http_attempt *a)
 {
 	if (a->easy) {
-		curl_multi_remove_handle(a->sh->multi, a->easy);
-		curl_easy_cleanup(a->easy);
+		cu->multi_remove_handle(a->sh->multi, a->easy);
+		cu->easy_cleanup(a->easy);
 		a->easy = NULL;
 	}
-	curl_slist_free_all(a->headers);
-	curl_slist_free_all(a->connect_to);
+	cu->slist_free_all(a->headers);
+	cu->slist_free_all(a->connect_to);
 	a->headers = a->connect_to = NULL;
 	free(a->window);
 	a->window = NULL;
@@ -677,9 +673,9 @@ static bool url_start(struct http_attempt *a, struct probe_result *r)
 		return false;
 	}
 	CURLcode rc = url_easy(a, ms ? ms : 1);
-	if (rc != CURLE_OK || curl_multi_add_handle(a->sh->multi, a->easy) != CURLM_OK) {
+	if (rc != CURLE_OK || cu->multi_add_handle(a->sh->multi, a->easy) != CURLM_OK) {
 		probe_result_fail(r, PROBE_SOCKET_ERROR, "cannot set up the transfer: %s",
-				  curl_easy_strerror(rc != CURLE_OK ? rc : CURLE_OUT_OF_MEMORY));
+				  cu->easy_strerror(rc != CURLE_OK ? rc : CURLE_OUT_OF_MEMORY));
 		return false;
 	}
 	return true;
@@ -707,12 +703,12 @@ static void check_multi_info(struct http_shared *sh)
 
 	/* A done callback may start or cancel other probes: their handles
 	 * join or leave the multi between reads, which libcurl allows. */
-	while ((m = curl_multi_info_read(sh->multi, &left))) {
+	while ((m = cu->multi_info_read(sh->multi, &left))) {
 		if (m->msg != CURLMSG_DONE)
 			continue;
 		char *priv = NULL;
 		CURLcode rc = m->data.result;
-		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &priv);
+		cu->easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &priv);
 		if (priv)
 			url_done((struct http_attempt *)(void *)priv, rc);
 	}
@@ -728,6 +724,8 @@ static int http_init(struct probe *p, char *err, size_t errlen)
 	const struct http_check *hc = conf_of(p);
 
 	hp->tls = p->ops == &probe_ssl_ops;
+	if (!cu && !(cu = curl_api_get(err, errlen)))
+		return -1;
 	if (!hc || !hc->urls.n) {
 		snprintf(err, errlen, "%s has no url", p->ops->keyword);
 		return -1;
