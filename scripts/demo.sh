@@ -37,7 +37,7 @@ web() {
 	mkdir -p "$LAB_TMP/www$1"
 	echo "real server 10.11.12.$1" > "$LAB_TMP/www$1/index.html"
 	ip netns exec "${P}cl" python3 -m http.server 80 --bind "10.11.12.$1" \
-		--directory "$LAB_TMP/www$1" > /dev/null 2>&1 &
+		--directory "$LAB_TMP/www$1" > /dev/null 2>&1 9>&- &
 	eval "WEB_$1=$!"
 	WEB_PIDS="$WEB_PIDS $!"
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -23,11 +24,81 @@ static void handle_closed(uv_handle_t *h)
 		free(a);
 }
 
-static void on_poll(uv_poll_t *h, int status, int events)
+/* ---- one epoll set for every probe socket -----------------------------------
+ * A uv_poll per attempt costs five or six epoll_ctl calls and an ioctl
+ * per check (libuv adds, modifies, deletes, and deletes again on close),
+ * twice the system calls of the check itself. The attempts' sockets go
+ * into one epoll set of our own instead, which libuv watches as a single
+ * descriptor: one EPOLL_CTL_ADD per check, and close() takes the socket
+ * out. Attempts are freed only in libuv's close phase, after this
+ * dispatch, so an event for an attempt that ended earlier in the same
+ * batch finds its memory intact and a->p NULL. */
+
+struct probe_poller {
+	int epfd;
+	uv_poll_t watch;
+};
+
+#define POLLER_BATCH 256
+
+static void on_ready(uv_poll_t *h, int status, int events)
 {
-	struct probe_attempt *a = h->data;
-	if (a->p)
-		a->on_io(a, status, events);
+	struct probe_poller *pl = h->data;
+	struct epoll_event ev[POLLER_BATCH];
+	(void)status;
+	(void)events;
+	int n = epoll_wait(pl->epfd, ev, POLLER_BATCH, 0);
+	for (int i = 0; i < n; i++) {
+		struct probe_attempt *a = ev[i].data.ptr;
+		if (!a->p)
+			continue;
+		uint32_t e = ev[i].events;
+		int uv_events = (e & (EPOLLIN | EPOLLHUP) ? UV_READABLE : 0) |
+				(e & EPOLLOUT ? UV_WRITABLE : 0);
+		/* As libuv reports POLLERR: status UV_EBADF, the socket's
+		 * own error (SO_ERROR, the error queue) says what it was. */
+		if (e & EPOLLERR)
+			a->on_io(a, UV_EBADF, a->watching);
+		else
+			a->on_io(a, 0, uv_events & a->watching);
+	}
+}
+
+static struct probe_poller *poller_get(struct probe_ctx *ctx)
+{
+	struct probe_poller *pl = ctx->poller;
+	if (pl)
+		return pl;
+	pl = calloc(1, sizeof(*pl));
+	if (!pl)
+		return NULL;
+	pl->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (pl->epfd < 0 || uv_poll_init(ctx->loop, &pl->watch, pl->epfd) < 0) {
+		if (pl->epfd >= 0)
+			close(pl->epfd);
+		free(pl);
+		return NULL;
+	}
+	pl->watch.data = pl;
+	uv_poll_start(&pl->watch, UV_READABLE, on_ready);
+	ctx->poller = pl;
+	return pl;
+}
+
+static void poller_closed(uv_handle_t *h)
+{
+	struct probe_poller *pl = h->data;
+	close(pl->epfd);
+	free(pl);
+}
+
+void probe_poller_fini(struct probe_ctx *ctx)
+{
+	struct probe_poller *pl = ctx->poller;
+	if (!pl)
+		return;
+	ctx->poller = NULL;
+	uv_close((uv_handle_t *)&pl->watch, poller_closed);
 }
 
 /* The deadline. A loop that is behind runs its timers before it looks
@@ -59,7 +130,7 @@ void *probe_attempt_new(struct probe *p, struct probe_attempt **slot, size_t siz
 			probe_attempt_io_fn on_io, probe_attempt_deadline_fn on_deadline)
 {
 	struct probe_attempt *a = calloc(1, size);
-	if (!a || uv_poll_init_socket(p->ctx->loop, &a->poll, fd) < 0) {
+	if (!a || !poller_get(p->ctx)) {
 		free(a);
 		close(fd);
 		probe_report_fail(p, PROBE_SOCKET_ERROR, "out of memory or descriptors");
@@ -70,10 +141,9 @@ void *probe_attempt_new(struct probe *p, struct probe_attempt **slot, size_t siz
 	a->fd = fd;
 	a->on_io = on_io;
 	a->on_deadline = on_deadline;
-	a->poll.data = a;
 	a->deadline.data = a;
 	uv_timer_init(p->ctx->loop, &a->deadline);
-	a->open_handles = 2;
+	a->open_handles = 1;
 	*slot = a;
 	/* The loop's clock was read when this iteration began, which may be
 	 * long ago on a busy loop: a deadline counted from it would be short. */
@@ -84,23 +154,29 @@ void *probe_attempt_new(struct probe *p, struct probe_attempt **slot, size_t siz
 
 int probe_attempt_watch(struct probe_attempt *a, int events)
 {
+	struct probe_poller *pl = a->p->ctx->poller;
+	struct epoll_event ev = {
+		.events = (events & UV_READABLE ? EPOLLIN : 0) | (events & UV_WRITABLE ? EPOLLOUT : 0),
+		.data.ptr = a,
+	};
+	if (epoll_ctl(pl->epfd, a->registered ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, a->fd, &ev) < 0)
+		return -errno;
+	a->registered = true;
 	a->watching = events;
-	return uv_poll_start(&a->poll, events, on_poll);
+	return 0;
 }
 
 static void attempt_close(struct probe_attempt *a)
 {
-	uv_poll_stop(&a->poll);       /* takes the fd out of epoll before it is closed */
 	uv_timer_stop(&a->deadline);
 	if (a->fd >= 0) {
 		if (a->reset_on_close) {
 			struct linger lg = { .l_onoff = 1, .l_linger = 0 };
 			setsockopt(a->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
 		}
-		close(a->fd);
+		close(a->fd);         /* also takes it out of the epoll set */
 		a->fd = -1;
 	}
-	uv_close((uv_handle_t *)&a->poll, handle_closed);
 	uv_close((uv_handle_t *)&a->deadline, handle_closed);
 }
 

@@ -30,11 +30,11 @@ typedef void (*probe_attempt_deadline_fn)(struct probe_attempt *a);
 struct probe_attempt {
 	struct probe *p;                   /* NULL once ended or cancelled */
 	struct probe_attempt **slot;       /* the kind's running-attempt pointer */
-	uv_poll_t poll;
 	uv_timer_t deadline;
 	int fd;
 	int open_handles;
-	int watching;                      /* the events last asked of the poll */
+	int watching;                      /* the events last asked for */
+	bool registered;                   /* in the epoll set */
 	bool reset_on_close;               /* SO_LINGER 0: no TIME_WAIT (TCP) */
 	probe_attempt_io_fn on_io;
 	probe_attempt_deadline_fn on_deadline;
@@ -60,6 +60,10 @@ void probe_attempt_end(struct probe_attempt *a, const struct probe_result *r);
 /* probe_attempt_end() with a failure of the given status. */
 void probe_attempt_fail(struct probe_attempt *a, enum probe_status status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* ops->ctx_fini for kinds built on this: the shared epoll set goes
+ * (after every attempt has been cancelled). Idempotent. */
+void probe_poller_fini(struct probe_ctx *ctx);
 
 /* ops->cancel for kinds built on this: end *slot's attempt, if any,
  * without a result. */

@@ -178,6 +178,7 @@ const struct probe_ops probe_dns_ops = {
 	.init = dns_init,
 	.start = dns_start,
 	.cancel = dns_cancel,
+	.ctx_fini = probe_poller_fini,
 	.up_fmt = "DNS_CHECK (%s) succeed on service.",
 	.down_fmt = "DNS_CHECK (%s) failed on service.",
 	.down_retries_fmt = "DNS_CHECK (%s) failed on service after %u retries.",

@@ -183,6 +183,7 @@ const struct probe_ops probe_ping_ops = {
 	.init = ping_init,
 	.start = ping_start,
 	.cancel = ping_cancel,
+	.ctx_fini = probe_poller_fini,
 	.up_fmt = "ICMP connection to %s success.",
 	.down_fmt = "ICMP CHECK on service %s failed.",
 	.down_retries_fmt = "ICMP CHECK on service %s failed after %u retries.",

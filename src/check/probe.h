@@ -95,6 +95,7 @@ struct probe_ctx {
 	uv_loop_t *loop;
 	const struct config *cfg;       /* global_defs: script_user, security, ... */
 	void *kind_state[CHECK_BFD + 1];/* per kind, see ops->ctx_fini */
+	void *poller;                   /* attempt.c's epoll set for socket kinds */
 };
 
 /* One configured checker of one real server, as the kind sees it. */

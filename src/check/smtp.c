@@ -304,6 +304,7 @@ const struct probe_ops probe_smtp_ops = {
 	.init = smtp_init,
 	.start = smtp_start,
 	.cancel = smtp_cancel,
+	.ctx_fini = probe_poller_fini,
 	.fini = smtp_fini,
 	.up_fmt = "Remote SMTP server %s succeed on service.",
 	.down_fmt = "SMTP_CHECK on service %s failed.",

@@ -59,6 +59,7 @@ const struct probe_ops probe_tcp_ops = {
 	.size = sizeof(struct tcp_probe),
 	.start = tcp_start,
 	.cancel = tcp_cancel,
+	.ctx_fini = probe_poller_fini,
 	.up_fmt = "TCP connection to %s success.",
 	.down_fmt = "TCP_CHECK on service %s failed.",
 	.down_retries_fmt = "TCP_CHECK on service %s failed after %u retries.",

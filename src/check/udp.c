@@ -266,6 +266,7 @@ const struct probe_ops probe_udp_ops = {
 	.init = udp_init,
 	.start = udp_start,
 	.cancel = udp_cancel,
+	.ctx_fini = probe_poller_fini,
 	.fini = udp_fini,
 	.up_fmt = "UDP connection to %s success.",
 	.down_fmt = "UDP_CHECK on service %s failed.",
