@@ -35,6 +35,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <syslog.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -165,6 +166,22 @@ static void file_cancel(struct probe *p)
 /* keepalived 2.2.7 logs "(%s): tracked file %s now FAULT state" and
  * "(%s): tracked file %s leaving FAULT state" with the real server and the
  * track_file's name; with one %s these carry the engine's name only. */
+/* keepalived 2.2.7 logs a tracked file's changes at detail level only
+ * ("(RS): tracked file NAME now FAULT state", "... leaving FAULT
+ * state"), and its first reading not at all. */
+static int file_line(const struct probe *p, const struct probe_result *r, bool up, bool first,
+		     uint32_t retries, char *buf, size_t len)
+{
+	const struct file_probe *fp = (const struct file_probe *)(const void *)p;
+	(void)r;
+	(void)retries;
+	if (first)
+		return -1;
+	snprintf(buf, len, "(%s): tracked file %s %s FAULT state", p->name, fp->tf->hdr.name,
+		 up ? "leaving" : "now");
+	return LOG_DEBUG;
+}
+
 const struct probe_ops probe_file_ops = {
 	.keyword = "FILE_CHECK",
 	.size = sizeof(struct file_probe),
@@ -174,4 +191,5 @@ const struct probe_ops probe_file_ops = {
 	.up_fmt = "(%s): tracked file leaving FAULT state",
 	.down_fmt = "(%s): tracked file now FAULT state",
 	.down_retries_fmt = "(%s): tracked file now FAULT state after %u retries",
+	.transition_line = file_line,
 };

@@ -425,8 +425,9 @@ static void log_transition(const struct hc_checker *c, const struct probe_result
 	uint32_t retries = !up && c->t.retry && !first ? c->t.retry : 0;
 	if (ops->transition_line) {
 		char line[512];
-		ops->transition_line(c->probe, r, up, retries, line, sizeof(line));
-		log_msg(LOG_INFO, "%s", line);
+		int prio = ops->transition_line(c->probe, r, up, first, retries, line, sizeof(line));
+		if (prio >= 0)
+			log_msg(prio, "%s", line);
 		return;
 	}
 	if (up)

@@ -30,6 +30,7 @@
  * script.c always delivers, frees it.
  */
 #include <stdio.h>
+#include <syslog.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -219,11 +220,12 @@ static void misc_cancel(struct probe *p)
 /* keepalived 2.2.7's lines: "Misc check for [RS VS VS] by [PROGRAM]
  * succeeded.", "... failed[ after N retries] (exited with status 1).",
  * "... failed (due to signal 9).", "... timed out[ after N retries]." */
-static void misc_line(const struct probe *p, const struct probe_result *r, bool up,
-		      uint32_t retries, char *buf, size_t len)
+static int misc_line(const struct probe *p, const struct probe_result *r, bool up, bool first,
+		     uint32_t retries, char *buf, size_t len)
 {
 	char vs[128], after[48] = "";
 	const char *path = misc_conf(p)->path;
+	(void)first;
 	int plen = (int)strcspn(path, " \t");
 	health_vs_fmt(p->vs, vs, sizeof(vs));
 	if (retries)
@@ -237,6 +239,7 @@ static void misc_line(const struct probe *p, const struct probe_result *r, bool 
 	else
 		snprintf(buf, len, "Misc check for [%s VS %s] by [%.*s] failed%s (%s).", p->name,
 			 vs, plen, path, after, r->detail);
+	return LOG_INFO;
 }
 
 const struct probe_ops probe_misc_ops = {

@@ -25,6 +25,7 @@
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <syslog.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -32,6 +33,7 @@
 #include <unistd.h>
 
 #include "attempt.h"
+#include "health.h"
 #include "icmpecho.h"
 
 struct ping_attempt {
@@ -173,10 +175,24 @@ static void ping_cancel(struct probe *p)
 	probe_attempt_cancel(&((struct ping_probe *)(void *)p)->running);
 }
 
-/* keepalived 2.2.7's words (check_ping.c icmp_epilog), except that its
- * "failed after N retries" line also names the virtual server
- * ("ICMP CHECK on service %s of %s failed after %u retries."): the
- * engine's line has room for the checker only. */
+/* keepalived 2.2.7's words (check_ping.c icmp_epilog): its "failed after
+ * N retries" line also names the virtual server. */
+static int ping_line(const struct probe *p, const struct probe_result *r, bool up, bool first,
+		     uint32_t retries, char *buf, size_t len)
+{
+	char vs[128];
+	(void)r;
+	(void)first;
+	if (up)
+		snprintf(buf, len, "ICMP connection to %s success.", p->name);
+	else if (retries)
+		snprintf(buf, len, "ICMP CHECK on service %s of %s failed after %u retries.", p->name,
+			 health_vs_fmt(p->vs, vs, sizeof(vs)), (unsigned)retries);
+	else
+		snprintf(buf, len, "ICMP CHECK on service %s failed.", p->name);
+	return LOG_INFO;
+}
+
 const struct probe_ops probe_ping_ops = {
 	.keyword = "PING_CHECK",
 	.size = sizeof(struct ping_probe),
@@ -187,4 +203,5 @@ const struct probe_ops probe_ping_ops = {
 	.up_fmt = "ICMP connection to %s success.",
 	.down_fmt = "ICMP CHECK on service %s failed.",
 	.down_retries_fmt = "ICMP CHECK on service %s failed after %u retries.",
+	.transition_line = ping_line,
 };

@@ -141,10 +141,12 @@ struct probe_ops {
 	const char *up_fmt, *down_fmt, *down_retries_fmt;
 	/* Optional, for kinds whose keepalived line says more than the name
 	 * (MISC_CHECK names the virtual server, the script and how it
-	 * ended): write the line for a change to up or down into buf;
-	 * retries is 0, or the retry count for "failed after N retries". */
-	void (*transition_line)(const struct probe *p, const struct probe_result *r, bool up,
-				uint32_t retries, char *buf, size_t len);
+	 * ended): write the line for a change to up or down into buf and
+	 * return the syslog priority to log it at, or -1 for no line;
+	 * retries is 0, or the retry count for "failed after N retries";
+	 * first: the checker's first verdict since it started. */
+	int (*transition_line)(const struct probe *p, const struct probe_result *r, bool up,
+			       bool first, uint32_t retries, char *buf, size_t len);
 };
 
 /* The kinds, defined in their files; NULL-safe lookup by kind. */
