@@ -464,6 +464,9 @@ static CURLcode url_easy(struct http_attempt *a, uint64_t ms)
 	cu->easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
 	cu->easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
 	cu->easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	/* A check reads a small page: libcurl's 16 KiB receive buffer per
+	 * transfer is most of the memory a thousand checks in flight hold. */
+	cu->easy_setopt(e, CURLOPT_BUFFERSIZE, 4096L);
 	cu->easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)ms);
 	cu->easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)ms);
 	cu->easy_setopt(e, CURLOPT_SOCKOPTFUNCTION, on_sockopt);
