@@ -20,8 +20,11 @@ unsigned long long probe_timeout_ms(const struct probe *p)
 static void handle_closed(uv_handle_t *h)
 {
 	struct probe_attempt *a = h->data;
-	if (--a->open_handles == 0)
-		free(a);
+	if (--a->open_handles)
+		return;
+	if (a->on_free)
+		a->on_free(a);
+	free(a);
 }
 
 /* ---- one epoll set for every probe socket -----------------------------------
@@ -129,6 +132,13 @@ static void on_timer(uv_timer_t *t)
 void *probe_attempt_new(struct probe *p, struct probe_attempt **slot, size_t size, int fd,
 			probe_attempt_io_fn on_io, probe_attempt_deadline_fn on_deadline)
 {
+	return probe_attempt_new_ms(p, slot, size, fd, on_io, on_deadline, probe_timeout_ms(p));
+}
+
+void *probe_attempt_new_ms(struct probe *p, struct probe_attempt **slot, size_t size, int fd,
+			   probe_attempt_io_fn on_io, probe_attempt_deadline_fn on_deadline,
+			   uint64_t timeout_ms)
+{
 	struct probe_attempt *a = calloc(1, size);
 	if (!a || !poller_get(p->ctx)) {
 		free(a);
@@ -148,7 +158,7 @@ void *probe_attempt_new(struct probe *p, struct probe_attempt **slot, size_t siz
 	/* The loop's clock was read when this iteration began, which may be
 	 * long ago on a busy loop: a deadline counted from it would be short. */
 	uv_update_time(p->ctx->loop);
-	uv_timer_start(&a->deadline, on_timer, probe_timeout_ms(p), 0);
+	uv_timer_start(&a->deadline, on_timer, timeout_ms ? timeout_ms : 1, 0);
 	return a;
 }
 
@@ -226,6 +236,14 @@ void *probe_attempt_open(struct probe *p, struct probe_attempt **slot, size_t si
 			 int protocol, probe_attempt_io_fn on_io,
 			 probe_attempt_deadline_fn on_deadline)
 {
+	return probe_attempt_open_ms(p, slot, size, type, protocol, on_io, on_deadline,
+				     probe_timeout_ms(p));
+}
+
+void *probe_attempt_open_ms(struct probe *p, struct probe_attempt **slot, size_t size, int type,
+			    int protocol, probe_attempt_io_fn on_io,
+			    probe_attempt_deadline_fn on_deadline, uint64_t timeout_ms)
+{
 	enum probe_status st;
 	char why[128];
 	int fd = probe_socket_connect(p, type, protocol, &st, why, sizeof(why));
@@ -233,7 +251,7 @@ void *probe_attempt_open(struct probe *p, struct probe_attempt **slot, size_t si
 		probe_report_fail(p, st, "%s", why);
 		return NULL;
 	}
-	return probe_attempt_new(p, slot, size, fd, on_io, on_deadline);
+	return probe_attempt_new_ms(p, slot, size, fd, on_io, on_deadline, timeout_ms);
 }
 
 int probe_attempt_send_datagram(struct probe_attempt *a, const void *buf, size_t len,

@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "probe.h"
 
@@ -38,6 +39,9 @@ struct probe_attempt {
 	bool reset_on_close;               /* SO_LINGER 0: no TIME_WAIT (TCP) */
 	probe_attempt_io_fn on_io;
 	probe_attempt_deadline_fn on_deadline;
+	/* Optional: release what the kind's part of the attempt holds, just
+	 * before the attempt is freed (after its end or cancel). */
+	void (*on_free)(struct probe_attempt *a);
 };
 
 /* Start an attempt of p on the socket fd (which it now owns): allocate
@@ -47,6 +51,12 @@ struct probe_attempt {
  * with PROBE_SOCKET_ERROR and NULL returned. */
 void *probe_attempt_new(struct probe *p, struct probe_attempt **slot, size_t size, int fd,
 			probe_attempt_io_fn on_io, probe_attempt_deadline_fn on_deadline);
+
+/* The same with a deadline of timeout_ms instead of p->timeout_us (an
+ * attempt that spends the rest of a longer one). */
+void *probe_attempt_new_ms(struct probe *p, struct probe_attempt **slot, size_t size, int fd,
+			   probe_attempt_io_fn on_io, probe_attempt_deadline_fn on_deadline,
+			   uint64_t timeout_ms);
 
 /* Watch the socket for events (UV_READABLE, UV_WRITABLE or both); also
  * after a POLLERR stopped the poll. 0, or a libuv error. */
@@ -80,6 +90,10 @@ void probe_report_fail(struct probe *p, enum probe_status status, const char *fm
 void *probe_attempt_open(struct probe *p, struct probe_attempt **slot, size_t size, int type,
 			 int protocol, probe_attempt_io_fn on_io,
 			 probe_attempt_deadline_fn on_deadline);
+
+void *probe_attempt_open_ms(struct probe *p, struct probe_attempt **slot, size_t size, int type,
+			    int protocol, probe_attempt_io_fn on_io,
+			    probe_attempt_deadline_fn on_deadline, uint64_t timeout_ms);
 
 /* Send one datagram (a query, a payload, an echo request) on a's
  * connected socket: 1 sent, and the socket is now watched for the reply;

@@ -63,13 +63,13 @@
 #include "curlapi.h"
 
 #include "md5.h"
+#include "attempt.h"
+#include "http_int.h"
 #include "probe.h"
 
 /* libcurl's functions (curlapi.h), set by the first probe's init. */
 static const struct curl_api *cu;
 
-/* The part of a body the regex sees (from regex_min_offset on). */
-#define HTTP_REGEX_WINDOW (64 * 1024)
 
 /* ---- the shared multi handle ------------------------------------------------ */
 
@@ -92,22 +92,6 @@ struct http_sock {
 
 /* ---- a probe and its attempt -------------------------------------------------- */
 
-struct http_url {
-	const struct check_url *conf;
-	regex_t re;
-	bool has_re;
-};
-
-struct http_attempt;
-
-struct http_probe {
-	struct probe p;
-	bool tls;
-	size_t n_urls;
-	struct http_url *urls;
-	struct http_attempt *a;        /* running attempt, NULL when idle */
-};
-
 struct http_attempt {
 	struct http_probe *hp;
 	struct http_shared *sh;
@@ -117,10 +101,7 @@ struct http_attempt {
 	CURL *easy;
 	struct curl_slist *headers;
 	struct curl_slist *connect_to;
-	struct md5_ctx md5;
-	uint64_t body_bytes;
-	char *window;                  /* HTTP_REGEX_WINDOW + 1, or NULL */
-	size_t window_len;
+	struct http_body body;
 	int sock_errno;                /* set by on_sockopt */
 	const char *sock_what;
 	char errbuf[CURL_ERROR_SIZE];
@@ -133,10 +114,11 @@ static struct http_probe *http_of(struct probe *p)
 	return (struct http_probe *)(void *)p;
 }
 
-static const struct http_check *conf_of(const struct probe *p)
+const struct http_check *http_conf_of(const struct probe *p)
 {
 	return (const struct http_check *)(const void *)p->conf;
 }
+#define conf_of http_conf_of
 
 /* ---- libcurl <-> libuv -------------------------------------------------------- */
 
@@ -286,7 +268,7 @@ static void http_ctx_fini(struct probe_ctx *ctx)
 /* ---- building one url's request ----------------------------------------------- */
 
 /* url, checker, real server, virtual server: keepalived's order. */
-static const char *virtualhost_of(const struct probe *p, const struct check_url *u)
+const char *http_virtualhost_of(const struct probe *p, const struct check_url *u)
 {
 	const struct http_check *hc = conf_of(p);
 	if (u->virtualhost)
@@ -302,7 +284,7 @@ static const char *virtualhost_of(const struct probe *p, const struct check_url 
 
 /* "192.0.2.1" or "[2001:db8::1]" (with "%25<scope>" for a link-local
  * address when url is set, as a URL spells a zone), and the port. */
-static uint16_t format_dst(const struct probe *p, bool url, char *buf, size_t len)
+uint16_t http_format_dst(const struct probe *p, bool url, char *buf, size_t len)
 {
 	char ip[INET6_ADDRSTRLEN] = "";
 	if (p->dst.ss_family == AF_INET6) {
@@ -400,7 +382,7 @@ static struct curl_slist *request_headers(const struct probe *p, const char *vho
 	if (vhost) {
 		snprintf(host, sizeof(host), "Host: %s", vhost);
 	} else {
-		uint16_t port = format_dst(p, false, addr, sizeof(addr));
+		uint16_t port = http_format_dst(p, false, addr, sizeof(addr));
 		snprintf(host, sizeof(host), "Host: %s:%u", addr, (unsigned)port);
 	}
 	const char *lines[] = {
@@ -427,11 +409,11 @@ static CURLcode url_easy(struct http_attempt *a, uint64_t ms)
 	const struct probe *p = &a->hp->p;
 	const struct http_check *hc = conf_of(p);
 	const struct check_url *u = a->hp->urls[a->url].conf;
-	const char *vhost = virtualhost_of(p, u);
+	const char *vhost = http_virtualhost_of(p, u);
 	/* SNI only when asked for, and it travels as the URL's host name. */
 	const char *sni = a->hp->tls && hc->enable_sni && vhost && url_safe_host(vhost) ? vhost : NULL;
 	char addr[INET6_ADDRSTRLEN + 16], url[400], conn[INET6_ADDRSTRLEN + 32];
-	uint16_t port = format_dst(p, true, addr, sizeof(addr));
+	uint16_t port = http_format_dst(p, true, addr, sizeof(addr));
 	const char *scheme = a->hp->tls ? "https" : "http";
 	CURL *e = cu->easy_init();
 
@@ -482,30 +464,49 @@ static CURLcode url_easy(struct http_attempt *a, uint64_t ms)
 
 /* ---- reading and judging ------------------------------------------------------- */
 
-static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
+void http_body_feed(struct http_body *b, const struct http_url *hu, const char *data, size_t n)
 {
-	struct http_attempt *a = userp;
-	const struct http_url *hu = &a->hp->urls[a->url];
-	size_t n = size * nmemb;
-	uint64_t at = a->body_bytes;
+	uint64_t at = b->bytes;
 
-	a->body_bytes += n;
+	b->bytes += n;
 	if (hu->conf->digest.set)
-		md5_update(&a->md5, data, n);
-	if (!a->window || a->window_len == HTTP_REGEX_WINDOW)
-		return n;
+		md5_update(&b->md5, data, n);
+	if (!b->window || b->window_len == HTTP_REGEX_WINDOW)
+		return;
 	/* The bytes of [at, at + n) from regex_min_offset on, while the
 	 * window has room. */
 	uint64_t from = hu->conf->regex_min_offset;
 	if (at + n <= from)
-		return n;
+		return;
 	size_t skip = at < from ? (size_t)(from - at) : 0;
 	size_t take = n - skip;
-	if (take > HTTP_REGEX_WINDOW - a->window_len)
-		take = HTTP_REGEX_WINDOW - a->window_len;
-	memcpy(a->window + a->window_len, data + skip, take);
-	a->window_len += take;
-	return n;
+	if (take > HTTP_REGEX_WINDOW - b->window_len)
+		take = HTTP_REGEX_WINDOW - b->window_len;
+	memcpy(b->window + b->window_len, data + skip, take);
+	b->window_len += take;
+}
+
+int http_body_start(struct http_body *b, const struct http_url *hu)
+{
+	free(b->window);
+	memset(b, 0, sizeof(*b));
+	md5_init(&b->md5);
+	if (hu->has_re && !(b->window = malloc(HTTP_REGEX_WINDOW + 1)))
+		return -1;
+	return 0;
+}
+
+void http_body_free(struct http_body *b)
+{
+	free(b->window);
+	b->window = NULL;
+}
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
+{
+	struct http_attempt *a = userp;
+	http_body_feed(&a->body, &a->hp->urls[a->url], data, size * nmemb);
+	return size * nmemb;
 }
 
 static bool status_accepted(const struct check_status_codes *sc, long code)
@@ -594,19 +595,11 @@ static void transfer_failed(struct http_attempt *a, CURLcode rc, struct probe_re
 	}
 }
 
-/* Judge the finished transfer of url a->url: status, then digest, then
- * regex, keepalived's order. Returns true when the url passed. */
-static bool url_judge(struct http_attempt *a, CURLcode rc, struct probe_result *r)
+bool http_judge(const struct http_url *hu, long code, struct http_body *b,
+		struct probe_result *r)
 {
-	const struct http_url *hu = &a->hp->urls[a->url];
 	const struct check_url *u = hu->conf;
-	long code = 0;
 
-	if (rc != CURLE_OK) {
-		transfer_failed(a, rc, r);
-		return false;
-	}
-	cu->easy_getinfo(a->easy, CURLINFO_RESPONSE_CODE, &code);
 	if (!status_accepted(&u->status_codes, code)) {
 		probe_result_fail(r, PROBE_BAD_STATUS, "HTTP status %ld on url(%s)", code, u->path);
 		return false;
@@ -614,20 +607,34 @@ static bool url_judge(struct http_attempt *a, CURLcode rc, struct probe_result *
 	if (u->digest.set) {
 		uint8_t got[MD5_DIGEST_LEN];
 		char hex[MD5_HEX_LEN];
-		md5_final(&a->md5, got);
+		md5_final(&b->md5, got);
 		if (memcmp(got, u->digest.md5, MD5_DIGEST_LEN) != 0) {
 			probe_result_fail(r, PROBE_BAD_DIGEST, "MD5 digest %s on url(%s)",
 					  md5_hex(got, hex), u->path);
 			return false;
 		}
 	}
-	if (hu->has_re && regex_matched(hu, a->window, a->window_len) == u->regex_no_match) {
+	if (hu->has_re && regex_matched(hu, b->window, b->window_len) == u->regex_no_match) {
 		probe_result_fail(r, PROBE_BAD_REGEX, "regex %s on url(%s)",
 				  u->regex_no_match ? "matched" : "did not match", u->path);
 		return false;
 	}
 	probe_result_ok(r);
 	return true;
+}
+
+/* Judge the finished transfer of url a->url: status, then digest, then
+ * regex, keepalived's order. Returns true when the url passed. */
+static bool url_judge(struct http_attempt *a, CURLcode rc, struct probe_result *r)
+{
+	long code = 0;
+
+	if (rc != CURLE_OK) {
+		transfer_failed(a, rc, r);
+		return false;
+	}
+	cu->easy_getinfo(a->easy, CURLINFO_RESPONSE_CODE, &code);
+	return http_judge(&a->hp->urls[a->url], code, &a->body, r);
 }
 
 /* Free the current url's transfer (out of the multi first). */
@@ -641,8 +648,7 @@ static void url_end(struct http_attempt *a)
 	cu->slist_free_all(a->headers);
 	cu->slist_free_all(a->connect_to);
 	a->headers = a->connect_to = NULL;
-	free(a->window);
-	a->window = NULL;
+	http_body_free(&a->body);
 }
 
 static void attempt_end(struct http_attempt *a, const struct probe_result *r)
@@ -666,12 +672,9 @@ static bool url_start(struct http_attempt *a, struct probe_result *r)
 		return false;
 	}
 	uint64_t ms = (a->deadline_ns - now + 999999) / 1000000;
-	a->body_bytes = 0;
-	a->window_len = 0;
 	a->errbuf[0] = '\0';
 	a->sock_what = NULL;
-	md5_init(&a->md5);
-	if (hu->has_re && !(a->window = malloc(HTTP_REGEX_WINDOW + 1))) {
+	if (http_body_start(&a->body, hu) < 0) {
 		probe_result_fail(r, PROBE_SOCKET_ERROR, "out of memory");
 		return false;
 	}
@@ -719,6 +722,13 @@ static void check_multi_info(struct http_shared *sh)
 
 /* ---- the probe_ops ----------------------------------------------------------- */
 
+/* HTTP_GET's probes use the socket attempts' epoll set too. */
+static void http_ctx_fini_all(struct probe_ctx *ctx)
+{
+	http_ctx_fini(ctx);
+	probe_poller_fini(ctx);
+}
+
 static void http_fini(struct probe *p);
 
 static int http_init(struct probe *p, char *err, size_t errlen)
@@ -727,7 +737,8 @@ static int http_init(struct probe *p, char *err, size_t errlen)
 	const struct http_check *hc = conf_of(p);
 
 	hp->tls = p->ops == &probe_ssl_ops;
-	if (!cu && !(cu = curl_api_get(err, errlen)))
+	/* Only SSL_GET needs libcurl (http_int.h). */
+	if (hp->tls && !cu && !(cu = curl_api_get(err, errlen)))
 		return -1;
 	if (!hc || !hc->urls.n) {
 		snprintf(err, errlen, "%s has no url", p->ops->keyword);
@@ -766,6 +777,11 @@ static void http_start(struct probe *p)
 	struct http_probe *hp = http_of(p);
 	struct probe_result r;
 	struct http_attempt *a;
+
+	if (!hp->tls) {
+		http_plain_start(hp);
+		return;
+	}
 	struct http_shared *sh = shared_get(p->ctx);
 
 	if (!sh || !(a = calloc(1, sizeof(*a)))) {
@@ -784,6 +800,7 @@ static void http_start(struct probe *p)
 static void http_cancel(struct probe *p)
 {
 	struct http_probe *hp = http_of(p);
+	http_plain_cancel(hp);
 	struct http_attempt *a = hp->a;
 	if (!a)
 		return;
@@ -814,7 +831,7 @@ const struct probe_ops probe_http_ops = {
 	.start = http_start,
 	.cancel = http_cancel,
 	.fini = http_fini,
-	.ctx_fini = http_ctx_fini,
+	.ctx_fini = http_ctx_fini_all,
 	.up_fmt = "Remote Web server %s succeed on service.",
 	.down_fmt = "HTTP_CHECK on service %s failed.",
 	.down_retries_fmt = "HTTP_CHECK on service %s failed after %u retries.",

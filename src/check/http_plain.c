@@ -1,0 +1,312 @@
+/* http_plain.c - HTTP_GET without TLS: one request, one reply, on a
+ * socket attempt (attempt.c).
+ *
+ * Why not libcurl here, as for SSL_GET: a check is "GET path HTTP/1.0",
+ * a status line, headers and a small body, and libcurl's machinery per
+ * transfer (an easy handle, URL parsing, its resolver, connection cache
+ * and header handling) cost 7 times keepalived's own HTTP client in user
+ * CPU per check, and 2.5 times its memory, in the benchmark of 1,000
+ * HTTP_GETs (bench/README-check.md). On the shared socket attempt a plain
+ * check costs what a TCP_CHECK costs, plus the bytes. libcurl stays where
+ * it earns its keep: TLS (SSL_GET).
+ *
+ * What goes on the wire is what keepalived sends and what the libcurl
+ * transport sent: "GET <path> HTTP/1.0" (1.1 under http_protocol 1.1),
+ * Host:, User-Agent: KeepAliveClient, and Connection: close except for
+ * plain 1.0. The reply is read up to its Content-Length, else to the
+ * connection's end; the body is taken as it comes (a chunked body is
+ * hashed with its framing, as keepalived does); the verdict is
+ * http_judge()'s. Each url is its own connection; one deadline covers
+ * them all.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include "attempt.h"
+#include "http_int.h"
+
+/* The status line and headers must fit here. */
+#define HTTP_HEAD_MAX 8192
+
+struct http_plain {
+	struct probe_attempt a;        /* first: attempt.c allocates it */
+	struct http_probe *hp;
+	size_t url;
+	uint64_t deadline_ns;          /* of the whole attempt, uv_hrtime() */
+	char req[1024];
+	size_t req_len, req_sent;
+	char head[HTTP_HEAD_MAX];
+	size_t head_len;
+	bool head_done;
+	long code;
+	int64_t content_length;        /* -1: not given, read to the end */
+	struct http_body body;
+};
+
+static const struct check_url *url_conf(const struct http_plain *h)
+{
+	return h->hp->urls[h->url].conf;
+}
+
+static void build_request(struct http_plain *h)
+{
+	const struct probe *p = &h->hp->p;
+	const struct http_check *hc = http_conf_of(p);
+	const struct check_url *u = url_conf(h);
+	const char *vhost = http_virtualhost_of(p, u);
+	char host[300], addr[INET6_ADDRSTRLEN + 16];
+
+	if (vhost) {
+		snprintf(host, sizeof(host), "%s", vhost);
+	} else {
+		uint16_t port = http_format_dst(p, false, addr, sizeof(addr));
+		snprintf(host, sizeof(host), "%s:%u", addr, (unsigned)port);
+	}
+	int n = snprintf(h->req, sizeof(h->req),
+			 "GET %s HTTP/1.%d\r\nHost: %s\r\nUser-Agent: KeepAliveClient\r\n%s\r\n",
+			 u->path, hc->http_protocol == CHECK_HTTP_1_1 ? 1 : 0, host,
+			 hc->http_protocol != CHECK_HTTP_1_0 ? "Connection: close\r\n" : "");
+	h->req_len = n < 0 ? 0 : (size_t)n < sizeof(h->req) ? (size_t)n : sizeof(h->req) - 1;
+	h->req_sent = 0;
+}
+
+/* ---- the reply's head ----------------------------------------------------------- */
+
+/* The value of header name (case-insensitive) in head, or NULL. */
+static const char *header_value(const char *head, const char *name)
+{
+	size_t nl = strlen(name);
+	for (const char *l = strstr(head, "\r\n"); l; l = strstr(l, "\r\n")) {
+		l += 2;
+		if (!strncasecmp(l, name, nl) && l[nl] == ':')
+			return l + nl + 1;
+	}
+	return NULL;
+}
+
+/* Parse the complete head (NUL-terminated, "\r\n\r\n" included): false
+ * when it is not an HTTP reply. */
+static bool parse_head(struct http_plain *h)
+{
+	int major, minor, consumed = 0;
+	long code;
+	if (sscanf(h->head, "HTTP/%d.%d %3ld%n", &major, &minor, &code, &consumed) != 3 ||
+	    consumed != 12 || code < 100 || code > 999)
+		return false;
+	h->code = code;
+	h->content_length = -1;
+	const char *cl = header_value(h->head, "Content-Length");
+	if (cl) {
+		char *end;
+		long long v = strtoll(cl, &end, 10);
+		if (end != cl && v >= 0)
+			h->content_length = v;
+	}
+	return true;
+}
+
+/* ---- one url ---------------------------------------------------------------------- */
+
+static void url_begin(struct http_probe *hp, size_t url, uint64_t deadline_ns);
+
+/* The reply of this url is complete (or ended by the peer): judge it,
+ * and go on to the next url or report. */
+static void reply_complete(struct http_plain *h)
+{
+	struct http_probe *hp = h->hp;
+	struct probe_result r;
+	bool ok = http_judge(&hp->urls[h->url], h->code, &h->body, &r);
+	size_t next = h->url + 1;
+	uint64_t deadline = h->deadline_ns;
+
+	if (ok && next < hp->n_urls) {
+		/* End this connection quietly, then the next url. */
+		probe_attempt_cancel((struct probe_attempt **)(void *)&hp->plain);
+		url_begin(hp, next, deadline);
+		return;
+	}
+	probe_attempt_end(&h->a, &r);
+}
+
+static void take_body(struct http_plain *h, const char *data, size_t n)
+{
+	if (h->content_length >= 0 && h->body.bytes + n > (uint64_t)h->content_length)
+		n = (size_t)((uint64_t)h->content_length - h->body.bytes);
+	http_body_feed(&h->body, &h->hp->urls[h->url], data, n);
+}
+
+static bool body_complete(const struct http_plain *h)
+{
+	return h->content_length >= 0 && h->body.bytes >= (uint64_t)h->content_length;
+}
+
+/* Bytes of the head came in; more may have come with them. */
+static void take_head(struct http_plain *h, const char *data, size_t n)
+{
+	size_t room = HTTP_HEAD_MAX - 1 - h->head_len;
+	size_t take = n < room ? n : room;
+	memcpy(h->head + h->head_len, data, take);
+	h->head_len += take;
+	h->head[h->head_len] = '\0';
+	char *end = strstr(h->head, "\r\n\r\n");
+	if (!end) {
+		if (h->head_len == HTTP_HEAD_MAX - 1 || strncmp(h->head, "HTTP/",
+								  h->head_len < 5 ? h->head_len : 5))
+			probe_attempt_fail(&h->a, PROBE_BAD_STATUS, "not an HTTP reply on url(%s)",
+					   url_conf(h)->path);
+		return;
+	}
+	size_t head_bytes = (size_t)(end + 4 - h->head);
+	end[2] = '\0';        /* header_value() looks for "\r\n" before each name */
+	if (!parse_head(h)) {
+		probe_attempt_fail(&h->a, PROBE_BAD_STATUS, "not an HTTP reply on url(%s)",
+				   url_conf(h)->path);
+		return;
+	}
+	h->head_done = true;
+	/* What came after the head in this read is body: the part copied
+	 * into the head buffer, then the part that did not fit. */
+	size_t body_in_head = h->head_len - head_bytes;
+	if (body_in_head)
+		take_body(h, h->head + head_bytes, body_in_head);
+	if (take < n)
+		take_body(h, data + take, n - take);
+}
+
+static void on_readable(struct http_plain *h)
+{
+	char buf[16384];
+	for (int i = 0; i < 64 && h->a.p; i++) {
+		ssize_t n = recv(h->a.fd, buf, sizeof(buf), 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n < 0) {
+			int err = errno;
+			probe_attempt_fail(&h->a, probe_status_of_errno(err), "%s on url(%s)",
+					   strerror(err), url_conf(h)->path);
+			return;
+		}
+		if (n == 0) {
+			if (!h->head_len)
+				probe_attempt_fail(&h->a, PROBE_CLOSED, "no data received on url(%s)",
+						   url_conf(h)->path);
+			else if (!h->head_done)
+				probe_attempt_fail(&h->a, PROBE_BAD_STATUS,
+						   "not an HTTP reply on url(%s)", url_conf(h)->path);
+			else if (h->content_length >= 0 && !body_complete(h))
+				probe_attempt_fail(&h->a, PROBE_CLOSED,
+						   "the reply ended %llu bytes short on url(%s)",
+						   (unsigned long long)((uint64_t)h->content_length -
+									h->body.bytes),
+						   url_conf(h)->path);
+			else
+				reply_complete(h);
+			return;
+		}
+		if (!h->head_done)
+			take_head(h, buf, (size_t)n);
+		else
+			take_body(h, buf, (size_t)n);
+		if (h->a.p && h->head_done && body_complete(h)) {
+			reply_complete(h);
+			return;
+		}
+	}
+}
+
+static void send_request(struct http_plain *h)
+{
+	while (h->req_sent < h->req_len) {
+		ssize_t n = send(h->a.fd, h->req + h->req_sent, h->req_len - h->req_sent,
+				 MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;             /* still watching for writability */
+		if (n < 0) {
+			int err = errno;
+			probe_attempt_fail(&h->a, probe_status_of_errno(err), "%s on url(%s)",
+					   strerror(err), url_conf(h)->path);
+			return;
+		}
+		h->req_sent += (size_t)n;
+	}
+	if (probe_attempt_watch(&h->a, UV_READABLE) < 0)
+		probe_attempt_fail(&h->a, PROBE_SOCKET_ERROR, "cannot watch the socket");
+}
+
+static void on_io(struct probe_attempt *a, int status, int events)
+{
+	struct http_plain *h = (struct http_plain *)(void *)a;
+	if (h->req_sent < h->req_len) {
+		/* Connecting, or the request did not fit the socket buffer. */
+		int err = h->req_sent ? 0 : probe_attempt_socket_error(a, status);
+		if (err) {
+			probe_attempt_fail(a, probe_status_of_errno(err), "%s", strerror(err));
+			return;
+		}
+		if (events & UV_WRITABLE)
+			send_request(h);
+		return;
+	}
+	on_readable(h);
+}
+
+/* attempt.c frees the attempt once its handles are closed. */
+static void on_free(struct probe_attempt *a)
+{
+	http_body_free(&((struct http_plain *)(void *)a)->body);
+}
+
+static void on_deadline(struct probe_attempt *a)
+{
+	struct http_plain *h = (struct http_plain *)(void *)a;
+	probe_attempt_fail(a, PROBE_TIMEOUT, "no answer within %llu ms on url(%s)",
+			   probe_timeout_ms(a->p), url_conf(h)->path);
+}
+
+/* Connect for url, with what is left of the attempt's deadline. */
+static void url_begin(struct http_probe *hp, size_t url, uint64_t deadline_ns)
+{
+	struct probe *p = &hp->p;
+	uint64_t now = uv_hrtime();
+	if (now >= deadline_ns) {
+		probe_report_fail(p, PROBE_TIMEOUT, "no answer within %llu ms on url(%s)",
+				  probe_timeout_ms(p), hp->urls[url].conf->path);
+		return;
+	}
+	struct http_plain *h = probe_attempt_open_ms(p, (struct probe_attempt **)(void *)&hp->plain,
+						     sizeof(*h), SOCK_STREAM, IPPROTO_TCP, on_io,
+						     on_deadline, (deadline_ns - now + 999999) / 1000000);
+	if (!h)
+		return;
+	h->a.on_free = on_free;
+	h->hp = hp;
+	h->url = url;
+	h->deadline_ns = deadline_ns;
+	h->a.reset_on_close = true;   /* as TCP_CHECK: no TIME_WAIT per check */
+	build_request(h);
+	if (http_body_start(&h->body, &hp->urls[url]) < 0) {
+		probe_attempt_fail(&h->a, PROBE_SOCKET_ERROR, "out of memory");
+		return;
+	}
+	if (probe_attempt_watch(&h->a, UV_WRITABLE) < 0)
+		probe_attempt_fail(&h->a, PROBE_SOCKET_ERROR, "cannot watch the socket");
+}
+
+void http_plain_start(struct http_probe *hp)
+{
+	url_begin(hp, 0, uv_hrtime() + hp->p.timeout_us * 1000);
+}
+
+void http_plain_cancel(struct http_probe *hp)
+{
+	probe_attempt_cancel((struct probe_attempt **)(void *)&hp->plain);
+}
