@@ -66,6 +66,8 @@ struct health {
 	struct hc_gen *gen;
 	uv_timer_t flush;          /* coalesces verdict changes into one report */
 	bool dirty;
+	uv_check_t turn;           /* runs once per loop iteration, after the I/O */
+	unsigned starts_this_turn; /* attempts started since it last ran */
 	struct mailer mail;        /* smtp_alert for checkers */
 	struct health_stats stats;
 };
@@ -532,9 +534,29 @@ static void on_probe_done(struct probe *p, const struct probe_result *r)
 		schedule(c, c->t.delay_before_retry);
 }
 
+/* How many attempts one loop iteration starts at most. libuv runs every
+ * due timer before it looks at the sockets, and starting an attempt is
+ * not free (socket, connect: the kernel may run the whole handshake
+ * then); a thousand checks due at once on a slow machine would hold the
+ * loop for seconds, and the answers to the first ones would wait past
+ * their deadlines. So a checker whose turn comes after this many waits a
+ * millisecond, and the loop reads its sockets in between. */
+#define HC_STARTS_PER_TURN 32
+
+static void on_turn(uv_check_t *chk)
+{
+	struct health *h = chk->data;
+	h->starts_this_turn = 0;
+}
+
 static void on_timer(uv_timer_t *t)
 {
 	struct hc_checker *c = t->data;
+	if (c->h->starts_this_turn >= HC_STARTS_PER_TURN) {
+		uv_timer_start(t, on_timer, 1, 0);
+		return;
+	}
+	c->h->starts_this_turn++;
 	c->running = true;
 	c->started_ms = uv_now(t->loop);
 	c->probe->ops->start(c->probe);
@@ -546,15 +568,21 @@ static void schedule(struct hc_checker *c, uint64_t delay_us)
 	uv_timer_start(&c->timer, on_timer, ms, 0);
 }
 
-/* The next regular attempt is delay_loop after the start of this one
- * (not after its end, as keepalived counts): the checks of a large
- * director then keep the even spread warmup gave them, instead of
- * drifting together as their durations and a busy loop add up. */
+/* The next regular attempt is due delay_loop after the start of this one
+ * (keepalived counts from its end): the checks of a large director then
+ * keep the even spread warmup gave them, instead of drifting together
+ * as their durations and a busy loop add up. But never sooner than half
+ * a delay_loop after this one ended: when checks get slow (an overloaded
+ * director, a slow server) they back off instead of running back to
+ * back and making it worse, as counting from the end does. */
 static void schedule_loop(struct hc_checker *c)
 {
-	uint64_t due = c->started_ms + (c->t.delay_loop + 999) / 1000;
+	uint64_t loop_ms = (c->t.delay_loop + 999) / 1000;
 	uint64_t now = uv_now(c->h->loop);
-	uv_timer_start(&c->timer, on_timer, due > now ? due - now : 0, 0);
+	uint64_t due = c->started_ms + loop_ms;
+	if (due < now + loop_ms / 2)
+		due = now + loop_ms / 2;
+	uv_timer_start(&c->timer, on_timer, due - now, 0);
 }
 
 static void on_flush(uv_timer_t *t)
@@ -836,6 +864,14 @@ static void free_health(uv_handle_t *flush)
 	free(flush->data);
 }
 
+/* libuv finishes closing handles in the reverse order of uv_close(): the
+ * one whose callback frees h is closed first, so it is finished last. */
+static void close_handles(struct health *h)
+{
+	uv_close((uv_handle_t *)&h->flush, free_health);
+	uv_close((uv_handle_t *)&h->turn, NULL);
+}
+
 struct health *health_new(uv_loop_t *loop, const struct config *cfg,
 			  health_changed_fn changed, void *data)
 {
@@ -848,11 +884,15 @@ struct health *health_new(uv_loop_t *loop, const struct config *cfg,
 	h->data = data;
 	uv_timer_init(loop, &h->flush);
 	h->flush.data = h;
+	uv_check_init(loop, &h->turn);
+	h->turn.data = h;
+	uv_check_start(&h->turn, on_turn);
+	uv_unref((uv_handle_t *)&h->turn);
 	mailer_init(&h->mail, loop, &cfg->global);
 	h->gen = gen_new(h, cfg);
 	if (!h->gen) {
 		mailer_free(&h->mail);
-		uv_close((uv_handle_t *)&h->flush, free_health);
+		close_handles(h);
 		return NULL;
 	}
 	gen_start(h->gen);
@@ -894,7 +934,7 @@ void health_free(struct health *h)
 		if (ops && ops->ctx_fini)
 			ops->ctx_fini(&h->ctx);
 	}
-	uv_close((uv_handle_t *)&h->flush, free_health);
+	close_handles(h);
 }
 
 void health_get_stats(const struct health *h, struct health_stats *out)

@@ -30,8 +30,8 @@
 #include "attempt.h"
 #include "http_int.h"
 
-/* The status line and headers must fit here. */
-#define HTTP_HEAD_MAX 8192
+/* The status line and headers must fit here (keepalived reads 4 KiB). */
+#define HTTP_HEAD_MAX 4096
 
 struct http_plain {
 	struct probe_attempt a;        /* first: attempt.c allocates it */
