@@ -119,17 +119,32 @@ void probetest_fini(struct probetest *t)
 	}
 }
 
+/* A socket of family (AF_INET: 127.0.0.1, AF_INET6: ::1) and type bound
+ * to *port (0: any), which gets the port bound. */
+static int bound_socket_af(int family, int type, uint16_t *port)
+{
+	struct sockaddr_storage ss = { .ss_family = (sa_family_t)family };
+	struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
+	socklen_t len = family == AF_INET6 ? sizeof(*a6) : sizeof(*a4);
+	if (family == AF_INET6) {
+		a6->sin6_addr = in6addr_loopback;
+		a6->sin6_port = htons(*port);
+	} else {
+		a4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		a4->sin_port = htons(*port);
+	}
+	int fd = socket(family, type | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&ss, len), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&ss, &len), 0);
+	*port = ntohs(family == AF_INET6 ? a6->sin6_port : a4->sin_port);
+	return fd;
+}
+
 static int bound_socket(int type, uint16_t *port)
 {
-	int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-				 .sin_port = htons(*port) };
-	socklen_t len = sizeof(a);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-	*port = ntohs(a.sin_port);
-	return fd;
+	return bound_socket_af(AF_INET, type, port);
 }
 
 int probetest_listen_tcp(uint16_t *port, int backlog)
@@ -235,15 +250,7 @@ void probetest_fini_wait(struct probetest *t, unsigned wait_ms)
 
 static int bound_socket6(int type, uint16_t *port)
 {
-	int fd = socket(AF_INET6, type | SOCK_CLOEXEC, 0);
-	struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT,
-				  .sin6_port = htons(*port) };
-	socklen_t len = sizeof(a);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-	*port = ntohs(a.sin6_port);
-	return fd;
+	return bound_socket_af(AF_INET6, type, port);
 }
 
 int probetest_listen_tcp6(uint16_t *port, int backlog)
