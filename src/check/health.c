@@ -29,6 +29,7 @@ struct hc_checker {
 	struct check_progress prog;
 	bool log_all_failures;
 	bool running;              /* an attempt is out */
+	bool carried;              /* a reload gave it an old twin's state */
 	bool weighted;             /* its last success set the server's weight */
 	uint64_t started_ms;       /* loop time of the running attempt's start */
 	uint32_t index;            /* position among the server's probes (reload key) */
@@ -786,7 +787,7 @@ static size_t gen_carry(struct hc_gen *g, const struct hc_gen *old)
 			/* Keep its place in the schedule; one that was
 			 * running starts again at once. */
 			c->t.warmup = o->running ? 0 : uv_timer_get_due_in(&o->timer) * 1000;
-			c->running = true;   /* marks "carried" until gen_start */
+			c->carried = true;
 			carried++;
 			break;
 		}
@@ -814,9 +815,8 @@ static void gen_start(struct hc_gen *g)
 	}
 	for (size_t i = 0; i < g->nchecks; i++) {
 		struct hc_checker *c = &g->checkers[i];
-		uint64_t first = c->running ? c->t.warmup :
+		uint64_t first = c->carried ? c->t.warmup :
 				 (uint64_t)((double)c->t.warmup * (double)i / (double)g->nchecks);
-		c->running = false;
 		schedule(c, first);
 	}
 }
