@@ -164,7 +164,7 @@ table "$NS" > "$T/want"
 # ---- 3. drift: an entry deleted by hand comes back ----
 ip netns exec "$NS" ipvsadm -d -t 10.1.0.1:80 -r 10.2.0.2:80
 check "drift: the deleted real server is restored" wait_table "$T/want" 8
-check "drift: with a log line" wait_log "Adding service \\[10.2.0.2\\]:80 to VS \\[10.1.0.1\\]:tcp:80 \\(restored" 2
+check "drift: with a log line" wait_log "Adding service \\[10.2.0.2\\]:tcp:80 to VS \\[10.1.0.1\\]:tcp:80 \\(restored" 2
 ip netns exec "$NS" ipvsadm -e -t 10.1.0.1:80 -r 10.2.0.1:80 -m -w 9
 check "drift: a weight changed by hand is put back" wait_table "$T/want" 8
 
