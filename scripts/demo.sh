@@ -25,9 +25,14 @@ echo "== 1. configuration check (vigild -t --dump) of the shipped example"
 . "$top/test/vrrp/lib.sh"
 lab_need_root
 WEB_PIDS=""
+# Everything goes, whatever failed on the way (no set -e here: a kill of
+# a process that has already gone must not stop the cleanup).
 demo_down() {
+	rc=$?
+	set +e
 	for pid in $WEB_PIDS; do kill "$pid" 2>/dev/null; done
 	lab_down
+	exit "$rc"
 }
 trap demo_down EXIT INT TERM
 lab_up
