@@ -202,9 +202,9 @@ static bool word_needs_quotes(const char *s)
 	return false;
 }
 
-void out_word(struct out *o, const char *s)
+/* s as one word, quoted when the lexer would not read it back as itself. */
+static void put_word(struct out *o, const char *s)
 {
-	fputc(' ', o->f);
 	if (!word_needs_quotes(s)) {
 		fputs(s, o->f);
 		return;
@@ -219,6 +219,29 @@ void out_word(struct out *o, const char *s)
 			fputc(*c, o->f);
 	}
 	fputc('"', o->f);
+}
+
+void out_word(struct out *o, const char *s)
+{
+	fputc(' ', o->f);
+	put_word(o, s);
+}
+
+/* Out_word() puts a space before every word; the first word of an item
+ * line reads better without one, and names rarely need quotes. A word the
+ * lexer would take for a line directive (include..., @conditional) is
+ * quoted: the fuzzer found a notification_email item "include" that came
+ * back as an include statement. */
+void out_lead_word(struct out *o, const char *s)
+{
+	bool plain = *s && *s != '@' && strncmp(s, "include", 7) != 0;
+	for (const char *c = s; *c && plain; c++)
+		plain = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+			(*c >= '0' && *c <= '9') || strchr("_-.:/+=,%@", *c);
+	if (plain)
+		out_printf(o, "%s", s);
+	else
+		put_word(o, s);
 }
 
 /* ---- common value types ------------------------------------------------- */

@@ -217,6 +217,11 @@ bool fields_eq(const struct kw *kws, const void *a, const void *b);
 
 /* Output: a word is quoted when it has to be to read back the same. */
 void out_word(struct out *o, const char *s);
+/* Write s as the first word of a line (an item of a block such as
+ * notification_email): bare when the lexer reads it back as the same item,
+ * quoted when it would read it as something else (an include, a
+ * conditional, a comment). */
+void out_lead_word(struct out *o, const char *s);
 void out_printf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void out_line_start(struct out *o);   /* newline + indentation */
 

@@ -721,7 +721,7 @@ static bool email_parse(struct pctx *p, void *item, const struct stmt *s)
 
 static void email_dump(struct out *o, const void *item)
 {
-	out_printf(o, "%s", ((const struct email_addr *)item)->addr);
+	out_lead_word(o, ((const struct email_addr *)item)->addr);
 }
 
 static bool email_eq(const void *a, const void *b)
@@ -977,7 +977,7 @@ static bool lb_parse(struct pctx *p, void *item, const struct stmt *s)
 static void lb_dump(struct out *o, const void *item)
 {
 	const struct linkbeat_if *l = item;
-	out_printf(o, "%s", l->ifname);
+	out_lead_word(o, l->ifname);
 	if (l->type != LINKBEAT_AUTO)
 		out_printf(o, " %s", enum_name(linkbeat_types, l->type));
 }
@@ -1016,7 +1016,7 @@ static void delay_dump(struct out *o, const void *item)
 {
 	static const struct kw timer = { "delay", &vt_timer, 0, 8, 0, 0, NULL, 0, NULL };
 	const struct if_delay *d = item;
-	out_printf(o, "%s", d->ifname);
+	out_lead_word(o, d->ifname);
 	vt_timer.dump(o, &timer, &d->down);
 	if (d->up != d->down)
 		vt_timer.dump(o, &timer, &d->up);
@@ -1043,7 +1043,7 @@ static bool member_parse(struct pctx *p, void *item, const struct stmt *s)
 
 static void member_dump(struct out *o, const void *item)
 {
-	out_printf(o, "%s", ((const struct track_group_member *)item)->instance);
+	out_lead_word(o, ((const struct track_group_member *)item)->instance);
 }
 
 static bool member_eq(const void *a, const void *b)

@@ -31,20 +31,6 @@ static bool str_same(const char *a, const char *b)
 	return a == b || (a && b && strcmp(a, b) == 0);
 }
 
-/* Out_word() puts a space before every word; the first word of an item
- * line reads better without one, and names rarely need quotes. */
-static void dump_lead_word(struct out *o, const char *s)
-{
-	bool plain = *s && strncmp(s, "include", 7) != 0;
-	for (const char *c = s; *c && plain; c++)
-		plain = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-			(*c >= '0' && *c <= '9') || strchr("_-.:/+=,%", *c);
-	if (plain)
-		out_printf(o, "%s", s);
-	else
-		out_word(o, s);
-}
-
 /* "line 12", or "other.conf:12" when pos is in another file than here. */
 static const char *where(const struct pctx *p, struct srcpos pos, struct srcpos here,
 			 char *buf, size_t len)
@@ -700,7 +686,7 @@ static void track_dump(struct out *o, const void *item)
 {
 	const struct track_ref *t = item;
 	const struct node *n = item;
-	dump_lead_word(o, t->name);
+	out_lead_word(o, t->name);
 	dump_options(o, track253_opts, t, block_template(n->desc));
 }
 
@@ -729,7 +715,7 @@ static bool name_parse(struct pctx *p, void *item, const struct stmt *s)
 
 static void name_dump(struct out *o, const void *item)
 {
-	dump_lead_word(o, ((const struct name_item *)item)->name);
+	out_lead_word(o, ((const struct name_item *)item)->name);
 }
 
 static bool name_eq(const void *a, const void *b)

@@ -10,6 +10,8 @@
  * must also load without a single warning: an unknown or misplaced keyword
  * is only a warning in vigil, and this is where a missing table row shows.
  * keepalived.conf.conditional_conf is loaded once per config-id it uses.
+ * Inputs the fuzzer once broke (test/fuzz/regress/conf/) need not load,
+ * but when they do the round trip must hold.
  */
 #include <glob.h>
 #include <stdio.h>
@@ -32,6 +34,7 @@ struct input {
 
 static struct input *inputs;
 static size_t ninputs, nsamples, ngood;
+static glob_t regress;
 
 static void add_input(const char *path, const char *config_id, bool ours)
 {
@@ -135,6 +138,69 @@ START_TEST(good_files_exist)
 }
 END_TEST
 
+/* A block item is dumped as the first word of its line, where the lexer
+ * looks for include and @conditional lines: such names must come back as
+ * items, not directives. */
+START_TEST(items_that_look_like_directives_roundtrip)
+{
+	struct config *cfg = parse_ok(
+		"global_defs {\n"
+		"    notification_email {\n"
+		"        admin@example.com\n"
+		"        \"include\"\n"
+		"        \"includea\"\n"
+		"        \"@high\"\n"
+		"        \"a#b@c\"\n"
+		"    }\n"
+		"}\n"
+		"linkbeat_interfaces {\n"
+		"    \"include\"\n"
+		"}\n"
+		"vrrp_sync_group G {\n"
+		"    group {\n"
+		"        \"include\"\n"
+		"        \"@x\"\n"
+		"    }\n"
+		"}\n"
+		"vrrp_instance include {\n"
+		"    interface eth0\n"
+		"    virtual_router_id 1\n"
+		"    virtual_ipaddress {\n"
+		"        10.0.0.1\n"
+		"    }\n"
+		"}\n"
+		"vrrp_instance \"@x\" {\n"
+		"    interface eth0\n"
+		"    virtual_router_id 2\n"
+		"    virtual_ipaddress {\n"
+		"        10.0.0.2\n"
+		"    }\n"
+		"}\n", NULL);
+	assert_roundtrip(cfg);
+	char *text = dump_string(cfg);
+	ck_assert_msg(strstr(text, "\n        admin@example.com\n"),
+		      "a plain address is dumped bare:\n%s", text);
+	ck_assert_msg(strstr(text, "\n        \"include\"\n"), "include is quoted:\n%s", text);
+	free(text);
+	conf_free(cfg);
+}
+END_TEST
+
+START_TEST(fuzz_regression_roundtrips)
+{
+	const char *path = regress.gl_pathv[_i];
+	struct conf_opts opts = { "fuzz" };
+	struct diags d;
+
+	diags_init(&d);
+	struct config *cfg = conf_load_file(path, &opts, &d);
+	if (cfg)
+		assert_roundtrip(cfg);
+	conf_free(cfg);
+	diags_free(&d);
+}
+END_TEST
+
 START_TEST(empty_config_parses)
 {
 	struct config *cfg = parse_ok("", NULL);
@@ -151,6 +217,9 @@ int main(void)
 	Suite *s = suite_create("roundtrip");
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, empty_config_parses);
+	tcase_add_test(tc, items_that_look_like_directives_roundtrip);
+	if (glob(TEST_SRCDIR "/test/fuzz/regress/conf/*", 0, NULL, &regress) == 0)
+		tcase_add_loop_test(tc, fuzz_regression_roundtrips, 0, (int)regress.gl_pathc);
 	tcase_add_test(tc, samples_are_installed);
 	tcase_add_test(tc, good_files_exist);
 	if (ninputs)
@@ -161,5 +230,6 @@ int main(void)
 	for (size_t i = 0; i < ninputs; i++)
 		free(inputs[i].path);
 	free(inputs);
+	globfree(&regress);
 	return rc;
 }
