@@ -254,34 +254,52 @@ void *probe_attempt_open_ms(struct probe *p, struct probe_attempt **slot, size_t
 	return probe_attempt_new_ms(p, slot, size, fd, on_io, on_deadline, timeout_ms);
 }
 
-int probe_attempt_send_datagram(struct probe_attempt *a, const void *buf, size_t len,
-				const char *what)
+static void exchange_send(struct probe_attempt *a)
 {
 	ssize_t n;
 	do
-		n = send(a->fd, buf, len, 0);
+		n = send(a->fd, a->request, a->request_len, 0);
 	while (n < 0 && errno == EINTR);
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-		if (probe_attempt_watch(a, UV_WRITABLE) < 0) {
+		if (probe_attempt_watch(a, UV_WRITABLE) < 0)
 			probe_attempt_fail(a, PROBE_SOCKET_ERROR, "cannot watch the socket");
-			return -1;
-		}
-		return 0;
+		return;
 	}
 	if (n < 0) {
 		int err = errno;
-		probe_attempt_fail(a, probe_status_of_errno(err), "%s: %s", what, strerror(err));
-		return -1;
+		probe_attempt_fail(a, probe_status_of_errno(err), "%s: %s", a->send_what,
+				   strerror(err));
+		return;
 	}
-	if ((size_t)n != len) {
-		probe_attempt_fail(a, PROBE_SOCKET_ERROR, "%s: %zd of %zu octets sent", what, n, len);
-		return -1;
+	if ((size_t)n != a->request_len) {
+		probe_attempt_fail(a, PROBE_SOCKET_ERROR, "%s: %zd of %zu octets sent", a->send_what,
+				   n, a->request_len);
+		return;
 	}
-	if (probe_attempt_watch(a, UV_READABLE) < 0) {
+	a->request = NULL;
+	if (probe_attempt_watch(a, UV_READABLE) < 0)
 		probe_attempt_fail(a, PROBE_SOCKET_ERROR, "cannot watch the socket");
-		return -1;
-	}
-	return 1;
+}
+
+void probe_exchange_start(struct probe_attempt *a, const void *buf, size_t len,
+			  const char *what, void (*on_reply)(struct probe_attempt *a))
+{
+	a->request = buf;
+	a->request_len = len;
+	a->send_what = what;
+	a->on_reply = on_reply;
+	exchange_send(a);
+}
+
+void probe_exchange_io(struct probe_attempt *a, int status, int events)
+{
+	(void)events;
+	if (a->request)
+		exchange_send(a);
+	else
+		a->on_reply(a);   /* on POLLERR too: recv() returns the socket's error */
+	if (a->p && status < 0)   /* POLLERR stopped the poll; the error was not a verdict */
+		probe_attempt_watch(a, a->request ? UV_WRITABLE : UV_READABLE);
 }
 
 int probe_attempt_socket_error(const struct probe_attempt *a, int status)

@@ -1,4 +1,5 @@
-/* attempt.h - the running attempt of a socket probe (SMTP, DNS, UDP, PING).
+/* attempt.h - the running attempt of a socket probe (TCP, HTTP, SMTP, DNS,
+ * UDP, PING).
  *
  * probe.h's rules for an attempt, written once: the attempt owns its
  * socket, a uv_poll_t on it and a uv_timer_t for the one deadline
@@ -42,6 +43,13 @@ struct probe_attempt {
 	/* Optional: release what the kind's part of the attempt holds, just
 	 * before the attempt is freed (after its end or cancel). */
 	void (*on_free)(struct probe_attempt *a);
+	/* A datagram exchange (probe_exchange_start): the request until it
+	 * is out (NULL after), what a failed send is called, and the kind's
+	 * reader of replies. */
+	const void *request;
+	size_t request_len;
+	const char *send_what;
+	void (*on_reply)(struct probe_attempt *a);
 };
 
 /* Start an attempt of p on the socket fd (which it now owns): allocate
@@ -95,12 +103,16 @@ void *probe_attempt_open_ms(struct probe *p, struct probe_attempt **slot, size_t
 			    int protocol, probe_attempt_io_fn on_io,
 			    probe_attempt_deadline_fn on_deadline, uint64_t timeout_ms);
 
-/* Send one datagram (a query, a payload, an echo request) on a's
- * connected socket: 1 sent, and the socket is now watched for the reply;
- * 0 the socket buffer is full, and it is watched for writability (send
- * again then); -1 the attempt has ended with the failure ("WHAT: why"). */
-int probe_attempt_send_datagram(struct probe_attempt *a, const void *buf, size_t len,
-				const char *what);
+/* A datagram exchange (DNS, UDP, ICMP echo): one request out, then every
+ * reply the socket gets goes to on_reply, which reads it and ends the
+ * attempt with a verdict or waits on (a datagram that was not its
+ * answer). Open the attempt with probe_exchange_io as its io callback,
+ * then start the exchange: the request (buf, which must live as long as
+ * the attempt) goes out at once; only a full socket buffer makes it wait
+ * for writability. A failed send ends the attempt ("WHAT: why"). */
+void probe_exchange_start(struct probe_attempt *a, const void *buf, size_t len,
+			  const char *what, void (*on_reply)(struct probe_attempt *a));
+void probe_exchange_io(struct probe_attempt *a, int status, int events);
 
 /* The error a connecting socket reports (SO_ERROR, else the poll's
  * status), 0 when it is connected. */

@@ -30,7 +30,6 @@
 struct dns_attempt {
 	struct probe_attempt a;
 	uint16_t id;
-	bool sent;
 	unsigned skipped;              /* datagrams that were not our answer */
 	enum dns_verdict last_skip;
 	size_t query_len;
@@ -79,8 +78,9 @@ static void judge(struct dns_attempt *d, const uint8_t *buf, size_t len)
 	}
 }
 
-static void receive(struct dns_attempt *d)
+static void receive(struct probe_attempt *a)
 {
+	struct dns_attempt *d = (struct dns_attempt *)a;
 	uint8_t buf[DNS_REPLY_MAX];
 	while (d->a.p) {
 		ssize_t n = recv(d->a.fd, buf, sizeof(buf), 0);
@@ -96,26 +96,6 @@ static void receive(struct dns_attempt *d)
 		}
 		judge(d, buf, (size_t)n);
 	}
-}
-
-/* The query goes out at once; only a full socket buffer (EAGAIN) makes
- * it wait for writability. */
-static void send_query(struct dns_attempt *d)
-{
-	if (probe_attempt_send_datagram(&d->a, d->query, d->query_len, "failed to write socket") > 0)
-		d->sent = true;
-}
-
-static void on_io(struct probe_attempt *a, int status, int events)
-{
-	struct dns_attempt *d = (struct dns_attempt *)a;
-	(void)events;
-	if (!d->sent)
-		send_query(d);
-	else
-		receive(d);   /* on POLLERR too: recv() returns the socket's error */
-	if (a->p && status < 0)
-		probe_attempt_watch(a, d->sent ? UV_READABLE : UV_WRITABLE);
 }
 
 static void on_deadline(struct probe_attempt *a)
@@ -154,13 +134,13 @@ static void dns_start(struct probe *p)
 {
 	struct dns_probe *dp = (struct dns_probe *)(void *)p;
 	struct dns_attempt *d = probe_attempt_open(p, &dp->running, sizeof(*d), SOCK_DGRAM,
-						   IPPROTO_UDP, on_io, on_deadline);
+						   IPPROTO_UDP, probe_exchange_io, on_deadline);
 	if (!d)
 		return;
 	d->id = random_id();
 	/* Checked by init: cannot fail here. */
 	dns_query_build(d->query, sizeof(d->query), d->id, dp->name, dp->type, &d->query_len);
-	send_query(d);
+	probe_exchange_start(&d->a, d->query, d->query_len, "failed to write socket", receive);
 }
 
 static void dns_cancel(struct probe *p)

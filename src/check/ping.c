@@ -38,7 +38,6 @@
 
 struct ping_attempt {
 	struct probe_attempt a;
-	bool sent;
 	uint16_t seq;
 	uint8_t request[ICMP_ECHO_LEN];
 };
@@ -73,8 +72,9 @@ static void raw_filter(int fd, bool v6)
 	}
 }
 
-static void receive(struct ping_attempt *pa)
+static void receive(struct probe_attempt *a)
 {
+	struct ping_attempt *pa = (struct ping_attempt *)a;
 	struct ping_probe *pp = (struct ping_probe *)(void *)pa->a.p;
 	uint8_t buf[1500];
 
@@ -109,26 +109,6 @@ static void receive(struct ping_attempt *pa)
 	}
 }
 
-static void send_request(struct ping_attempt *pa)
-{
-	struct ping_probe *pp = (struct ping_probe *)(void *)pa->a.p;
-	if (probe_attempt_send_datagram(&pa->a, pa->request, sizeof(pa->request),
-					pp->v6 ? "send ICMPv6 packet fail" : "send ICMP packet fail") > 0)
-		pa->sent = true;
-}
-
-static void on_io(struct probe_attempt *a, int status, int events)
-{
-	struct ping_attempt *pa = (struct ping_attempt *)a;
-	(void)events;
-	if (!pa->sent)
-		send_request(pa);
-	else
-		receive(pa);   /* a POLLERR's error comes out of recv() */
-	if (a->p && status < 0)
-		probe_attempt_watch(a, pa->sent ? UV_READABLE : UV_WRITABLE);
-}
-
 static void on_deadline(struct probe_attempt *a)
 {
 	probe_attempt_fail(a, PROBE_TIMEOUT, "no echo reply within %llu ms", probe_timeout_ms(a->p));
@@ -160,14 +140,15 @@ static void ping_start(struct probe *p)
 	struct ping_probe *pp = (struct ping_probe *)(void *)p;
 	struct ping_attempt *pa = probe_attempt_open(p, &pp->running, sizeof(*pa),
 						     pp->raw ? SOCK_RAW : SOCK_DGRAM,
-						     icmp_proto(pp->v6), on_io, on_deadline);
+						     icmp_proto(pp->v6), probe_exchange_io, on_deadline);
 	if (!pa)
 		return;
 	if (pp->raw)
 		raw_filter(pa->a.fd, pp->v6);
 	pa->seq = ++pp->seq;
 	icmp_echo_build(pa->request, pp->v6, pp->id, pa->seq);
-	send_request(pa);
+	probe_exchange_start(&pa->a, pa->request, sizeof(pa->request),
+			     pp->v6 ? "send ICMPv6 packet fail" : "send ICMP packet fail", receive);
 }
 
 static void ping_cancel(struct probe *p)

@@ -37,7 +37,6 @@
 
 struct udp_attempt {
 	struct probe_attempt a;
-	bool sent;
 };
 
 struct udp_probe {
@@ -135,8 +134,9 @@ static void judge(struct udp_attempt *u, size_t len)
 	}
 }
 
-static void receive(struct udp_attempt *u)
+static void receive(struct probe_attempt *a)
 {
+	struct udp_attempt *u = (struct udp_attempt *)a;
 	struct udp_probe *up = (struct udp_probe *)(void *)u->a.p;
 	for (;;) {
 		if (drain_errors(u))
@@ -159,25 +159,6 @@ static void receive(struct udp_attempt *u)
 		judge(u, (size_t)n);
 		return;
 	}
-}
-
-static void send_payload(struct udp_attempt *u)
-{
-	struct udp_probe *up = (struct udp_probe *)(void *)u->a.p;
-	if (probe_attempt_send_datagram(&u->a, up->payload, up->payload_len, "UDP send") > 0)
-		u->sent = true;
-}
-
-static void on_io(struct probe_attempt *a, int status, int events)
-{
-	struct udp_attempt *u = (struct udp_attempt *)a;
-	(void)events;
-	if (!u->sent)
-		send_payload(u);
-	else
-		receive(u);
-	if (a->p && status < 0)   /* POLLERR stopped the poll; the error was not a verdict */
-		probe_attempt_watch(a, u->sent ? UV_READABLE : UV_WRITABLE);
 }
 
 static void on_deadline(struct probe_attempt *a)
@@ -235,7 +216,7 @@ static void udp_start(struct probe *p)
 			up->random_payload[i] = (uint8_t)(t >> (8 * (i % 8))) ^ (uint8_t)i;
 	}
 	struct udp_attempt *u = probe_attempt_open(p, &up->running, sizeof(*u), SOCK_DGRAM,
-						   IPPROTO_UDP, on_io, on_deadline);
+						   IPPROTO_UDP, probe_exchange_io, on_deadline);
 	if (!u)
 		return;
 	if (p->dst.ss_family == AF_INET6 ?
@@ -244,7 +225,7 @@ static void udp_start(struct probe *p)
 		probe_attempt_fail(&u->a, PROBE_SOCKET_ERROR, "IP_RECVERR: %s", strerror(errno));
 		return;
 	}
-	send_payload(u);
+	probe_exchange_start(&u->a, up->payload, up->payload_len, "UDP send", receive);
 }
 
 static void udp_cancel(struct probe *p)
