@@ -202,6 +202,13 @@ void probe_attempt_end(struct probe_attempt *a, const struct probe_result *r)
 	p->done(p, r);
 }
 
+void probe_attempt_succeed(struct probe_attempt *a)
+{
+	struct probe_result r;
+	probe_result_ok(&r);
+	probe_attempt_end(a, &r);
+}
+
 void probe_attempt_fail(struct probe_attempt *a, enum probe_status status, const char *fmt, ...)
 {
 	struct probe_result r;
@@ -210,6 +217,11 @@ void probe_attempt_fail(struct probe_attempt *a, enum probe_status status, const
 	probe_result_vfail(&r, status, fmt, ap);
 	va_end(ap);
 	probe_attempt_end(a, &r);
+}
+
+void socket_probe_cancel(struct probe *p)
+{
+	probe_attempt_cancel(&((struct socket_probe *)(void *)p)->running);
 }
 
 void probe_attempt_cancel(struct probe_attempt **slot)

@@ -52,6 +52,16 @@ struct probe_attempt {
 	void (*on_reply)(struct probe_attempt *a);
 };
 
+/* The head of a socket kind's probe: the probe and its running attempt
+ * (the slot; NULL when idle). A kind's probe struct starts with it, and
+ * socket_probe_cancel is then its ops->cancel. */
+struct socket_probe {
+	struct probe p;
+	struct probe_attempt *running;
+};
+
+void socket_probe_cancel(struct probe *p);
+
 /* Start an attempt of p on the socket fd (which it now owns): allocate
  * size bytes (>= sizeof(struct probe_attempt), zeroed), start the
  * deadline and set *slot. The poll is not started: call
@@ -74,6 +84,9 @@ int probe_attempt_watch(struct probe_attempt *a, int events);
  * (unless cancelled). Idempotent. Neither a nor p may be used after it
  * (done may free p; a is freed once its handles are closed). */
 void probe_attempt_end(struct probe_attempt *a, const struct probe_result *r);
+
+/* probe_attempt_end() with success. */
+void probe_attempt_succeed(struct probe_attempt *a);
 
 /* probe_attempt_end() with a failure of the given status. */
 void probe_attempt_fail(struct probe_attempt *a, enum probe_status status, const char *fmt, ...)

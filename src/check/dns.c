@@ -37,8 +37,7 @@ struct dns_attempt {
 };
 
 struct dns_probe {
-	struct probe p;
-	struct probe_attempt *running;
+	struct socket_probe s;
 	const char *name;
 	uint16_t type;
 };
@@ -61,12 +60,9 @@ static void judge(struct dns_attempt *d, const uint8_t *buf, size_t len)
 	enum dns_verdict v = dns_reply_judge(pr, &m, d->id);
 
 	switch (v) {
-	case DNS_VERDICT_UP: {
-		struct probe_result r;
-		probe_result_ok(&r);
-		probe_attempt_end(&d->a, &r);
+	case DNS_VERDICT_UP:
+		probe_attempt_succeed(&d->a);
 		return;
-	}
 	case DNS_VERDICT_RCODE:
 		probe_attempt_fail(&d->a, PROBE_BAD_REPLY, "read error occurred (rcode = %u, %s)",
 				   m.rcode, dns_rcode_str(m.rcode, rc, sizeof(rc)));
@@ -133,7 +129,7 @@ static int dns_init(struct probe *p, char *err, size_t errlen)
 static void dns_start(struct probe *p)
 {
 	struct dns_probe *dp = (struct dns_probe *)(void *)p;
-	struct dns_attempt *d = probe_attempt_open(p, &dp->running, sizeof(*d), SOCK_DGRAM,
+	struct dns_attempt *d = probe_attempt_open(p, &dp->s.running, sizeof(*d), SOCK_DGRAM,
 						   IPPROTO_UDP, probe_exchange_io, on_deadline);
 	if (!d)
 		return;
@@ -141,11 +137,6 @@ static void dns_start(struct probe *p)
 	/* Checked by init: cannot fail here. */
 	dns_query_build(d->query, sizeof(d->query), d->id, dp->name, dp->type, &d->query_len);
 	probe_exchange_start(&d->a, d->query, d->query_len, "failed to write socket", receive);
-}
-
-static void dns_cancel(struct probe *p)
-{
-	probe_attempt_cancel(&((struct dns_probe *)(void *)p)->running);
 }
 
 /* keepalived 2.2.7 logs no line of its own when DNS_CHECK succeeds (it
@@ -157,7 +148,7 @@ const struct probe_ops probe_dns_ops = {
 	.size = sizeof(struct dns_probe),
 	.init = dns_init,
 	.start = dns_start,
-	.cancel = dns_cancel,
+	.cancel = socket_probe_cancel,
 	.ctx_fini = probe_poller_fini,
 	.up_fmt = "DNS_CHECK (%s) succeed on service.",
 	.down_fmt = "DNS_CHECK (%s) failed on service.",

@@ -43,8 +43,7 @@ struct ping_attempt {
 };
 
 struct ping_probe {
-	struct probe p;
-	struct probe_attempt *running;
+	struct socket_probe s;
 	bool v6;
 	bool raw;                 /* no ping socket for us: a raw one */
 	uint16_t id;              /* raw sockets' echo id */
@@ -92,12 +91,9 @@ static void receive(struct probe_attempt *a)
 		}
 		switch (icmp_echo_match(buf, (size_t)n, pp->v6, pp->raw && !pp->v6, pp->raw,
 					pp->id, pa->seq)) {
-		case ICMP_REPLY_MATCH: {
-			struct probe_result r;
-			probe_result_ok(&r);
-			probe_attempt_end(&pa->a, &r);
+		case ICMP_REPLY_MATCH:
+			probe_attempt_succeed(&pa->a);
 			return;
-		}
 		case ICMP_REPLY_UNREACHABLE:
 			probe_attempt_fail(&pa->a, PROBE_UNREACHABLE, "ICMP%s destination unreachable",
 					   pp->v6 ? "v6" : "");
@@ -138,7 +134,7 @@ static int ping_init(struct probe *p, char *err, size_t errlen)
 static void ping_start(struct probe *p)
 {
 	struct ping_probe *pp = (struct ping_probe *)(void *)p;
-	struct ping_attempt *pa = probe_attempt_open(p, &pp->running, sizeof(*pa),
+	struct ping_attempt *pa = probe_attempt_open(p, &pp->s.running, sizeof(*pa),
 						     pp->raw ? SOCK_RAW : SOCK_DGRAM,
 						     icmp_proto(pp->v6), probe_exchange_io, on_deadline);
 	if (!pa)
@@ -149,11 +145,6 @@ static void ping_start(struct probe *p)
 	icmp_echo_build(pa->request, pp->v6, pp->id, pa->seq);
 	probe_exchange_start(&pa->a, pa->request, sizeof(pa->request),
 			     pp->v6 ? "send ICMPv6 packet fail" : "send ICMP packet fail", receive);
-}
-
-static void ping_cancel(struct probe *p)
-{
-	probe_attempt_cancel(&((struct ping_probe *)(void *)p)->running);
 }
 
 /* keepalived 2.2.7's words (check_ping.c icmp_epilog): its "failed after
@@ -179,7 +170,7 @@ const struct probe_ops probe_ping_ops = {
 	.size = sizeof(struct ping_probe),
 	.init = ping_init,
 	.start = ping_start,
-	.cancel = ping_cancel,
+	.cancel = socket_probe_cancel,
 	.ctx_fini = probe_poller_fini,
 	.up_fmt = "ICMP connection to %s success.",
 	.down_fmt = "ICMP CHECK on service %s failed.",

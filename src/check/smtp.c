@@ -62,8 +62,7 @@ struct smtp_attempt {
 };
 
 struct smtp_probe {
-	struct probe p;
-	struct probe_attempt *running;
+	struct socket_probe s;
 	char *helo;               /* "HELO <name>\r\n" */
 	size_t helo_len;
 };
@@ -118,12 +117,9 @@ static void on_reply(struct smtp_attempt *s, const struct smtp_reply *rp)
 		}
 		send_command(s, SMTP_SEND_QUIT, quit_cmd, sizeof(quit_cmd) - 1);
 		return;
-	default: {
-		struct probe_result r;
-		probe_result_ok(&r);
-		probe_attempt_end(&s->a, &r);
+	default:
+		probe_attempt_succeed(&s->a);
 		return;
-	}
 	}
 }
 
@@ -164,9 +160,7 @@ static void read_reply(struct smtp_attempt *s)
 			if (s->stage == SMTP_WAIT_QUIT) {
 				/* keepalived takes any line as the end of the
 				 * exchange; HELO has already been answered. */
-				struct probe_result r;
-				probe_result_ok(&r);
-				probe_attempt_end(&s->a, &r);
+				probe_attempt_succeed(&s->a);
 			} else {
 				probe_attempt_fail(&s->a, PROBE_BAD_REPLY,
 						   "%s is not an SMTP reply (bad byte at %zu)",
@@ -271,7 +265,7 @@ static int smtp_init(struct probe *p, char *err, size_t errlen)
 static void smtp_start(struct probe *p)
 {
 	struct smtp_probe *sp = (struct smtp_probe *)(void *)p;
-	struct smtp_attempt *s = probe_attempt_open(p, &sp->running, sizeof(*s), SOCK_STREAM,
+	struct smtp_attempt *s = probe_attempt_open(p, &sp->s.running, sizeof(*s), SOCK_STREAM,
 						    IPPROTO_TCP, on_io, on_deadline);
 	if (!s)
 		return;
@@ -279,11 +273,6 @@ static void smtp_start(struct probe *p)
 	s->stage = SMTP_CONNECTING;
 	if (probe_attempt_watch(&s->a, UV_WRITABLE) < 0)
 		probe_attempt_fail(&s->a, PROBE_SOCKET_ERROR, "cannot watch the socket");
-}
-
-static void smtp_cancel(struct probe *p)
-{
-	probe_attempt_cancel(&((struct smtp_probe *)(void *)p)->running);
 }
 
 static void smtp_fini(struct probe *p)
@@ -303,7 +292,7 @@ const struct probe_ops probe_smtp_ops = {
 	.size = sizeof(struct smtp_probe),
 	.init = smtp_init,
 	.start = smtp_start,
-	.cancel = smtp_cancel,
+	.cancel = socket_probe_cancel,
 	.ctx_fini = probe_poller_fini,
 	.fini = smtp_fini,
 	.up_fmt = "Remote SMTP server %s succeed on service.",

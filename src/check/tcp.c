@@ -14,11 +14,6 @@
 #include "attempt.h"
 #include "probe.h"
 
-struct tcp_probe {
-	struct probe p;
-	struct probe_attempt *a;  /* the running attempt, NULL when idle */
-};
-
 static void on_writable(struct probe_attempt *a, int status, int events)
 {
 	(void)events;
@@ -27,9 +22,7 @@ static void on_writable(struct probe_attempt *a, int status, int events)
 		probe_attempt_fail(a, probe_status_of_errno(err), "%s", strerror(err));
 		return;
 	}
-	struct probe_result r;
-	probe_result_ok(&r);
-	probe_attempt_end(a, &r);
+	probe_attempt_succeed(a);
 }
 
 static void on_deadline(struct probe_attempt *a)
@@ -39,8 +32,8 @@ static void on_deadline(struct probe_attempt *a)
 
 static void tcp_start(struct probe *p)
 {
-	struct tcp_probe *tp = (struct tcp_probe *)(void *)p;
-	struct probe_attempt *a = probe_attempt_open(p, &tp->a, sizeof(*a), SOCK_STREAM,
+	struct socket_probe *sp = (struct socket_probe *)(void *)p;
+	struct probe_attempt *a = probe_attempt_open(p, &sp->running, sizeof(*a), SOCK_STREAM,
 						     IPPROTO_TCP, on_writable, on_deadline);
 	if (!a)
 		return;
@@ -49,16 +42,11 @@ static void tcp_start(struct probe *p)
 		probe_attempt_fail(a, PROBE_SOCKET_ERROR, "cannot watch the socket");
 }
 
-static void tcp_cancel(struct probe *p)
-{
-	probe_attempt_cancel(&((struct tcp_probe *)(void *)p)->a);
-}
-
 const struct probe_ops probe_tcp_ops = {
 	.keyword = "TCP_CHECK",
-	.size = sizeof(struct tcp_probe),
+	.size = sizeof(struct socket_probe),
 	.start = tcp_start,
-	.cancel = tcp_cancel,
+	.cancel = socket_probe_cancel,
 	.ctx_fini = probe_poller_fini,
 	.up_fmt = "TCP connection to %s success.",
 	.down_fmt = "TCP_CHECK on service %s failed.",

@@ -40,8 +40,7 @@ struct udp_attempt {
 };
 
 struct udp_probe {
-	struct probe p;
-	struct probe_attempt *running;
+	struct socket_probe s;
 	const uint8_t *payload;
 	size_t payload_len;
 	uint8_t random_payload[UDP_DEFAULT_PAYLOAD_LEN];
@@ -105,20 +104,17 @@ static bool drain_errors(struct udp_attempt *u)
 static void judge(struct udp_attempt *u, size_t len)
 {
 	struct udp_probe *up = (struct udp_probe *)(void *)u->a.p;
-	struct probe_result r;
 	size_t at = 0;
 
 	if (!up->require_reply) {
-		probe_result_ok(&r);
-		probe_attempt_end(&u->a, &r);
+		probe_attempt_succeed(&u->a);
 		return;
 	}
 	enum udp_reply_verdict v = udp_reply_judge(up->rbuf, len, up->expect, up->min_len,
 						   up->max_len, &at);
 	switch (v) {
 	case UDP_REPLY_OK:
-		probe_result_ok(&r);
-		probe_attempt_end(&u->a, &r);
+		probe_attempt_succeed(&u->a);
 		return;
 	case UDP_REPLY_TOO_SHORT:
 		probe_attempt_fail(&u->a, PROBE_BAD_REPLY, "%s: %zu octets, min_reply_length %u",
@@ -164,14 +160,12 @@ static void receive(struct probe_attempt *a)
 static void on_deadline(struct probe_attempt *a)
 {
 	struct udp_probe *up = (struct udp_probe *)(void *)a->p;
-	struct probe_result r;
 	if (up->require_reply) {
 		probe_attempt_fail(a, PROBE_TIMEOUT, "no reply within %llu ms", probe_timeout_ms(a->p));
 		return;
 	}
 	/* keepalived: silence is success unless a reply is required. */
-	probe_result_ok(&r);
-	probe_attempt_end(a, &r);
+	probe_attempt_succeed(a);
 }
 
 static int udp_init(struct probe *p, char *err, size_t errlen)
@@ -215,7 +209,7 @@ static void udp_start(struct probe *p)
 		for (size_t i = 0; i < sizeof(up->random_payload); i++)
 			up->random_payload[i] = (uint8_t)(t >> (8 * (i % 8))) ^ (uint8_t)i;
 	}
-	struct udp_attempt *u = probe_attempt_open(p, &up->running, sizeof(*u), SOCK_DGRAM,
+	struct udp_attempt *u = probe_attempt_open(p, &up->s.running, sizeof(*u), SOCK_DGRAM,
 						   IPPROTO_UDP, probe_exchange_io, on_deadline);
 	if (!u)
 		return;
@@ -226,11 +220,6 @@ static void udp_start(struct probe *p)
 		return;
 	}
 	probe_exchange_start(&u->a, up->payload, up->payload_len, "UDP send", receive);
-}
-
-static void udp_cancel(struct probe *p)
-{
-	probe_attempt_cancel(&((struct udp_probe *)(void *)p)->running);
 }
 
 static void udp_fini(struct probe *p)
@@ -246,7 +235,7 @@ const struct probe_ops probe_udp_ops = {
 	.size = sizeof(struct udp_probe),
 	.init = udp_init,
 	.start = udp_start,
-	.cancel = udp_cancel,
+	.cancel = socket_probe_cancel,
 	.ctx_fini = probe_poller_fini,
 	.fini = udp_fini,
 	.up_fmt = "UDP connection to %s success.",
