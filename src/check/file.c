@@ -31,6 +31,14 @@
  * on a hung network file system would block; keepalived reads it the
  * same way.) The verdict is delivered before start returns, as probe.h
  * allows; there is nothing to cancel.
+ *
+ * Like keepalived, a change is seen at once: the first attempt starts an
+ * inotify watch (libuv's uv_fs_event) on the file's folder, so that the
+ * file being created, written, replaced by a rename or removed all show,
+ * and an event naming the file wakes the engine for an attempt now. The
+ * engine also reads the file every second, which covers what inotify
+ * cannot see. A folder that cannot be watched (missing) leaves the
+ * polling alone, with a detail-level line saying so.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -40,14 +48,25 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "probe.h"
+
+/* The watch lives apart from the probe: the engine frees the probe right
+ * after fini, while the handle still has to finish closing on the loop. */
+struct file_watch {
+	uv_fs_event_t ev;
+	struct probe *p;          /* NULL once the probe is finished */
+	char name[];              /* the file's name inside the watched folder */
+};
 
 struct file_probe {
 	struct probe p;
 	const struct track_file *tf;
 	int32_t weight;           /* effective: the FILE_CHECK's, else the track_file's */
 	bool reverse;
+	bool watch_tried;         /* the watch is started once, at the first attempt */
 	int64_t value;            /* the last value that was a number in range */
+	struct file_watch *watch;
 };
 
 static const struct file_check *file_conf(const struct probe *p)
@@ -119,6 +138,52 @@ static int64_t read_value(struct file_probe *fp, char *note, size_t notelen)
 	return v;
 }
 
+static void on_folder_event(uv_fs_event_t *ev, const char *filename, int events, int status)
+{
+	struct file_watch *w = ev->data;
+	(void)events;
+	/* No name (or an error such as an overflowed inotify queue): any
+	 * file may have changed, ours included. */
+	if (w->p && (status < 0 || !filename || strcmp(filename, w->name) == 0))
+		w->p->wake(w->p);
+}
+
+static void free_watch(uv_handle_t *h)
+{
+	free(h->data);
+}
+
+static void start_watch(struct file_probe *fp)
+{
+	const char *path = fp->tf->file;
+	const char *slash = strrchr(path, '/');
+	const char *name = slash ? slash + 1 : path;
+	size_t dirlen = slash ? (slash == path ? 1 : (size_t)(slash - path)) : 1;
+	char dir[4096];
+
+	fp->watch_tried = true;
+	if (!fp->p.wake || !*name || dirlen >= sizeof(dir))
+		return;
+	memcpy(dir, slash ? path : ".", dirlen);
+	dir[dirlen] = '\0';
+	struct file_watch *w = malloc(sizeof(*w) + strlen(name) + 1);
+	if (!w)
+		return;
+	strcpy(w->name, name);
+	w->p = &fp->p;
+	uv_fs_event_init(fp->p.ctx->loop, &w->ev);
+	w->ev.data = w;
+	int rc = uv_fs_event_start(&w->ev, on_folder_event, dir, 0);
+	if (rc < 0) {
+		log_msg(LOG_DEBUG, "FILE_CHECK %s: cannot watch %s (%s); the file is read "
+			"every second", fp->p.name, dir, uv_strerror(rc));
+		w->p = NULL;
+		uv_close((uv_handle_t *)&w->ev, free_watch);
+		return;
+	}
+	fp->watch = w;
+}
+
 static int64_t clamp64(int64_t v, int64_t lo, int64_t hi)
 {
 	return v < lo ? lo : v > hi ? hi : v;
@@ -132,6 +197,8 @@ static void file_start(struct probe *p)
 	int64_t v = read_value(fp, note, sizeof(note));
 	const char *rev = fp->reverse ? " reverse" : "";
 
+	if (!fp->watch_tried)
+		start_watch(fp);
 	if (fp->weight == 0) {
 		bool down = fp->reverse ? v == 0 : v != 0;
 		if (down)
@@ -163,9 +230,16 @@ static void file_cancel(struct probe *p)
 	(void)p;              /* every attempt ends inside file_start() */
 }
 
-/* keepalived 2.2.7 logs "(%s): tracked file %s now FAULT state" and
- * "(%s): tracked file %s leaving FAULT state" with the real server and the
- * track_file's name; with one %s these carry the engine's name only. */
+static void file_fini(struct probe *p)
+{
+	struct file_probe *fp = (struct file_probe *)(void *)p;
+	if (!fp->watch)
+		return;
+	fp->watch->p = NULL;
+	uv_close((uv_handle_t *)&fp->watch->ev, free_watch);
+	fp->watch = NULL;
+}
+
 /* keepalived 2.2.7 logs a tracked file's changes at detail level only
  * ("(RS): tracked file NAME now FAULT state", "... leaving FAULT
  * state"), and its first reading not at all. */
@@ -188,6 +262,7 @@ const struct probe_ops probe_file_ops = {
 	.init = file_init,
 	.start = file_start,
 	.cancel = file_cancel,
+	.fini = file_fini,
 	.up_fmt = "(%s): tracked file leaving FAULT state",
 	.down_fmt = "(%s): tracked file now FAULT state",
 	.down_retries_fmt = "(%s): tracked file now FAULT state after %u retries",

@@ -153,8 +153,10 @@ static void fill_target(struct probe *p, const struct check_conn *host,
 	addr_port_fmt(ip, protocol, port, p->name, sizeof(p->name));
 }
 
-/* FILE_CHECK follows a file, not a server: it is read every second and a
- * change counts at once (keepalived watches it with inotify). */
+/* FILE_CHECK follows a file, not a server: it is read at once when
+ * inotify reports a change (file.c wakes the checker) and every second
+ * besides, for what inotify cannot see (a write on another host of a
+ * network file system); a change counts at once, with no retries. */
 #define FILE_CHECK_INTERVAL_US 1000000ULL
 
 static void timing_of(struct hc_checker *c, const struct checker *conf)
@@ -177,6 +179,7 @@ static uint64_t timeout_of(const struct hc_checker *c, const struct checker *con
 }
 
 static void on_probe_done(struct probe *p, const struct probe_result *r);
+static void on_probe_wake(struct probe *p);
 
 /* A probe for conf (and host, for an SMTP_CHECK host); false when the
  * kind cannot run (logged). */
@@ -202,6 +205,7 @@ static bool make_probe(struct health *h, struct hc_checker *c, const struct chec
 	p->rs = c->srv->rs;
 	p->vs = c->srv->vs;
 	p->done = on_probe_done;
+	p->wake = on_probe_wake;
 	p->data = c;
 	timing_of(c, conf);
 	p->timeout_us = timeout_of(c, conf);
@@ -533,6 +537,16 @@ static void on_probe_done(struct probe *p, const struct probe_result *r)
 		schedule_loop(c);
 	else
 		schedule(c, c->t.delay_before_retry);
+}
+
+/* The kind saw a change between attempts: the next one now. A retry or
+ * loop wait is cut short, which only brings the verdict sooner; the
+ * retry count is the state table's, as for any attempt. */
+static void on_probe_wake(struct probe *p)
+{
+	struct hc_checker *c = p->data;
+	if (!c->running)
+		schedule(c, 0);
 }
 
 /* How many attempts one loop iteration starts at most. libuv runs every

@@ -119,6 +119,10 @@ struct probe {
 	 * checked, with the virtual server's protocol). */
 	char name[96];
 	probe_done_fn done;
+	/* Optional, the engine's: a kind that learns between attempts that
+	 * the answer may have changed (FILE_CHECK's inotify watch) calls it
+	 * to have the next attempt now instead of at its turn. */
+	void (*wake)(struct probe *p);
 	void *data;                     /* the engine's */
 };
 

@@ -1,6 +1,7 @@
 /* test_check_file.c - FILE_CHECK's probe: a track_file's value judged with
  * weight 0, weights, reverse and dynamic, as keepalived 2.2.7 judges it;
- * missing, empty and malformed files; and the checks init makes.
+ * missing, empty and malformed files; the checks init makes; and the
+ * inotify watch that wakes the engine when the file changes.
  *
  * The value file lives in a temporary directory that an unchecked fixture
  * (run by the test runner itself, so also after a failed test) removes. */
@@ -76,7 +77,7 @@ static void load(struct file_fixture *f, const char *tf_body, const char *fc_bod
 
 static void unload(struct file_fixture *f)
 {
-	probetest_fini(&f->t);
+	probetest_fini_wait(&f->t, 1000);   /* an inotify watch closes on the loop */
 	conf_free(f->cfg);
 }
 
@@ -221,6 +222,74 @@ START_TEST(init_checks)
 }
 END_TEST
 
+static int wakes;
+
+static void count_wake(struct probe *p)
+{
+	(void)p;
+	wakes++;
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *w = fopen(path, "w");
+	ck_assert_ptr_nonnull(w);
+	fputs(text, w);
+	ck_assert_int_eq(fclose(w), 0);
+}
+
+/* The engine is woken when the file changes, however it changes, and not
+ * for other files of its folder; the next attempt reads the new value. */
+START_TEST(a_change_wakes_the_engine)
+{
+	struct file_fixture f;
+	char path[192];
+
+	load(&f, "weight 0", "");
+	f.t.p->wake = count_wake;
+	wakes = 0;
+	expect(&f, "0", PROBE_OK, -1);   /* the first attempt starts the watch */
+
+	snprintf(path, sizeof(path), "%s/other", tmp);
+	write_file(path, "1");
+	ck_assert_int_eq(probetest_run_until(&f.t, &wakes, 1, 300), 0);
+
+	write_file(value_path, "1");   /* written in place */
+	ck_assert_int_ge(probetest_run_until(&f.t, &wakes, 1, 5000), 1);
+	ck_assert_int_eq(probetest_attempt(&f.t)->status, PROBE_FILE_DOWN);
+
+	wakes = 0;
+	snprintf(path, sizeof(path), "%s/value.new", tmp);
+	write_file(path, "0");
+	ck_assert_int_eq(probetest_run_until(&f.t, &wakes, 1, 300), 0);
+	ck_assert_int_eq(rename(path, value_path), 0);   /* replaced */
+	ck_assert_int_ge(probetest_run_until(&f.t, &wakes, 1, 5000), 1);
+	ck_assert_int_eq(probetest_attempt(&f.t)->status, PROBE_OK);
+
+	wakes = 0;
+	ck_assert_int_eq(unlink(value_path), 0);   /* removed */
+	ck_assert_int_ge(probetest_run_until(&f.t, &wakes, 1, 5000), 1);
+	unload(&f);
+}
+END_TEST
+
+/* A file in a folder that does not exist: no watch, and the file is
+ * still read at every attempt. */
+START_TEST(missing_folder_is_polled)
+{
+	struct file_fixture f;
+	char saved[128];
+
+	memcpy(saved, value_path, sizeof(saved));
+	snprintf(value_path, sizeof(value_path), "%s/no/such/folder/value", tmp);
+	load(&f, "weight 0", "");
+	f.t.p->wake = count_wake;
+	ck_assert_int_eq(probetest_attempt(&f.t)->status, PROBE_OK);   /* missing: 0 */
+	unload(&f);
+	memcpy(value_path, saved, sizeof(saved));
+}
+END_TEST
+
 START_TEST(formats)
 {
 	ck_assert_str_eq(probe_file_ops.keyword, "FILE_CHECK");
@@ -240,6 +309,8 @@ int main(void)
 	tcase_add_test(tc, dynamic);
 	tcase_add_test(tc, init_checks);
 	tcase_add_test(tc, formats);
+	tcase_add_test(tc, a_change_wakes_the_engine);
+	tcase_add_test(tc, missing_folder_is_polled);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
