@@ -829,6 +829,13 @@ static void gen_start(struct hc_gen *g)
 	}
 	for (size_t i = 0; i < g->nchecks; i++) {
 		struct hc_checker *c = &g->checkers[i];
+		if (!c->carried) {
+			/* keepalived's line for each checker it starts, which log
+			 * watchers use to see that a server is checked at all. */
+			char vsname[128];
+			log_msg(LOG_INFO, "Activating healthchecker for service %s for VS %s",
+				c->probe->name, health_vs_fmt(c->srv->vs, vsname, sizeof(vsname)));
+		}
 		uint64_t first = c->carried ? c->t.warmup :
 				 (uint64_t)((double)c->t.warmup * (double)i / (double)g->nchecks);
 		schedule(c, first);

@@ -405,6 +405,7 @@ int ipvs_engine_start(struct ipvs_engine *e, uv_loop_t *loop, const struct confi
 	/* What the configuration wants is vigil's, including entries that
 	 * already exist: they are adopted, not recreated. */
 	own_desired_only(e);
+	log_msg(LOG_INFO, "Initializing ipvs");   /* keepalived's start line */
 	int err = ipvs_nl_open(&e->nl);
 	if (err < 0) {
 		log_msg(LOG_ERR, "IPVS: %s; retrying every %d s", ipvs_strerror(0, err),

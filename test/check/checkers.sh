@@ -349,7 +349,12 @@ VS9001="[10.5.0.100]:tcp:9001"
 
 # ---- up at start ---------------------------------------------------------------------------
 M0=0
+expect "keepalived's IPVS start line" $M0 "Initializing ipvs" 10
 expect "worker runs without IPVS" $M0 "IPVS not available" 10
+expect "keepalived's start line for each checker" $M0 \
+	"Activating healthchecker for service [10.5.0.2]:tcp:80 for VS $VS80" 10
+expect "keepalived's start line names a MISC_CHECK by its real server" $M0 \
+	"Activating healthchecker for service [10.5.0.6]:tcp:9001 for VS $VS9001" 10
 expect "TCP_CHECK up at start" $M0 "TCP connection to [10.5.0.2]:tcp:80 success." 15
 expect "HTTP_GET up at start" $M0 "Remote Web server [10.5.0.2]:tcp:8080 succeed on service." 15
 expect "SSL_GET (no verification) up at start" $M0 \
