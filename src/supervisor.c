@@ -169,7 +169,7 @@ static void on_hup(uv_signal_t *h, int signum)
 		log_msg(LOG_ERR, "Reload failed; keeping the running configuration");
 		return;
 	}
-	conf_free(s->cfg);
+	conf_unref(s->cfg);
 	s->cfg = fresh;
 	bool want_check = !s->opts->vrrp_only && s->cfg->virtual_servers.n > 0;
 	if (want_check && !s->check.running) {
@@ -284,7 +284,7 @@ int supervisor_run(const struct options *o, const char *config_id)
 		return 1;
 	if (!o->foreground && daemonize() < 0) {
 		log_err("cannot become a daemon");
-		conf_free(s.cfg);
+		conf_unref(s.cfg);
 		return 1;
 	}
 	if (write_pidfile(o->pidfile) < 0)
@@ -317,7 +317,7 @@ int supervisor_run(const struct options *o, const char *config_id)
 	uv_run(s.loop, UV_RUN_DEFAULT);
 	uv_loop_close(s.loop);
 	unlink(o->pidfile);
-	conf_free(s.cfg);
+	conf_unref(s.cfg);
 	log_info("Stopped vigil v" PACKAGE_VERSION);
 	return 0;
 }

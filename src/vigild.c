@@ -43,7 +43,7 @@ static int config_test(const struct options *o, const char *config_id)
 		fprintf(stderr, "%s: configuration is not valid: %zu error(s), %zu warning(s)\n",
 			o->config_file, d.nerrors, d.nwarnings);
 	diags_free(&d);
-	conf_free(cfg);
+	conf_unref(cfg);
 	return cfg ? 0 : 1;
 }
 

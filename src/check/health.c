@@ -48,7 +48,7 @@ struct hc_server {
  * its memory goes. */
 struct hc_gen {
 	struct health *h;
-	const struct config *cfg;
+	const struct config *cfg;  /* a reference (conf_ref()), dropped with the memory */
 	struct hc_server *servers;
 	size_t nservers;
 	struct hc_checker *checkers;
@@ -645,6 +645,7 @@ static void gen_free_memory(struct hc_gen *g)
 	free(g->servers);
 	free(g->checkers);
 	free(g->slot);
+	conf_unref(g->cfg);
 	free(g);
 }
 
@@ -654,7 +655,9 @@ static struct hc_gen *gen_alloc(struct health *h, const struct config *cfg)
 	if (!g)
 		return NULL;
 	g->h = h;
-	g->cfg = cfg;
+	/* Servers, checkers and probes point into cfg, and a retired
+	 * generation lives on until its timers have closed. */
+	g->cfg = conf_ref(cfg);
 	size_t nprobes = count_probes(cfg, &g->nservers);
 	g->nslots = g->nservers ? pow2_at_least(g->nservers * 2) : 0;
 	g->servers = calloc(g->nservers + 1, sizeof(*g->servers));

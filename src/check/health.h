@@ -34,8 +34,9 @@ struct health;
 /* Some real server's verdict (alive or weight) changed. */
 typedef void (*health_changed_fn)(void *data);
 
-/* Start checking everything cfg configures. cfg must stay alive until
- * health_reload() replaces it or health_free(). NULL on out of memory. */
+/* Start checking everything cfg configures. The engine takes its own
+ * reference on cfg (conf_ref()) and keeps it as long as any checker of
+ * that model runs, across health_reload(). NULL on out of memory. */
 struct health *health_new(uv_loop_t *loop, const struct config *cfg,
 			  health_changed_fn changed, void *data);
 

@@ -97,7 +97,7 @@ static void on_reload(void *data)
 	 * verdicts for the new model. */
 	health_reload(w->health, fresh);
 	ipvs_engine_reload(&w->ipvs, fresh);
-	conf_free(w->cfg);
+	conf_unref(w->cfg);
 	w->cfg = fresh;
 	log_msg(LOG_INFO, "checker: configuration reloaded");
 }
@@ -124,6 +124,6 @@ int check_worker_run(struct config *cfg, const struct check_worker_opts *o)
 	uv_timer_start(&w.status, on_status_timer, STATUS_PERIOD_MS, STATUS_PERIOD_MS);
 	uv_run(&w.loop, UV_RUN_DEFAULT);
 	uv_loop_close(&w.loop);
-	conf_free(w.cfg);
+	conf_unref(w.cfg);
 	return 0;
 }

@@ -10,6 +10,7 @@
 static struct config *parse_all(struct lexer *lx, struct diags *d)
 {
 	struct config *cfg = xcalloc(1, sizeof(*cfg));
+	cfg->refs = 1;
 	arena_init(&cfg->arena);
 	block_init(&desc_root, cfg);
 	kw_registry_init(&desc_root);
@@ -24,7 +25,7 @@ static struct config *parse_all(struct lexer *lx, struct diags *d)
 	check_resolve(&p, cfg);
 	lex_close(lx);
 	if (d->nerrors) {
-		conf_free(cfg);
+		conf_unref(cfg);
 		return NULL;
 	}
 	return cfg;
@@ -56,12 +57,22 @@ struct config *conf_load_quiet(const char *path, const char *config_id)
 	return cfg;
 }
 
-void conf_free(struct config *cfg)
+/* The count is not part of the model's content (equality and the dump
+ * ignore it), so a holder of a const model may still count itself in. */
+struct config *conf_ref(const struct config *cfg)
 {
-	if (!cfg)
+	struct config *c = (struct config *)cfg;
+	c->refs++;
+	return c;
+}
+
+void conf_unref(const struct config *cfg)
+{
+	struct config *c = (struct config *)cfg;
+	if (!c || --c->refs > 0)
 		return;
-	arena_free(&cfg->arena);
-	free(cfg);
+	arena_free(&c->arena);
+	free(c);
 }
 
 void conf_dump(FILE *f, const struct config *cfg)

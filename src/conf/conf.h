@@ -27,7 +27,25 @@ struct config *conf_load_buffer(const char *name, const char *base_dir,
 /* For worker processes, whose supervisor has already reported every
  * message of this file: the model, or NULL when it does not load. */
 struct config *conf_load_quiet(const char *path, const char *config_id);
-void conf_free(struct config *cfg);
+
+/* Ownership of a model, the one rule for every process.
+ *
+ * A model is read-only once loaded and counts its references:
+ * conf_load_*() return it holding one, the caller's. Whatever keeps a
+ * pointer into a model (a block, a string, an address list) for longer
+ * than the call that handed it the model holds a reference of its own,
+ * taken with conf_ref() where the pointer is stored and dropped with
+ * conf_unref() where the holder goes away. A reload therefore never frees
+ * what a running object still reads: an instance kept across SIGHUP, a
+ * notifier draining the STOP scripts of the instances it removed, a
+ * tracked script whose last run is still being reaped each keep the old
+ * model alive, and it goes with the last of them. Holders in vigil:
+ * the workers (their current model), the VRRP engine, each vrrp_rt,
+ * each tracked object, each notifier, the health engine and each
+ * running check. Single-threaded: each process has one loop. */
+struct config *conf_ref(const struct config *cfg);
+/* Drop one reference (cfg may be NULL); the last one frees the model. */
+void conf_unref(const struct config *cfg);
 
 /* Canonical keepalived syntax: a keyword is written when it differs from
  * keepalived's default, so parsing the output gives an equal model. */

@@ -27,6 +27,7 @@
 
 struct config {
 	struct arena arena;          /* owns every object and string below */
+	unsigned refs;               /* holders; see conf_ref() in conf.h */
 
 	/* Top-level settings written outside global_defs. */
 	char *net_namespace;

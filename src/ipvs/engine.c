@@ -390,7 +390,7 @@ int ipvs_engine_start(struct ipvs_engine *e, uv_loop_t *loop, const struct confi
 	ipvs_engine_set_hooks(e, hooks.verdict, hooks.verdict_data, hooks.on_quorum,
 			      hooks.quorum_data);
 	e->loop = loop;
-	e->cfg = cfg;
+	e->cfg = conf_ref(cfg);
 	e->keep_on_stop = keep_on_stop;
 	uv_timer_init(loop, &e->resync);
 	e->resync.data = e;
@@ -431,7 +431,8 @@ void ipvs_engine_reload(struct ipvs_engine *e, const struct config *cfg)
 		log_msg(LOG_ERR, "IPVS: out of memory; keeping the running table");
 		return;
 	}
-	e->cfg = cfg;
+	conf_unref(e->cfg);
+	e->cfg = conf_ref(cfg);
 	/* A reload is the operator's answer to a refused change: say it
 	 * again if it still fails. */
 	ipvs_keyset_clear(e->failing);
@@ -459,4 +460,6 @@ void ipvs_engine_stop(struct ipvs_engine *e)
 	ipvs_keyset_free(e->failing);
 	ipvs_keyset_free(e->desired_ix);
 	e->owned = e->failing = e->desired_ix = NULL;
+	conf_unref(e->cfg);
+	e->cfg = NULL;
 }

@@ -42,7 +42,7 @@ typedef void (*ipvs_quorum_fn)(const struct virtual_server *vs, bool up, void *d
 
 struct ipvs_engine {
 	uv_loop_t *loop;
-	const struct config *cfg;
+	const struct config *cfg;     /* a reference (conf_ref()), until the next reload or stop */
 	struct ipvs_nl nl;
 	bool have_nl;                 /* false: IPVS not available (retried) */
 	bool keep_on_stop;

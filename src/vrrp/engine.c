@@ -159,7 +159,7 @@ static struct vrrp_rt *new_instance(struct vrrp_engine *e, const struct vrrp_ins
 	if (!rt)
 		return NULL;
 	if (vrrp_rt_init(rt, e, cfg) < 0) {
-		free(rt->vips);
+		vrrp_rt_release(rt);
 		free(rt);
 		return NULL;
 	}
@@ -287,7 +287,6 @@ int vrrp_engine_start(struct vrrp_engine *e, uv_loop_t *loop, const struct confi
 
 	memset(e, 0, sizeof(*e));
 	e->loop = loop;
-	e->cfg = cfg;
 	e->status_path = status_path;
 	uv_timer_init(loop, &e->status_timer);
 	uv_timer_init(loop, &e->status_soon);
@@ -308,8 +307,7 @@ int vrrp_engine_start(struct vrrp_engine *e, uv_loop_t *loop, const struct confi
 	if (err < 0)
 		log_msg(LOG_WARNING, "cannot watch interfaces and addresses (netlink: %s); "
 			"link changes and removed VIPs will go unnoticed", vip_strerror(err));
-	vrrp_syncd_start(&e->syncd, cfg);
-	vrrp_engine_reload(e, cfg, NULL);
+	vrrp_engine_reload(e, cfg);
 	return 0;
 }
 
@@ -325,12 +323,20 @@ static void retire_instance(struct vrrp_rt *rt)
 	vrrp_rt_close(rt, free_closed_instance);
 }
 
-static struct vrrp_rt *take_unchanged(struct vrrp_engine *e, const struct vrrp_instance *vi)
+static void free_notifier(void *n)
+{
+	vrrp_notifier_free(n);
+}
+
+/* The running instance vi may stay on: same name, same block, and the
+ * same settings resolved from the new global_defs. Taken out of e->rts. */
+static struct vrrp_rt *take_unchanged(struct vrrp_engine *e, const struct vrrp_instance *vi,
+				      const struct global_defs *g)
 {
 	for (size_t i = 0; i < e->nrts; i++) {
 		struct vrrp_rt *rt = e->rts[i];
 		if (rt && strcmp(rt->name, vi->hdr.name) == 0 &&
-		    block_eq(&desc_vrrp_instance, rt->cfg, vi)) {
+		    block_eq(&desc_vrrp_instance, rt->cfg, vi) && vrrp_rt_same_under(rt, vi, g)) {
 			e->rts[i] = NULL;
 			return rt;
 		}
@@ -338,62 +344,48 @@ static struct vrrp_rt *take_unchanged(struct vrrp_engine *e, const struct vrrp_i
 	return NULL;
 }
 
-/* The old notifier finishes what it has queued (bounded), then goes
- * with the model it points into. */
-struct retired_notifier {
-	struct vrrp_notifier *n;
-	struct config *cfg;
-};
-
-static void free_retired_notifier(void *data)
-{
-	struct retired_notifier *r = data;
-	vrrp_notifier_free(r->n);
-	conf_free(r->cfg);
-	free(r);
-}
-
 /* A reload gets a notifier for the new model. The old one keeps running
  * the scripts already queued (a STOP for a removed instance, a
- * notify_master that just started) and is freed once idle. */
-static void switch_notifier(struct vrrp_engine *e, const struct config *cfg,
-			    struct config *old_cfg)
+ * notify_master that just started) and is freed once idle; it holds its
+ * own reference on the model it came from. */
+static void switch_notifier(struct vrrp_engine *e)
 {
 	struct vrrp_notifier *old = e->notifier;
-	e->notifier = vrrp_notifier_new(e->loop, cfg);
-	if (!old) {
-		conf_free(old_cfg);
+	e->notifier = vrrp_notifier_new(e->loop, e->cfg);
+	if (!old)
 		return;
-	}
 	for (size_t i = 0; i < e->nrts; i++) {
 		notify_queue_retire(e->rts[i]->nq);
 		e->rts[i]->nq = notify_queue_new(e->notifier, "INSTANCE", e->rts[i]->name);
 	}
-	struct retired_notifier *r = malloc(sizeof(*r));
-	if (!r)
-		abort();
-	*r = (struct retired_notifier){ old, old_cfg };
-	vrrp_notifier_drain(old, NOTIFY_DRAIN_US, free_retired_notifier, r);
+	vrrp_notifier_drain(old, NOTIFY_DRAIN_US, free_notifier, old);
 }
 
-void vrrp_engine_reload(struct vrrp_engine *e, const struct config *cfg, struct config *old_cfg)
+static bool is_kept(struct vrrp_rt *const *kept, size_t nkept, const char *name)
+{
+	for (size_t i = 0; i < nkept; i++)
+		if (strcmp(kept[i]->name, name) == 0)
+			return true;
+	return false;
+}
+
+void vrrp_engine_reload(struct vrrp_engine *e, const struct config *cfg)
 {
 	size_t n = cfg->vrrp_instances.n, kept = 0;
 	struct vrrp_rt **next = calloc(n ? n : 1, sizeof(*next));
-	size_t nnext = 0;
+	const struct config *old_cfg = e->cfg;   /* NULL at start */
 
 	if (!next)
 		abort();
-	/* Unchanged instances carry over untouched... */
+	/* From here on everything new is resolved against the new model;
+	 * the old one stays alive for whatever still holds it. */
+	e->cfg = conf_ref(cfg);
+	/* Unchanged instances carry over untouched, on their own model... */
 	for (const struct node *node = cfg->vrrp_instances.first; node; node = node->next) {
 		const struct vrrp_instance *vi = (const struct vrrp_instance *)node;
-		struct vrrp_rt *rt = take_unchanged(e, vi);
-		if (rt) {
-			rt->cfg = vi;     /* same content, new model */
-			rt->name = vi->hdr.name;
-			next[nnext++] = rt;
-			kept++;
-		}
+		struct vrrp_rt *rt = old_cfg ? take_unchanged(e, vi, &cfg->global) : NULL;
+		if (rt)
+			next[kept++] = rt;
 	}
 	/* ...the rest stop (notifying STOP through the old notifier)... */
 	for (size_t i = 0; i < e->nrts; i++)
@@ -401,16 +393,13 @@ void vrrp_engine_reload(struct vrrp_engine *e, const struct config *cfg, struct 
 			retire_instance(e->rts[i]);
 	free(e->rts);
 	e->rts = next;
-	e->nrts = nnext;
+	e->nrts = kept;
 	release_groups(e);
-	switch_notifier(e, cfg, old_cfg);
+	switch_notifier(e);
 	/* ...and new or changed ones start. */
 	for (const struct node *node = cfg->vrrp_instances.first; node; node = node->next) {
 		const struct vrrp_instance *vi = (const struct vrrp_instance *)node;
-		bool have = false;
-		for (size_t i = 0; i < kept && !have; i++)
-			have = e->rts[i]->cfg == vi;
-		struct vrrp_rt *rt = have ? NULL : new_instance(e, vi);
+		struct vrrp_rt *rt = is_kept(e->rts, kept, vi->hdr.name) ? NULL : new_instance(e, vi);
 		if (rt)
 			e->rts[e->nrts++] = rt;
 	}
@@ -419,8 +408,10 @@ void vrrp_engine_reload(struct vrrp_engine *e, const struct config *cfg, struct 
 		for (size_t i = 0; i < e->nrts; i++)
 			if (e->rts[i]->state != VRRP_STATE_INIT)
 				vrrp_syncd_follow(&e->syncd, e->rts[i]->name, e->rts[i]->state);
+	} else {
+		vrrp_syncd_start(&e->syncd, cfg);
 	}
-	track_restart(e, cfg);
+	track_restart(e);
 	build_groups(e);
 	for (size_t i = 0; i < e->nrts; i++)
 		vrrp_rt_link_tracking(e->rts[i]);
@@ -430,11 +421,8 @@ void vrrp_engine_reload(struct vrrp_engine *e, const struct config *cfg, struct 
 			vrrp_rt_start(e->rts[i]);
 	if (kept)
 		log_msg(LOG_INFO, "VRRP: %zu unchanged instance(s) kept running", kept);
-}
-
-static void free_notifier(void *n)
-{
-	vrrp_notifier_free(n);
+	/* Groups, syncd and tracking now point into the new model. */
+	conf_unref(old_cfg);
 }
 
 static void free_closed_socket(uv_handle_t *h)
@@ -473,4 +461,6 @@ void vrrp_engine_stop(struct vrrp_engine *e)
 	e->rts = NULL;
 	e->socks = NULL;
 	e->nrts = e->nsocks = 0;
+	conf_unref(e->cfg);
+	e->cfg = NULL;
 }

@@ -226,6 +226,9 @@ int vrrp_rt_init(struct vrrp_rt *rt, struct vrrp_engine *e, const struct vrrp_in
 	char buf[VADDR_STRLEN];
 
 	memset(rt, 0, sizeof(*rt));
+	/* cfg lives in e->cfg; the instance may outlive the engine's hold on
+	 * that model (a reload keeps it running), so it takes its own. */
+	rt->model = conf_ref(e->cfg);
 	rt->cfg = cfg;
 	rt->eng = e;
 	rt->name = cfg->hdr.name;
@@ -555,12 +558,41 @@ void vrrp_rt_close(struct vrrp_rt *rt, uv_close_cb last)
 		uv_close((uv_handle_t *)timers[i], NULL);
 	/* Handles close in order, so "last" runs after the others closed. */
 	uv_close((uv_handle_t *)&rt->lifetime_timer, last);
+	vrrp_rt_release(rt);
+}
+
+void vrrp_rt_release(struct vrrp_rt *rt)
+{
 	free(rt->vips);
 	rt->vips = NULL;
 	rt->nvips = 0;
 	free(rt->links);
 	rt->links = NULL;
 	rt->nlinks = 0;
+	/* Last: nothing of the instance reads the model after this. */
+	conf_unref(rt->model);
+	rt->model = NULL;
+	rt->cfg = NULL;
+}
+
+bool vrrp_rt_same_under(const struct vrrp_rt *rt, const struct vrrp_instance *cfg,
+			const struct global_defs *g)
+{
+	struct vrrp_rt t = { .cfg = cfg };
+	resolve_settings(&t, g);
+	const char *ifname = cfg->interface ? cfg->interface
+			   : g->default_interface ? g->default_interface : "eth0";
+	struct vaddr mcast = vaddr_is_set(&cfg->mcast_dst_ip) ? cfg->mcast_dst_ip
+			   : rt->family == AF_INET ? g->vrrp_mcast_group4 : g->vrrp_mcast_group6;
+	return strcmp(ifname, rt->ifname) == 0 &&
+	       resolve_version(cfg, g, rt->family) == rt->version &&
+	       vaddr_equal(&mcast, &rt->mcast_dst) &&
+	       t.set.garp_delay == rt->set.garp_delay &&
+	       t.set.garp_repeat == rt->set.garp_repeat &&
+	       t.set.garp_refresh == rt->set.garp_refresh &&
+	       t.set.garp_refresh_repeat == rt->set.garp_refresh_repeat &&
+	       t.set.lower_prio_no_advert == rt->set.lower_prio_no_advert &&
+	       t.set.down_timer_adverts == rt->set.down_timer_adverts;
 }
 
 void vrrp_rt_set_tracking(struct vrrp_rt *rt, int prio_delta, unsigned faults)

@@ -5,7 +5,10 @@
  * until vrrp_notifier_free(), each queue until its memory goes, each
  * FIFO script while it runs, each timer handle until closed. The memory
  * goes when the count reaches zero, always from a libuv callback or from
- * vrrp_notifier_free() itself when nothing was pending.
+ * vrrp_notifier_free() itself when nothing was pending. The notifier
+ * holds a reference on the model it was made from (conf_ref()), so a
+ * notifier that a reload retired may finish its queued scripts and mails
+ * after the worker has moved on to the new model.
  */
 #include "notify.h"
 
@@ -185,6 +188,7 @@ static void notifier_unref(struct vrrp_notifier *n)
 		free(n->fifo[i].script);
 	}
 	mailer_free(&n->mail);
+	conf_unref(n->cfg);
 	free(n);
 }
 
@@ -841,7 +845,7 @@ struct vrrp_notifier *vrrp_notifier_new(uv_loop_t *loop, const struct config *cf
 	const struct global_defs *g = &cfg->global;
 
 	n->loop = loop;
-	n->cfg = cfg;
+	n->cfg = conf_ref(cfg);        /* scripts, FIFO and mail settings */
 	n->g = g;
 	n->refs = 1;
 	n->script_timeout_us = NOTIFY_SCRIPT_TIMEOUT_US;

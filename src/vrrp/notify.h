@@ -86,9 +86,8 @@ struct notify_set {
 };
 
 /* One per VRRP engine: the FIFO, email settings and script user from
- * cfg's global_defs. cfg must outlive the notifier (a reload makes a new
- * notifier: free the old one first, so that its FIFO is not unlinked
- * under the new one). Never fails: a FIFO that cannot be created or
+ * cfg's global_defs. The notifier holds a reference on cfg until its
+ * memory goes (a reload makes a new notifier and drains the old one). Never fails: a FIFO that cannot be created or
  * opened is logged and skipped. May block briefly: user and group look-ups
  * (NSS), mkfifo(), and the script security checks happen here, once. */
 struct vrrp_notifier *vrrp_notifier_new(uv_loop_t *loop, const struct config *cfg);

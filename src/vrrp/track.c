@@ -27,6 +27,7 @@ static struct tracked *add_object(struct vrrp_engine *e, enum tracked_kind kind,
 	e->tracked = grown;
 	e->tracked[e->ntracked++] = t;
 	t->kind = kind;
+	t->model = conf_ref(e->cfg);   /* name, script and file point into it */
 	t->name = name;
 	t->eng = e;
 	t->up = true;
@@ -83,6 +84,7 @@ static void release(struct tracked *t)
 	if (--t->refs)
 		return;
 	free(t->dir);
+	conf_unref(t->model);
 	free(t);
 }
 
@@ -332,7 +334,7 @@ struct saved_verdict {
 	int streak;
 };
 
-void track_restart(struct vrrp_engine *e, const struct config *cfg)
+void track_restart(struct vrrp_engine *e)
 {
 	size_t n = e->ntracked;
 	struct saved_verdict *saved = calloc(n + 1, sizeof(*saved));
@@ -343,7 +345,6 @@ void track_restart(struct vrrp_engine *e, const struct config *cfg)
 		saved[i] = (struct saved_verdict){ t->kind, strdup(t->name), t->up, t->value, t->streak };
 	}
 	track_stop(e);
-	e->cfg = cfg;
 	track_start(e);
 	for (size_t i = 0; i < n; i++) {
 		struct tracked *t = saved[i].name ? track_find(e, saved[i].kind, saved[i].name) : NULL;

@@ -24,6 +24,7 @@ enum tracked_kind { TRACKED_IFACE, TRACKED_SCRIPT, TRACKED_FILE };
 
 struct tracked {
 	enum tracked_kind kind;
+	const struct config *model;  /* a reference: name, script, file point into it */
 	const char *name;
 	struct vrrp_engine *eng;
 	bool up;                  /* interfaces, scripts: current verdict */
@@ -63,10 +64,11 @@ struct track_link {
  * loop; each change calls vrrp_engine_tracking_changed(). */
 int track_start(struct vrrp_engine *e);
 void track_stop(struct vrrp_engine *e);
-/* Switch the engine to cfg (e->cfg is set here): objects are rebuilt, and
- * a script's or file's verdict carries over by name, so a reload does
- * not make a failing script look healthy for one interval. */
-void track_restart(struct vrrp_engine *e, const struct config *cfg);
+/* The engine moved to a new model (e->cfg): objects are rebuilt from it,
+ * and a script's verdict carries over by name, so a reload does not make
+ * a failing script look healthy for one interval. An old object whose
+ * script is still being reaped keeps its own model alive until then. */
+void track_restart(struct vrrp_engine *e);
 /* The object for a reference, or NULL when the name is unknown. */
 struct tracked *track_find(struct vrrp_engine *e, enum tracked_kind kind, const char *name);
 /* A link went up or down (from the netlink monitor). */

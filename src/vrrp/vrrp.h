@@ -54,8 +54,16 @@ struct vrrp_stats {
 
 struct vrrp_engine;
 
-/* The runtime of one vrrp_instance. */
+/* The runtime of one vrrp_instance.
+ *
+ * Owned by the engine (e->rts); freed by the close callback given to
+ * vrrp_rt_close(). It holds a reference on the model it was built from
+ * (model): cfg, name, ifname and the labels in vips point into that
+ * model, which therefore lives as long as the instance, even when a
+ * reload keeps the instance running on a newer model (an unchanged
+ * instance is not rebuilt, so nothing it resolved is re-read). */
 struct vrrp_rt {
+	const struct config *model;    /* a reference, dropped by vrrp_rt_release() */
 	const struct vrrp_instance *cfg;
 	struct vrrp_engine *eng;
 	const char *name;
@@ -133,9 +141,15 @@ struct vrrp_group {
 	enum vrrp_state state;         /* last state notified for the group */
 };
 
+/* Ownership: the worker owns the engine. The engine holds a reference
+ * on its current model (cfg) from vrrp_engine_start() or the last
+ * vrrp_engine_reload() until the next reload or vrrp_engine_stop();
+ * sync groups and syncd point into it and are rebuilt by every reload.
+ * Instances, tracked objects and notifiers hold references of their own
+ * (see conf_ref() for the rule). */
 struct vrrp_engine {
 	uv_loop_t *loop;
-	const struct config *cfg;
+	const struct config *cfg;      /* a reference */
 	struct nl_sock *nl;            /* rtnetlink, for addresses */
 	struct garp_sockets garp;
 	/* Arrays of pointers: libuv handles live inside these objects and
@@ -167,11 +181,11 @@ int vrrp_engine_start(struct vrrp_engine *e, uv_loop_t *loop, const struct confi
  * everything; the loop then runs out of handles. */
 void vrrp_engine_stop(struct vrrp_engine *e);
 /* Switch to a new model: an instance whose configuration is unchanged
- * keeps running untouched (no election, no VIP churn); changed and
- * removed instances shut down; new ones start. cfg must outlive e; the
- * engine frees old_cfg (may be NULL) once nothing refers to it. */
-void vrrp_engine_reload(struct vrrp_engine *e, const struct config *cfg,
-			struct config *old_cfg);
+ * (its block, and the global_defs settings it resolved) keeps running
+ * untouched on its old model (no election, no VIP churn); changed and
+ * removed instances shut down; new ones start. The engine takes its own
+ * reference on cfg; the caller keeps (and may drop) its own. */
+void vrrp_engine_reload(struct vrrp_engine *e, const struct config *cfg);
 
 /* An instance changed state: rewrite the status file soon. */
 void vrrp_engine_state_changed(struct vrrp_engine *e);
@@ -185,9 +199,18 @@ void vrrp_engine_tracking_changed(struct vrrp_engine *e);
 int vrrp_rt_init(struct vrrp_rt *rt, struct vrrp_engine *e, const struct vrrp_instance *cfg);
 void vrrp_rt_start(struct vrrp_rt *rt);
 void vrrp_rt_shutdown(struct vrrp_rt *rt);
-/* Close the instance's timers; last (may be NULL) runs once libuv is
- * done with all of them, when the struct may be freed. */
+/* Close the instance's timers and release what it holds
+ * (vrrp_rt_release()); last (may be NULL) runs once libuv is done with
+ * all of them, when the struct may be freed. */
 void vrrp_rt_close(struct vrrp_rt *rt, uv_close_cb last);
+/* Free what the instance allocated and drop its model reference; for
+ * vrrp_rt_close() and for an instance whose vrrp_rt_init() failed. */
+void vrrp_rt_release(struct vrrp_rt *rt);
+/* Whether cfg (whose block equals rt's), resolved against g, would give
+ * the instance the same interface, version, multicast group and
+ * global-defaulted settings: the condition for keeping it on reload. */
+bool vrrp_rt_same_under(const struct vrrp_rt *rt, const struct vrrp_instance *cfg,
+			const struct global_defs *g);
 /* A well-formed advert for this instance (VRID and family matched). */
 void vrrp_rt_receive(struct vrrp_rt *rt, const struct vrrp_advert *a,
 		     const struct vrrp_rx_meta *m);

@@ -26,7 +26,9 @@ static void on_stop(void *data)
 }
 
 /* A reload switches the engine to the new model: unchanged instances
- * keep running; the old model is freed once nothing points into it. */
+ * keep running. The worker holds one reference on its current model; the
+ * engine and what it runs hold their own, so the old model goes when the
+ * last of them lets go (conf.h). */
 static void on_reload(void *data)
 {
 	struct worker *w = data;
@@ -35,8 +37,8 @@ static void on_reload(void *data)
 		log_msg(LOG_ERR, "VRRP: reload failed; keeping the running configuration");
 		return;
 	}
-	/* The engine frees the old model once its last user is done. */
-	vrrp_engine_reload(&w->eng, fresh, w->cfg);
+	vrrp_engine_reload(&w->eng, fresh);
+	conf_unref(w->cfg);
 	w->cfg = fresh;
 	log_msg(LOG_INFO, "VRRP: configuration reloaded");
 }
@@ -54,7 +56,7 @@ int vrrp_worker_run(struct config *cfg, const struct vrrp_worker_opts *o)
 	}
 	uv_run(&w.loop, UV_RUN_DEFAULT);
 	uv_loop_close(&w.loop);
-	conf_free(w.cfg);
+	conf_unref(w.cfg);
 	return 0;
 }
 

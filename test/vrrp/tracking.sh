@@ -158,10 +158,19 @@ printf 'INSTANCE VI_1 BACKUP 150\nmaster-script\nINSTANCE VI_1 MASTER 150\n' > "
 check "notify: scripts ran one at a time, in transition order" cmp -s "$LAB_TMP/notes" "$LAB_TMP/notes.want"
 check "notify: FIFO lines as keepalived writes them" grep -qx 'INSTANCE "VI_1" MASTER 150' "$LAB_TMP/fifo.out"
 check "notify: FIFO has the backup line first" sh -c "head -1 $LAB_TMP/fifo.out | grep -qx 'INSTANCE \"VI_1\" BACKUP 150'"
+# A new model that leaves the instance as it was (another router_id): the
+# instance keeps running on the model it was built from, which must live
+# on after the old notifier has drained (3 s) and the worker's status
+# file is rewritten (every 2 s) - a use-after-free here once crashed the
+# worker under ASan, and the supervisor then restarted it.
+sed -i 's/^global_defs {/global_defs {\n    router_id reloaded/' "$LAB_TMP/lb1.conf"
 kill -HUP "$PID_lb1"
 check "reload: unchanged instance kept running" lab_wait_log lb1 "VRRP: 1 unchanged instance\(s\) kept running" 5
 sleep 0.5
 check "reload: no transition, VIP kept" sh -c "lab_has_addr() { ip -n ${P}lb1 addr show dev eth0 | grep -qw 10.11.12.100; }; lab_has_addr && [ \$(wc -l < $LAB_TMP/notes) -eq 3 ]"
+sleep 4
+check "reload: the kept instance's status after the old model went" sh -c "\"$VIGILD\" --status -p $LAB_TMP/lb1.pid | grep -q '\"name\":\"VI_1\",\"state\":\"MASTER\",\"vrid\":51,\"interface\":\"eth0\"'"
+check "reload: the VRRP worker never restarted" sh -c "[ \$(grep -c 'Starting VRRP child process' $LAB_TMP/lb1.log) -eq 1 ]"
 lab_kill lb1 TERM
 check "stop: the STOP notification runs before exit" sh -c "i=0; while [ \$i -lt 40 ]; do grep -qx 'INSTANCE VI_1 STOP 150' $LAB_TMP/notes && exit 0; sleep 0.1; i=\$((i+1)); done; exit 1"
 stop_all
