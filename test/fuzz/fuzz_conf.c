@@ -36,11 +36,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			diags_print(&d2, stderr);
 			abort();
 		}
-		conf_free(again);
+		conf_unref(again);
 		diags_free(&d2);
 		free(text);
 	}
-	conf_free(cfg);
+	conf_unref(cfg);
 	diags_free(&d);
 	return 0;
 }

@@ -78,7 +78,7 @@ static void load(struct file_fixture *f, const char *tf_body, const char *fc_bod
 static void unload(struct file_fixture *f)
 {
 	probetest_fini_wait(&f->t, 1000);   /* an inotify watch closes on the loop */
-	conf_free(f->cfg);
+	conf_unref(f->cfg);
 }
 
 /* With the file holding text: status st and weight w. */
@@ -218,7 +218,7 @@ START_TEST(init_checks)
 	/* Cancel has nothing to stop. */
 	probe_file_ops.cancel(t.p);
 	probetest_fini(&t);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 

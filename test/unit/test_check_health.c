@@ -93,7 +93,7 @@ static void lab_stop(struct lab *l)
 	for (int i = 0; i < 100 && uv_loop_alive(&l->loop); i++)
 		uv_run(&l->loop, UV_RUN_NOWAIT);
 	ck_assert_int_eq(uv_loop_close(&l->loop), 0);
-	conf_free(l->cfg);
+	conf_unref(l->cfg);
 }
 
 START_TEST(verdicts_and_retry_count)
@@ -192,7 +192,7 @@ START_TEST(reload_carries_state)
 	char *text2 = conf_text(up, dead, "  real_server 10.0.0.7 80 {\n    weight 5\n  }\n");
 	struct config *fresh = parse_ok(text2, NULL);
 	health_reload(l.h, fresh);
-	conf_free(l.cfg);
+	conf_unref(l.cfg);
 	l.cfg = fresh;
 	ck_assert(!health_verdict(NULL, rs_at(l.cfg, 0, 1), l.h).up);
 	ck_assert(health_verdict(NULL, rs_at(l.cfg, 0, 0), l.h).up);

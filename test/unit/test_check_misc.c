@@ -159,7 +159,7 @@ static void expect_refused(const char *global, const char *misc_body, const char
 				    sizeof(err));
 	ck_assert_msg(rc == -1, "init accepted <%s>, want <%s>", misc_body, want);
 	ck_assert_msg(strstr(err, want), "init error <%s> lacks <%s>", err, want);
-	conf_free(f.cfg);
+	conf_unref(f.cfg);
 }
 
 /* One attempt of a MISC_CHECK with this body; returns the result. */
@@ -169,7 +169,7 @@ static struct probe_result attempt(const char *global, const char *misc_body)
 	struct misc_fixture f = start_probe(&t, global, misc_body, 5000 * MS);
 	struct probe_result r = *probetest_attempt(&t);
 	probetest_fini_wait(&t, 2000);
-	conf_free(f.cfg);
+	conf_unref(f.cfg);
 	return r;
 }
 
@@ -214,7 +214,7 @@ START_TEST(exit_codes)
 	for (int i = 0; i < 3; i++)
 		ck_assert_int_eq(probetest_attempt(&t)->status, PROBE_OK);
 	probetest_fini_wait(&t, 2000);
-	conf_free(f.cfg);
+	conf_unref(f.cfg);
 }
 END_TEST
 
@@ -282,7 +282,7 @@ START_TEST(timeout_kills_group)
 		usleep(10000);
 	ck_assert_msg(!process_running(child), "its child %d still runs", (int)child);
 	probetest_fini_wait(&t, 2000);
-	conf_free(f.cfg);
+	conf_unref(f.cfg);
 
 	/* A plain sleeper dies of the SIGTERM, at the timeout. */
 	f = start_probe(&t, "", "misc_path \"sleep 30\"", 200 * MS);
@@ -291,7 +291,7 @@ START_TEST(timeout_kills_group)
 	ms = (uv_hrtime() - t0) / 1000000;
 	ck_assert_msg(ms >= 190 && ms < 1200, "ended after %llu ms", (unsigned long long)ms);
 	probetest_fini_wait(&t, 2000);
-	conf_free(f.cfg);
+	conf_unref(f.cfg);
 }
 END_TEST
 
@@ -318,7 +318,7 @@ START_TEST(cancel_running)
 	probe_misc_ops.cancel(t.p);
 	ck_assert_int_eq(t.calls, 0);
 	probetest_fini_wait(&t, 3000);
-	conf_free(f.cfg);
+	conf_unref(f.cfg);
 
 	/* fini in the middle of a run: the script goes, no result comes. */
 	f = start_probe(&t, "", body, 20000 * MS);
@@ -333,7 +333,7 @@ START_TEST(cancel_running)
 	probetest_fini_wait(&t, 3000);
 	ck_assert_int_eq(t.calls, 0);
 	ck_assert_msg(!process_running(sh), "the script %d still runs", (int)sh);
-	conf_free(f.cfg);
+	conf_unref(f.cfg);
 }
 END_TEST
 

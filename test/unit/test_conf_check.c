@@ -76,8 +76,8 @@ static void assert_differ(const char *a, const char *b)
 	struct config *x = parse_rs(a, NULL), *y = parse_rs(b, NULL);
 	ck_assert_msg(!conf_equal(x, y), "models should differ:\n%s\n---\n%s", a, b);
 	ck_assert(conf_equal(x, x));
-	conf_free(x);
-	conf_free(y);
+	conf_unref(x);
+	conf_unref(y);
 }
 
 /* ---- common options ------------------------------------------------------ */
@@ -111,7 +111,7 @@ START_TEST(tcp_every_keyword)
 	ck_assert_int_eq(c->alpha, 1);
 	ck_assert_int_eq(c->log_all_failures, 0);
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -147,7 +147,7 @@ START_TEST(tcp_defaults_inherit)
 	ck_assert_uint_eq(t.retry, 1);
 	ck_assert(!t.alpha);
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -197,7 +197,7 @@ START_TEST(inheritance_chain)
 	ck_assert_uint_eq(t.delay_before_retry, SEC(1));
 	ck_assert_uint_eq(t.retry, 0);                  /* MISC_CHECK */
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -238,7 +238,7 @@ START_TEST(address_family_and_link_local)
 				      " bindto fe80::2\n}", &nwarn);
 	ck_assert_uint_eq(nwarn, 0);
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -314,7 +314,7 @@ START_TEST(http_every_keyword)
 	ck_assert_ptr_null(strstr(text, "status_code 200-299"));   /* the default */
 	free(text);
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -339,7 +339,7 @@ START_TEST(http_defaults_and_ssl)
 	ck_assert_uint_eq(u->regex_stack.start, 4096);   /* one size: start = max */
 	ck_assert_uint_eq(u->regex_stack.max, 4096);
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 
 	/* status_code written as the default is still the default */
 	cfg = parse_rs("HTTP_GET {\n url {\n  path /\n  status_code 200-250 251-299\n }\n}\n", NULL);
@@ -347,7 +347,7 @@ START_TEST(http_defaults_and_ssl)
 	ck_assert_uint_eq(u->status_codes.n, 1);
 	ck_assert_uint_eq(u->status_codes.r[0].hi, 299);
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -363,7 +363,7 @@ START_TEST(http_deprecated_and_misplaced)
 	ck_assert_ptr_null(strstr(text, "nb_get_retry"));
 	free(text);
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 	rs_warning("HTTP_GET {\n enable_sni\n url {\n  path /\n }\n}",
 		   "keyword 'enable_sni' does not belong in HTTP_GET (it belongs in SSL_GET)");
 	rs_warning("HTTP_GET {\n path /\n url {\n  path /\n }\n}",
@@ -445,7 +445,7 @@ START_TEST(misc_every_keyword)
 	ck_assert(!m2->dynamic);
 	ck_assert_uint_eq(m2->c.retry, CHECK_INHERIT_RETRY);
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -501,7 +501,7 @@ START_TEST(smtp_every_keyword)
 	ck_assert_str_eq(s2->helo_name, "smtpchecker.keepalived.org");
 	ck_assert_uint_eq(s2->hosts.n, 0);
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -513,7 +513,7 @@ START_TEST(smtp_host_rules)
 		   "'retry' belongs in SMTP_CHECK, not in host; applied to the enclosing SMTP_CHECK");
 	cfg = parse_rs("SMTP_CHECK {\n host {\n  connect_ip 10.0.0.5\n  retry 7\n }\n}", NULL);
 	ck_assert_uint_eq(((struct checker *)checker_at(cfg, 0))->retry, 7);
-	conf_free(cfg);
+	conf_unref(cfg);
 	rs_error("SMTP_CHECK {\n host {\n  connect_port 0\n }\n}", "connect_port 0 is out of range");
 	/* a host inherits the checker's bindto and bind_if */
 	rs_error("SMTP_CHECK {\n bindto 10.0.0.9\n host {\n  connect_ip 2001:db8::5\n }\n}",
@@ -521,7 +521,7 @@ START_TEST(smtp_host_rules)
 	rs_error("SMTP_CHECK {\n host {\n  connect_ip fe80::5\n }\n}",
 		 "SMTP_CHECK host connects to the link-local address fe80::5");
 	cfg = parse_rs("SMTP_CHECK {\n bind_if eth0\n host {\n  connect_ip fe80::5\n }\n}", NULL);
-	conf_free(cfg);
+	conf_unref(cfg);
 	/* and the real server's address when neither says */
 	rs_error("SMTP_CHECK {\n host {\n  bindto 2001:db8::9\n }\n}",
 		 "bindto 2001:db8::9 and the address it connects to, 10.0.0.2");
@@ -550,7 +550,7 @@ START_TEST(dns_every_keyword)
 	ck_assert_ptr_nonnull(strstr(text, "type AAAA"));
 	free(text);
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 
 	static const char *const types[] = { "A", "NS", "CNAME", "SOA", "MX", "TXT", "AAAA" };
 	static const int values[] = { 1, 2, 5, 6, 15, 16, 28 };
@@ -560,7 +560,7 @@ START_TEST(dns_every_keyword)
 		cfg = parse_rs(body, NULL);
 		ck_assert_int_eq(((struct dns_check *)checker_at(cfg, 0))->type, values[i]);
 		assert_roundtrip(cfg);
-		conf_free(cfg);
+		conf_unref(cfg);
 	}
 }
 END_TEST
@@ -619,7 +619,7 @@ START_TEST(udp_every_keyword)
 	ck_assert_ptr_nonnull(strstr(text, "require_reply 01xxff03"));
 	free(text);
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -670,13 +670,13 @@ START_TEST(file_every_keyword)
 	ck_assert_int_eq(f3->weight.value, CHECK_INHERIT_WEIGHT);
 	ck_assert(!f3->dynamic);
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 
 	/* the track_file may come after the checker that names it */
 	cfg = parse_ok("virtual_server 10.0.0.1 80 {\n protocol TCP\n real_server 10.0.0.2 80 {\n"
 		       "  FILE_CHECK {\n   track_file later\n  }\n }\n}\n"
 		       "track_file later {\n file /tmp/x\n}\n", NULL);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -753,7 +753,7 @@ START_TEST(bfd_in_real_server)
 	char *text = vs_with("BFD_CHECK {\n name nosuch\n}");
 	struct config *cfg = parse_text(text, &d);
 	bool listed = !diags_has(&d, DIAG_WARNING, "'BFD_CHECK'");
-	conf_free(cfg);
+	conf_unref(cfg);
 	diags_free(&d);
 	if (!listed) {
 		fprintf(stderr, "bfd_in_real_server: real_server has no BFD_CHECK row yet; skipped\n");
@@ -768,7 +768,7 @@ START_TEST(bfd_in_real_server)
 	ck_assert_ptr_eq(b->c.node.desc, &desc_bfd_check);
 	ck_assert_str_eq(b->name, "b1");
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -832,7 +832,7 @@ START_TEST(every_kind_round_trips_together)
 	for (size_t i = 0; i < 9; i++)
 		ck_assert_int_eq(((struct checker *)checker_at(cfg, i))->kind, kinds[i]);
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 

@@ -89,7 +89,7 @@ START_TEST(empty_config_has_keepalived_defaults)
 	ck_assert_uint_eq(g->include_check, 0);
 	ck_assert_ptr_null(cfg->ssl.password);
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -424,7 +424,7 @@ START_TEST(every_global_keyword)
 	ck_assert_int_eq(f2->init_file.value, 0);
 
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -443,7 +443,7 @@ START_TEST(dump_is_canonical)
 	ck_assert_ptr_null(strstr(text, "vrrp_track_file"));
 	ck_assert_ptr_null(strstr(text, "snmp_socket unix"));              /* a default */
 	free(text);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -529,7 +529,7 @@ START_TEST(static_addresses)
 	ck_assert_int_eq(a->brd.mode, IP_BRD_ADDR);
 	assert_addr(&a->brd.addr, "10.2.2.255");
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -633,7 +633,7 @@ START_TEST(static_routes)
 	ck_assert_int_eq(r->type, RT_TYPE_UNREACHABLE);
 	ck_assert(!r->append);
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -703,7 +703,7 @@ START_TEST(static_rules)
 	ck_assert(rule(cfg, 9)->nop);
 	ck_assert(rule(cfg, 10)->blackhole);
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -720,7 +720,7 @@ START_TEST(virtual_lines_share_the_syntax)
 	ck_assert_ptr_nonnull(strstr(text, "from 10.1.0.0/16 priority 100 table 5"));
 	free(text);
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -744,7 +744,7 @@ START_TEST(route_and_rule_dump_is_canonical)
 	ck_assert_ptr_nonnull(strstr(text, "from all priority 90 unreachable inet6 no_track"));
 	ck_assert_ptr_nonnull(strstr(text, "fwmark 0x18/0xc"));
 	free(text);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -802,10 +802,10 @@ START_TEST(equality_sees_changes)
 	ck_assert(!conf_equal(c, d));
 	((struct linkbeat_if *)(void *)d->linkbeat_interfaces.first)->type = LINKBEAT_AUTO;
 	ck_assert(conf_equal(c, d));
-	conf_free(a);
-	conf_free(b);
-	conf_free(c);
-	conf_free(d);
+	conf_unref(a);
+	conf_unref(b);
+	conf_unref(c);
+	conf_unref(d);
 }
 END_TEST
 
@@ -1053,7 +1053,7 @@ START_TEST(bad_address_drops_route_or_rule_with_warning)
 	ck_assert_uint_eq(cfg->static_routes.n, 1);
 	assert_addr(&((const struct route_item *)cfg->static_routes.first)->dst, "10.1.0.0/16");
 	ck_assert_uint_eq(nwarn, 4);
-	conf_free(cfg);
+	conf_unref(cfg);
 	expect_warning("static_rules {\n to 192.168.100./24 table 1 priority 2\n}\n",
 		       "to '192.168.100./24': not a valid IPv4 address; this rule is ignored");
 	expect_warning("static_routes {\n 192.168.100./24 dev eth0\n}\n",
@@ -1094,7 +1094,7 @@ START_TEST(quiet_lines_have_no_warnings)
 	/* the address gives the family, so inet6 is not kept beside it */
 	ck_assert(!((const struct rule_item *)cfg->static_rules.first)->inet6);
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -1113,7 +1113,7 @@ START_TEST(deprecated_aliases_set_the_same_field)
 	ck_assert_int_eq(r->tos, 8);
 	ck_assert_str_eq(r->dev, "eth1");
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -1128,12 +1128,12 @@ START_TEST(smtp_server_forms)
 	ck_assert_int_eq(cfg->global.smtp_alert_vrrp, 1);
 	ck_assert_int_eq(cfg->global.smtp_alert, TRISTATE_UNSET);
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 	cfg = parse_ok("global_defs {\n smtp_server 127.0.0.1\n}\n", NULL);
 	assert_addr(&cfg->global.smtp_server.addr, "127.0.0.1");
 	ck_assert_uint_eq(cfg->global.smtp_server.port, 25);
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -1144,7 +1144,7 @@ START_TEST(lvs_sync_daemon_without_inst_keyword)
 	ck_assert_int_eq(cfg->global.lvs_sync_daemon.syncid, 3);
 	ck_assert_uint_eq(cfg->global.lvs_sync_daemon.port, 8848);
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 

@@ -47,8 +47,8 @@ static void assert_differ(const char *a, const char *b)
 	struct config *x = parse_ok(a, NULL), *y = parse_ok(b, NULL);
 	ck_assert_msg(!conf_equal(x, y), "models should differ:\n%s\n---\n%s", a, b);
 	ck_assert(conf_equal(x, x));
-	conf_free(x);
-	conf_free(y);
+	conf_unref(x);
+	conf_unref(y);
 }
 
 /* A config that must load with no warning at all. */
@@ -59,7 +59,7 @@ static struct config *parse_clean(const char *text)
 	if (nwarn) {
 		struct diags d;
 		diags_init(&d);
-		conf_free(parse_text(text, &d));
+		conf_unref(parse_text(text, &d));
 		diags_print(&d, stderr);
 		diags_free(&d);
 	}
@@ -78,7 +78,7 @@ START_TEST(empty_config_parses)
 	struct config *cfg = parse_ok("", NULL);
 	ck_assert_uint_eq(cfg->virtual_servers.n, 0);
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -143,7 +143,7 @@ START_TEST(virtual_server_defaults)
 	ck_assert_ptr_nonnull(strstr(text, "real_server 10.0.0.2 8080 {"));
 	free(text);
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -240,7 +240,7 @@ START_TEST(virtual_server_every_keyword)
 	ck_assert_ptr_nonnull(strstr(text, "delay_loop 6.5"));
 	free(text);
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -310,7 +310,7 @@ START_TEST(real_server_every_keyword)
 	ck_assert_ptr_nonnull(strstr(text, "warmup 0\n"));
 	free(text);
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -335,7 +335,7 @@ START_TEST(aliases_and_sample_spelling)
 	ck_assert_ptr_null(strstr(text, "one_packet"));
 	free(text);
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -357,7 +357,7 @@ START_TEST(every_scheduler)
 		}
 		free(d);
 		assert_roundtrip(cfg);
-		conf_free(cfg);
+		conf_unref(cfg);
 	}
 	expect_error("virtual_server 10.0.0.1 80 {\n protocol TCP\n lvs_sched rrr\n" RS1 "}\n",
 		     "lvs_sched 'rrr' is not known");
@@ -370,7 +370,7 @@ START_TEST(mh_flags)
 					 " lvs_sched mh\n mh-port\n mh-fallback\n" RS1 "}\n");
 	ck_assert(vs_at(cfg, 0)->mh_port && vs_at(cfg, 0)->mh_fallback);
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -394,7 +394,7 @@ START_TEST(tunnel_methods)
 	ck_assert_uint_eq(rs_at(v, 1)->fwd.tun_port, 5555);
 	ck_assert_int_eq(rs_at(v, 2)->fwd.tun_type, LVS_TUN_GRE);
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 
 #define FWD(m) "virtual_server 10.0.0.1 80 {\n protocol TCP\n lvs_method " m "\n" RS1 "}\n"
 	expect_error(FWD("TUN type gue"), "a gue tunnel needs 'port N'");
@@ -438,18 +438,18 @@ START_TEST(fwmark_service)
 	ck_assert_ptr_nonnull(strstr(text, "ip_family inet6"));
 	free(text);
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 
 	/* tunnelled servers of one family give it to the service */
 	cfg = parse_clean("virtual_server fwmark 3 {\n lvs_method TUN\n"
 			  " real_server ae00::1 {\n }\n real_server ae00::2 {\n }\n}\n");
 	ck_assert_uint_eq(vs_at(cfg, 0)->af, AF_INET6);
-	conf_free(cfg);
+	conf_unref(cfg);
 	/* of mixed families, IPv4 */
 	cfg = parse_clean("virtual_server fwmark 3 {\n lvs_method TUN\n"
 			  " real_server ae00::1 {\n }\n real_server 10.0.0.1 {\n }\n}\n");
 	ck_assert_uint_eq(vs_at(cfg, 0)->af, AF_INET);
-	conf_free(cfg);
+	conf_unref(cfg);
 
 	expect_error("virtual_server fwmark 0 {\n" RS1 "}\n", "fwmark 0 is out of range");
 	expect_error("virtual_server fwmark 4294967296 {\n" RS1 "}\n", "out of range");
@@ -468,13 +468,13 @@ START_TEST(fwmark_with_protocol_warns)
 	struct config *cfg = parse_ok(text, NULL);
 	ck_assert_int_eq(vs_at(cfg, 0)->protocol, LVS_PROTO_NONE);
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 	/* a real server's port is ignored for a fwmark service */
 	text = "virtual_server fwmark 1 {\n real_server 10.0.0.2 80 {\n }\n}\n";
 	expect_warning(text, "real_server 10.0.0.2 80 has a port; it is ignored");
 	cfg = parse_ok(text, NULL);
 	ck_assert_uint_eq(rs_at(vs_at(cfg, 0), 0)->port, 0);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -581,7 +581,7 @@ START_TEST(groups_and_ranges)
 	ck_assert_ptr_nonnull(strstr(text, "persistence_granularity 64"));
 	free(text);
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -627,7 +627,7 @@ START_TEST(group_errors)
 	/* a group used before it is defined resolves */
 	struct config *cfg = parse_clean(USE_G "virtual_server_group G {\n 10.0.0.1 80\n}\n");
 	ck_assert_ptr_nonnull(vs_at(cfg, 0)->group);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -646,7 +646,7 @@ START_TEST(group_families)
 	struct config *cfg = parse_clean(text);
 	ck_assert_uint_eq(vs_at(cfg, 0)->af, 0);
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 	/* a group of one family: the real servers' must match */
 	expect_error("virtual_server_group G {\n ae00::1 80\n}\n"
 		     "virtual_server group G {\n protocol TCP\n" RS1 "}\n",
@@ -660,7 +660,7 @@ START_TEST(group_families)
 			  "virtual_server group F {\n protocol TCP\n"
 			  " real_server ae00::1 {\n }\n}\n");
 	ck_assert_uint_eq(vs_at(cfg, 0)->af, AF_INET6);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -680,7 +680,7 @@ START_TEST(ipv6_services)
 	assert_addr(&rs_at(v, 0)->addr, "ae00::10");
 	assert_addr(&v->sorry_server.addr, "ae00::99");
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -694,12 +694,12 @@ START_TEST(family_mismatch_is_an_error)
 		     " real_server ae00::2 80 {\n  lvs_method DR\n }\n}\n", "is IPv6 but");
 	struct config *cfg = parse_clean("virtual_server 10.0.0.1 80 {\n protocol TCP\n"
 					 " lvs_method TUN\n real_server ae00::2 80 {\n }\n}\n");
-	conf_free(cfg);
+	conf_unref(cfg);
 	expect_error("virtual_server 10.0.0.1 80 {\n protocol TCP\n sorry_server ae00::9 80\n"
 		     RS1 "}\n", "its sorry_server is IPv6 but the service is IPv4");
 	cfg = parse_clean("virtual_server 10.0.0.1 80 {\n protocol TCP\n sorry_server ae00::9 80\n"
 			  " sorry_server_lvs_method TUN\n" RS1 "}\n");
-	conf_free(cfg);
+	conf_unref(cfg);
 	/* fwmark: the first untunnelled server fixes the family */
 	expect_error("virtual_server fwmark 1 {\n real_server 10.0.0.1 {\n }\n"
 		     " real_server ae00::1 {\n }\n}\n", "real_server ae00::1 is IPv6 but");
@@ -738,14 +738,14 @@ START_TEST(duplicate_virtual_servers)
 		"virtual_server 10.0.0.1 81 {\n protocol TCP\n" RS1 "}\n"
 		"virtual_server 10.0.0.3 80 {\n protocol TCP\n" RS1 "}\n");
 	ck_assert_uint_eq(cfg->virtual_servers.n, 4);
-	conf_free(cfg);
+	conf_unref(cfg);
 	expect_error("virtual_server fwmark 9 {\n" RS1 "}\nvirtual_server fwmark 9 {\n" RS1 "}\n",
 		     "virtual_server fwmark 9 is defined twice");
 	cfg = parse_clean("virtual_server fwmark 9 {\n ip_family inet\n lvs_method TUN\n"
 			  " real_server 10.0.0.2 {\n }\n}\n"
 			  "virtual_server fwmark 9 {\n ip_family inet6\n lvs_method TUN\n"
 			  " real_server 10.0.0.2 {\n }\n}\n");
-	conf_free(cfg);
+	conf_unref(cfg);
 	expect_error("virtual_server_group G {\n 10.0.0.1 80\n}\n"
 		     "virtual_server group G {\n protocol TCP\n" RS1 "}\n"
 		     "virtual_server group G {\n protocol TCP\n" RS1 "}\n",
@@ -766,7 +766,7 @@ START_TEST(duplicate_real_servers)
 		" real_server 10.0.0.2 80 {\n }\n real_server 10.0.0.2 81 {\n }\n}\n"
 		"virtual_server 10.0.0.1 81 {\n protocol TCP\n" RS1 "}\n");
 	ck_assert_uint_eq(vs_at(cfg, 0)->real_servers.n, 2);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -812,7 +812,7 @@ START_TEST(ranges)
 	ck_assert_uint_eq(rs_at(vs_at(cfg, 0), 0)->uthreshold, 4294967295u);
 	ck_assert_uint_eq(rs_at(vs_at(cfg, 0), 0)->connect_timeout, 1);
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -842,7 +842,7 @@ START_TEST(bad_heads_and_addresses)
 	struct config *cfg = parse_clean("virtual_server 10.0.0.1 80 {\n protocol TCP\n"
 					 " real_server 10.0.0.2 0 {\n }\n}\n");
 	ck_assert_uint_eq(rs_at(vs_at(cfg, 0), 0)->port, 0);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -855,26 +855,26 @@ START_TEST(keepalived_corrections_warn)
 	cfg = parse_ok("virtual_server 10.0.0.1 80 {\n" RS1 "}\n", NULL);
 	ck_assert_int_eq(vs_at(cfg, 0)->protocol, LVS_PROTO_UDP);
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 
 	expect_warning(VS("ops\n"), "one packet scheduling (ops) needs protocol UDP");
 	cfg = parse_ok(VS("ops\n"), NULL);
 	ck_assert(!vs_at(cfg, 0)->ops);
-	conf_free(cfg);
+	conf_unref(cfg);
 	cfg = parse_clean("virtual_server fwmark 1 {\n ops\n real_server 10.0.0.2 {\n }\n}\n");
 	ck_assert(vs_at(cfg, 0)->ops);
-	conf_free(cfg);
+	conf_unref(cfg);
 
 	expect_warning(VS("lvs_sched rr\n sh-port\n"),
 		       "sh-port and sh-fallback only apply to lvs_sched sh");
 	cfg = parse_ok(VS("sh-fallback\n"), NULL);
 	ck_assert(!vs_at(cfg, 0)->sh_fallback);
-	conf_free(cfg);
+	conf_unref(cfg);
 	expect_warning(VS("mh-port\n"), "mh-port and mh-fallback only apply to lvs_sched mh");
 	/* the order of lvs_sched and the flag does not matter */
 	cfg = parse_clean(VS("sh-port\n lvs_sched sh\n"));
 	ck_assert(vs_at(cfg, 0)->sh_port);
-	conf_free(cfg);
+	conf_unref(cfg);
 
 	expect_warning("virtual_server fwmark 1 {\n ha_suspend\n real_server 10.0.0.2 {\n }\n}\n",
 		       "ha_suspend cannot be used with a fwmark");
@@ -885,17 +885,17 @@ START_TEST(keepalived_corrections_warn)
 	cfg = parse_ok(port0, NULL);
 	ck_assert_uint_eq(vs_at(cfg, 0)->persistence_timeout, LVS_PERSISTENCE_DEFAULT);
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 	cfg = parse_clean("virtual_server 10.0.0.1 {\n protocol TCP\n persistence_timeout 50\n"
 			  " real_server 10.0.0.2 {\n }\n}\n");
 	ck_assert_uint_eq(vs_at(cfg, 0)->port, 0);
-	conf_free(cfg);
+	conf_unref(cfg);
 
 	expect_warning(VS("quorum 5\n hysteresis 5\n"), "quorum 5 exceeds the total weight");
 	cfg = parse_ok(VS("quorum 5\n hysteresis 5\n"), NULL);
 	ck_assert_uint_eq(vs_at(cfg, 0)->quorum, 1);
 	ck_assert_uint_eq(vs_at(cfg, 0)->hysteresis, 0);
-	conf_free(cfg);
+	conf_unref(cfg);
 	expect_warning("virtual_server 10.0.0.1 80 {\n protocol TCP\n quorum 3\n hysteresis 3\n"
 		       " real_server 10.0.0.2 80 {\n  weight 3\n }\n}\n",
 		       "hysteresis 3 must be below quorum 3; set to 2");
@@ -903,7 +903,7 @@ START_TEST(keepalived_corrections_warn)
 	expect_warning(VS("sorry_server_inhibit\n"), "have no effect without a sorry_server");
 	cfg = parse_ok(VS("sorry_server_lvs_method DR\n"), NULL);
 	ck_assert_int_eq(vs_at(cfg, 0)->sorry_server_fwd.method, LVS_FWD_INHERIT);
-	conf_free(cfg);
+	conf_unref(cfg);
 	expect_warning("virtual_server fwmark 1 {\n sorry_server 10.0.0.9 80\n"
 		       " real_server 10.0.0.2 {\n }\n}\n", "the sorry_server's port is ignored");
 
@@ -912,11 +912,11 @@ START_TEST(keepalived_corrections_warn)
 	expect_warning(dr, "uses DR or TUN, so its port must be the virtual server's; set to 80");
 	cfg = parse_ok(dr, NULL);
 	ck_assert_uint_eq(rs_at(vs_at(cfg, 0), 0)->port, 80);
-	conf_free(cfg);
+	conf_unref(cfg);
 	/* NAT maps ports */
 	cfg = parse_clean("virtual_server 10.0.0.1 80 {\n protocol TCP\n"
 			  " real_server 10.0.0.2 8080 {\n }\n}\n");
-	conf_free(cfg);
+	conf_unref(cfg);
 
 	expect_warning("virtual_server 10.0.0.1 80 {\n protocol TCP\n}\n", "has no real_server");
 	/* a real server keyword that belongs to the virtual server is applied there */
@@ -945,7 +945,7 @@ START_TEST(checkers_share_one_list)
 	ck_assert_ptr_nonnull(strstr(strstr(t, "PING_CHECK"), "TCP_CHECK"));
 	free(text);
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 	/* the order of kinds is part of the model */
 	assert_differ(RS("TCP_CHECK {\n }\n PING_CHECK {\n }\n"),
 		      RS("PING_CHECK {\n }\n TCP_CHECK {\n }\n"));
@@ -1010,7 +1010,7 @@ START_TEST(sample_shapes)
 	ck_assert_uint_eq(v->quorum, 5);
 	ck_assert_str_eq(v->quorum_down->cmd, "/usr/bin/logger DOWN");
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 

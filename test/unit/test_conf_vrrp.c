@@ -48,7 +48,7 @@ static void expect_clean(const char *text)
 	size_t nwarn = 99;
 	struct config *cfg = parse_ok(text, &nwarn);
 	ck_assert_msg(nwarn == 0, "expected no warning, got %zu", nwarn);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 
 /* ---- every keyword --------------------------------------------------------- */
@@ -430,7 +430,7 @@ START_TEST(every_keyword_is_parsed)
 	ck_assert_int_eq(v->skip_check_adv_addr, TRI_ON);
 
 	assert_roundtrip(c);
-	conf_free(c);
+	conf_unref(c);
 }
 END_TEST
 
@@ -456,7 +456,7 @@ START_TEST(dump_is_canonical)
 	ck_assert_ptr_null(strstr(text, "priority 100"));
 	ck_assert_ptr_null(strstr(text, "unicast_src_ip"));
 	free(text);
-	conf_free(c);
+	conf_unref(c);
 }
 END_TEST
 
@@ -499,7 +499,7 @@ START_TEST(instance_defaults_are_keepalived_s)
 	ck_assert_int_eq(VRRP_DFL_DOWN_TIMER_ADVERTS, 3);
 	ck_assert_int_eq(VRRP_DFL_VERSION, 2);
 	assert_roundtrip(c);
-	conf_free(c);
+	conf_unref(c);
 }
 END_TEST
 
@@ -514,7 +514,7 @@ START_TEST(process_words_are_kept_apart)
 	ck_assert_str_eq(t->process.argv[1], "param1");
 	ck_assert_str_eq(t->process.argv[2], "param 2");
 	assert_roundtrip(c);
-	conf_free(c);
+	conf_unref(c);
 }
 END_TEST
 
@@ -547,7 +547,7 @@ START_TEST(other_block_defaults)
 	ck_assert_int_eq(b->max_hops, 0);
 	ck_assert_int_eq(b->weight.value, 0);
 	assert_roundtrip(c);
-	conf_free(c);
+	conf_unref(c);
 }
 END_TEST
 
@@ -736,7 +736,7 @@ START_TEST(global_tracking_is_sync_group_tracking_weight)
 	ck_assert_ptr_null(strstr(text, "global_tracking"));
 	free(text);
 	assert_roundtrip(c);
-	conf_free(c);
+	conf_unref(c);
 }
 END_TEST
 
@@ -750,7 +750,7 @@ START_TEST(accept_is_three_states)
 		struct config *c = parse_ok(bodies[i], NULL);
 		ck_assert_int_eq(instance(c, "VI_1")->accept, want[i]);
 		assert_roundtrip(c);
-		conf_free(c);
+		conf_unref(c);
 	}
 	/* and equality tells them apart */
 	struct config *a = parse_ok(INST(" accept\n"), NULL);
@@ -759,9 +759,9 @@ START_TEST(accept_is_three_states)
 	ck_assert(!conf_equal(a, b));
 	ck_assert(!conf_equal(a, n));
 	ck_assert(!conf_equal(b, n));
-	conf_free(a);
-	conf_free(b);
-	conf_free(n);
+	conf_unref(a);
+	conf_unref(b);
+	conf_unref(n);
 }
 END_TEST
 
@@ -829,7 +829,7 @@ START_TEST(names_resolve_in_any_order)
 		"track_file f {\n file /run/f\n}\n", NULL);
 	ck_assert_uint_eq(instance(c, "VI_1")->track_scripts.n, 1);
 	assert_roundtrip(c);
-	conf_free(c);
+	conf_unref(c);
 }
 END_TEST
 
@@ -858,7 +858,7 @@ START_TEST(scriptless_script_is_dropped_with_warnings)
 	ck_assert_uint_eq(instance(c, "VI_0")->track_scripts.n, 0);
 	ck_assert_uint_eq(instance(c, "VI_0")->track_interfaces.n, 2);
 	assert_roundtrip(c);
-	conf_free(c);
+	conf_unref(c);
 	diags_free(&d);
 	/* with -i high the script is there and nothing is said */
 	diags_init(&d);
@@ -867,7 +867,7 @@ START_TEST(scriptless_script_is_dropped_with_warnings)
 	ck_assert_uint_eq(d.n, 0);
 	ck_assert_int_eq(instance(c, "VI_0")->priority, 170);
 	ck_assert_uint_eq(instance(c, "VI_0")->track_scripts.n, 1);
-	conf_free(c);
+	conf_unref(c);
 	diags_free(&d);
 	/* the sync group's references are dropped the same way */
 	expect_warning("vrrp_script s {\n interval 2\n}\n"
@@ -901,7 +901,7 @@ START_TEST(bare_sync_group_members_are_taken_with_a_warning)
 	expect_clean(dump);
 	free(dump);
 	assert_roundtrip(c);
-	conf_free(c);
+	conf_unref(c);
 	/* a bare word that is no instance is then an error */
 	expect_error("vrrp_sync_group VG1 {\n  VI_2\n  VI_X\n}\n" INST(""),
 		     "sync group VG1: member VI_X is not a vrrp_instance");
@@ -912,7 +912,7 @@ START_TEST(bare_sync_group_members_are_taken_with_a_warning)
 	g = nth(&c->vrrp_sync_groups, 0);
 	ck_assert_uint_eq(g->members.n, 2);
 	ck_assert_str_eq(((struct name_item *)nth(&g->members, 1))->name, "VI_2");
-	conf_free(c);
+	conf_unref(c);
 	expect_warning("vrrp_sync_group VG1 {\n  VI_1 VI_2\n}\n" INST("")
 		       "vrrp_instance VI_2 {\n virtual_router_id 2\n virtual_ipaddress {\n"
 		       "  10.0.0.2\n }\n}\n", "'VI_1 VI_2' directly in vrrp_sync_group is taken "
@@ -1023,7 +1023,7 @@ START_TEST(item_blocks_use_the_ip_tables)
 			ck_assert_ptr_nonnull(last);
 			ck_assert_ptr_eq(last->desc, descs[i]);
 		}
-		conf_free(c);
+		conf_unref(c);
 		diags_free(&d);
 	}
 }

@@ -248,7 +248,7 @@ START_TEST(nat_ipv4)
 	ck_assert_uint_eq(d->u_threshold, 100);
 	ck_assert_uint_eq(d->l_threshold, 10);
 	ipvs_table_free(&t);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -314,7 +314,7 @@ START_TEST(dr_and_tunnels)
 	ck_assert_uint_eq(d->tun_type, IPVS_TUN_GRE);
 	ck_assert_int_eq(d->weight, 4);
 	ipvs_table_free(&t);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -390,7 +390,7 @@ START_TEST(ipv6_and_fwmark)
 	ck_assert_str_eq(e->svc.sched_name, "mh");
 	ck_assert_uint_eq(e->svc.flags, IPVS_SVC_F_MH_FALLBACK | IPVS_SVC_F_SCHED3);
 	ipvs_table_free(&t);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -455,7 +455,7 @@ START_TEST(persistence)
 	ck_assert_str_eq(e->svc.pe_name, "sip");
 	ck_assert_str_eq(e->svc.sched_name, "wlc");
 	ipvs_table_free(&t);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -535,7 +535,7 @@ START_TEST(group_ranges)
 	ck_assert(t.entries[18].shares_dests);
 	ck_assert_uint_eq(t.entries[18].dests[0].af, AF_INET6);
 	ipvs_table_free(&t);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -555,7 +555,7 @@ START_TEST(group_too_large)
 	ck_assert_int_eq(ipvs_desired(cfg, NULL, NULL, &t), -E2BIG);
 	ck_assert_uint_eq(t.n, 0);
 	ck_assert_ptr_null(t.entries);
-	conf_free(cfg);
+	conf_unref(cfg);
 
 	/* 2^21 addresses are refused before anything is allocated */
 	cfg = load("virtual_server_group G {\n"
@@ -568,7 +568,7 @@ START_TEST(group_too_large)
 		   "  }\n"
 		   "}\n");
 	ck_assert_int_eq(ipvs_desired(cfg, NULL, NULL, &t), -E2BIG);
-	conf_free(cfg);
+	conf_unref(cfg);
 
 	/* a /16 is 65,536 services */
 	cfg = load("virtual_server_group G {\n"
@@ -586,7 +586,7 @@ START_TEST(group_too_large)
 	ck_assert_str_eq(ipvs_service_fmt(&t.entries[t.n - 1].svc, buf, sizeof(buf)),
 			 "[10.16.255.255]:tcp:80");
 	ipvs_table_free(&t);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -643,7 +643,7 @@ START_TEST(inhibit_on_failure)
 	ck_assert_uint_eq(svc_named(&t, "[10.0.8.1]:tcp:80")->ndests, 3);
 	ck_assert_int_eq(dest_ok(svc_named(&t, "[10.0.8.2]:tcp:80"), "[10.0.8.21]:80")->weight, 1);
 	ipvs_table_free(&t);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -699,7 +699,7 @@ START_TEST(alpha)
 	ck_assert_ptr_null(dest_named(e, "[10.0.9.21]:80"));
 	ck_assert_int_eq(dest_ok(e, "[10.0.9.22]:80")->weight, 1);
 	ipvs_table_free(&t);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -778,7 +778,7 @@ START_TEST(quorum_sorry_hysteresis)
 	/* nor without memory */
 	ck_assert_str_eq(quorum_step(cfg, NULL, &f, svc), "[10.0.10.99]:8080/1");
 	ipvs_quorum_free(&q);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -846,7 +846,7 @@ START_TEST(quorum_sorry_inhibit)
 	ck_assert_uint_eq(e->dests[0].fwd, IPVS_FWD_MASQ);
 	ipvs_table_free(&t);
 	ipvs_quorum_free(&q);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -870,7 +870,7 @@ START_TEST(quorum_dynamic_weight)
 	f.dyn_weight = 3;
 	ck_assert_str_eq(quorum_step(cfg, NULL, &f, "[10.0.14.1]:tcp:80"),
 			 "[10.0.14.11]:80/2,[10.0.14.12]:80/3");
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -909,8 +909,8 @@ START_TEST(quorum_carry_over_reload)
 	ck_assert_uint_eq(q.state[0], IPVS_QUORUM_DOWN);   /* nothing up */
 	ck_assert_uint_eq(q.state[1], IPVS_QUORUM_UP);
 	ipvs_quorum_free(&q);
-	conf_free(cfg);
-	conf_free(old);
+	conf_unref(cfg);
+	conf_unref(old);
 }
 END_TEST
 
@@ -933,7 +933,7 @@ START_TEST(virtual_server_without_servers)
 	ck_assert(!has_svc(&t, "[10.0.15.1]:tcp:80"));
 	ck_assert(has_svc(&t, "[10.0.15.2]:tcp:80"));
 	ipvs_table_free(&t);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -955,7 +955,7 @@ START_TEST(same_dest_after_port_fill)
 	ck_assert_uint_eq(t.entries[0].ndests, 1);
 	ck_assert_int_eq(t.entries[0].dests[0].weight, 3);
 	ipvs_table_free(&t);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -1002,7 +1002,7 @@ START_TEST(diff_equal_is_nothing)
 	ipvs_ops_free(&ops);
 	ipvs_table_free(&have);
 	ipvs_table_free(&want);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -1036,7 +1036,7 @@ START_TEST(diff_one_weight)
 	ipvs_ops_free(&ops);
 	ipvs_table_free(&have);
 	ipvs_table_free(&want);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -1067,7 +1067,7 @@ START_TEST(diff_service_edit_not_replace)
 	ipvs_ops_free(&ops);
 	ipvs_table_free(&have);
 	ipvs_table_free(&want);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -1136,7 +1136,7 @@ START_TEST(diff_add_and_remove)
 	expect_ops(&ops, w5, 2);
 	ipvs_ops_free(&ops);
 	ipvs_table_free(&want);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -1180,7 +1180,7 @@ START_TEST(diff_foreign_and_adopted)
 	ipvs_ops_free(&ops);
 	ipvs_table_free(&have);
 	ipvs_table_free(&want);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -1221,7 +1221,7 @@ START_TEST(diff_order)
 	ipvs_ops_free(&ops);
 	ipvs_table_free(&have);
 	ipvs_table_free(&want);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -1293,8 +1293,8 @@ START_TEST(diff_large_one_change)
 	ipvs_table_free(&have);
 	ipvs_table_free(&before);
 	ipvs_table_free(&want);
-	conf_free(old);
-	conf_free(cfg);
+	conf_unref(old);
+	conf_unref(cfg);
 }
 END_TEST
 

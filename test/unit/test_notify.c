@@ -214,7 +214,7 @@ static void drain_and_finish(struct run *r, uint64_t timeout_us)
 	ck_assert_msg(r->drained, "drain never called back");
 	ck_assert_ptr_null(r->n);
 	ck_assert_int_eq(uv_loop_close(&r->loop), 0);
-	conf_free(r->cfg);
+	conf_unref(r->cfg);
 }
 
 static const char *const base_conf = "global_defs {\n router_id r1\n}\n";
@@ -403,7 +403,7 @@ START_TEST(free_cancels)
 	uv_run(&loop, UV_RUN_DEFAULT);
 	ck_assert_uint_lt(now_ms() - t0, 2000);
 	ck_assert_int_eq(uv_loop_close(&loop), 0);
-	conf_free(cfg);
+	conf_unref(cfg);
 	ck_assert_str_eq(read_file(out), "");   /* "notify" never ran */
 	ck_assert_int_eq(count_logged("notify_master 'sleep 30' cancelled"), 2);
 }
@@ -600,7 +600,7 @@ START_TEST(fifo_script)
 	uv_timer_start(&t, on_poll_file, 20, 20);
 	uv_run(&r.loop, UV_RUN_DEFAULT);
 	ck_assert_int_eq(uv_loop_close(&r.loop), 0);
-	conf_free(r.cfg);
+	conf_unref(r.cfg);
 	/* the script saw EOF and ended on its own, well before the grace */
 	ck_assert_uint_lt(now_ms() - r.t0, 900);
 	ck_assert_str_eq(read_file(got), "INSTANCE \"VI_1\" BACKUP 100\n"

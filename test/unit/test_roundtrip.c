@@ -120,8 +120,8 @@ START_TEST(file_roundtrips)
 	free(text1);
 	free(text2);
 	diags_free(&d);
-	conf_free(again);
-	conf_free(cfg);
+	conf_unref(again);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -182,7 +182,7 @@ START_TEST(items_that_look_like_directives_roundtrip)
 		      "a plain address is dumped bare:\n%s", text);
 	ck_assert_msg(strstr(text, "\n        \"include\"\n"), "include is quoted:\n%s", text);
 	free(text);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -196,7 +196,7 @@ START_TEST(fuzz_regression_roundtrips)
 	struct config *cfg = conf_load_file(path, &opts, &d);
 	if (cfg)
 		assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 	diags_free(&d);
 }
 END_TEST
@@ -205,7 +205,7 @@ START_TEST(empty_config_parses)
 {
 	struct config *cfg = parse_ok("", NULL);
 	assert_roundtrip(cfg);
-	conf_free(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 

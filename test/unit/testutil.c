@@ -59,7 +59,7 @@ static void expect_msg(const char *text, enum diag_sev sev, const char *substr)
 		ck_assert_msg(cfg == NULL, "a configuration with errors must not load");
 	else
 		ck_assert_msg(cfg != NULL, "a warning alone must not stop the load");
-	conf_free(cfg);
+	conf_unref(cfg);
 	diags_free(&d);
 	ck_assert_msg(found, "missing message '%s'", substr);
 }
@@ -101,7 +101,7 @@ void assert_roundtrip(const struct config *cfg)
 			free(text2);
 		}
 	}
-	conf_free(again);
+	conf_unref(again);
 	diags_free(&d);
 	free(text);
 	ck_assert_msg(same, "parse(dump(model)) must equal model");
