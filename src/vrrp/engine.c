@@ -351,7 +351,7 @@ static struct vrrp_rt *take_unchanged(struct vrrp_engine *e, const struct vrrp_i
 static void switch_notifier(struct vrrp_engine *e)
 {
 	struct vrrp_notifier *old = e->notifier;
-	e->notifier = vrrp_notifier_new(e->loop, e->cfg);
+	e->notifier = vrrp_notifier_new(e->loop, e->cfg, old);
 	if (!old)
 		return;
 	for (size_t i = 0; i < e->nrts; i++) {

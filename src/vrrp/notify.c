@@ -2,8 +2,9 @@
  * transitions; see notify.h for the behaviour and keepalived's.
  *
  * Ownership: the notifier counts what still needs it (refs): itself
- * until vrrp_notifier_free(), each queue until its memory goes, each
- * FIFO script while it runs, each timer handle until closed. The memory
+ * until vrrp_notifier_free(), each queue until its memory goes, its
+ * timer handle until closed. Its FIFOs are objects of their own
+ * (notify_fifo.h), shared with the next notifier across a reload. The memory
  * goes when the count reaches zero, always from a libuv callback or from
  * vrrp_notifier_free() itself when nothing was pending. The notifier
  * holds a reference on the model it was made from (conf_ref()), so a
@@ -27,10 +28,10 @@
 #include "cmdline.h"
 #include "log.h"
 #include "mailer.h"
+#include "notify_fifo.h"
 #include "script.h"
 #include "smtp.h"
 
-#define FIFO_DROP_LOG_MS 10000   /* at most one "FIFO full" line per 10 s */
 
 /* ---- pure parts ------------------------------------------------------------------ */
 
@@ -126,22 +127,6 @@ struct notify_queue {
 	bool retiring;                /* free once what waits has run */
 };
 
-struct fifo {
-	const char *setting;          /* "notify_fifo", "vrrp_notify_fifo" */
-	char *path;                   /* NULL: not configured (or ignored) */
-	int fd;
-	bool created;                 /* we mkfifo()ed it: unlink at the end */
-	dev_t dev;
-	ino_t ino;
-	int open_errno;               /* last failure logged, 0: none */
-	uint64_t dropped_unlogged;
-	uint64_t last_drop_log;       /* uv_now() */
-	char *script;                 /* the FIFO script command, NULL: none */
-	struct script_job job;
-	uid_t uid;
-	gid_t gid;
-	bool script_running;
-};
 
 struct vrrp_notifier {
 	uv_loop_t *loop;
@@ -156,8 +141,7 @@ struct vrrp_notifier {
 	struct verdict *verdicts;
 
 	struct notify_queue *queues;
-	struct fifo fifo[2];
-	uv_timer_t grace;             /* FIFO scripts: EOF, then SIGKILL */
+	struct notify_fifo *fifo[2];  /* references; NULL: none */
 	uv_timer_t drain_timer;
 	void (*drain_cb)(void *);
 	void *drain_data;
@@ -182,10 +166,6 @@ static void notifier_unref(struct vrrp_notifier *n)
 		nx = v->next;
 		free(v->cmd);
 		free(v);
-	}
-	for (int i = 0; i < 2; i++) {
-		free(n->fifo[i].path);
-		free(n->fifo[i].script);
 	}
 	mailer_free(&n->mail);
 	conf_unref(n->cfg);
@@ -365,163 +345,53 @@ static void prepare_scripts(struct vrrp_notifier *n)
 
 /* ---- the FIFOs -------------------------------------------------------------------------- */
 
-static bool fifo_open(struct vrrp_notifier *n, struct fifo *f)
+/* The FIFO a setting asks for, as an object: prev's when it matches (a
+ * reload: the FIFO stays and its reader runs on), else a new one. NULL
+ * when the setting is not configured or its users do not exist. */
+static struct notify_fifo *fifo_for(struct vrrp_notifier *n, const char *setting,
+				    const struct run_as *fifo, const struct run_as *script,
+				    struct notify_fifo *const prev[2])
 {
-	struct stat st;
-	int fd = open(f->path, O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
-	int e = errno;
-
-	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode))) {
-		close(fd);
-		fd = -1;
-		e = ENOTSUP;
-	}
-	if (fd < 0) {
-		if (e != f->open_errno) {     /* log each new reason once */
-			if (e == ENOTSUP)
-				log_msg(LOG_ERR, "%s %s is not a FIFO: not writing to it", f->setting,
-					f->path);
-			else
-				log_msg(LOG_ERR, "cannot open %s %s: %s; will retry at the next "
-					"transition", f->setting, f->path, strerror(e));
-			f->open_errno = e;
-		}
-		return false;
-	}
-	if (f->open_errno)
-		log_msg(LOG_INFO, "%s %s is open again", f->setting, f->path);
-	f->open_errno = 0;
-	f->fd = fd;
-	f->dev = st.st_dev;
-	f->ino = st.st_ino;
-	(void)n;
-	return true;
-}
-
-static void on_fifo_script_done(struct script_job *job, const struct script_result *r, void *data)
-{
-	struct vrrp_notifier *n = data;
-	struct fifo *f = job == &n->fifo[0].job ? &n->fifo[0] : &n->fifo[1];
-	char d[160];
-
-	f->script_running = false;
-	log_msg(n->dying ? LOG_INFO : LOG_WARNING, "%s_script '%s' ended: %s", f->setting,
-		f->script, script_result_describe(r, d, sizeof(d)));
-	/* Shutting down and every FIFO script gone: no need to wait out the grace. */
-	if (n->dying && !n->fifo[0].script_running && !n->fifo[1].script_running &&
-	    !uv_is_closing((uv_handle_t *)&n->grace))
-		uv_close((uv_handle_t *)&n->grace, on_timer_closed);
-	notifier_unref(n);
-}
-
-static void fifo_setup(struct vrrp_notifier *n, struct fifo *f, const char *setting,
-		       const struct run_as *fifo, const struct run_as *script)
-{
-	f->setting = setting;
-	f->fd = -1;
-	script_job_init(&f->job);
 	if (!fifo->path)
-		return;
-
+		return NULL;
 	/* The FIFO belongs to its user, else to the default script user
 	 * (keepalived: "Failed to set default user for ... fifo"). */
 	const struct ids *owner = resolve(n, fifo->user, fifo->group);
 	if (!owner->ok) {
 		log_msg(LOG_ERR, "invalid user/group for %s %s - ignoring", setting, fifo->path);
-		return;
+		return NULL;
 	}
-	f->path = xstrdup(fifo->path);
-	if (mkfifo(f->path, S_IRUSR | S_IWUSR | S_IRGRP | S_IROTH) == 0) {
-		f->created = true;
-		if (owner->uid != (uid_t)-1 && chown(f->path, owner->uid, owner->gid) < 0)
-			log_warn("cannot give %s %s to uid %u", setting, f->path,
-				 (unsigned)owner->uid);
-	} else if (errno != EEXIST) {
-		log_warn("cannot create %s %s", setting, f->path);
-	}
-
-	/* The reader first, as keepalived: it gets the path as its last
-	 * argument and opens the FIFO whenever it is ready. */
+	struct notify_fifo_spec spec = {
+		.setting = setting, .path = fifo->path,
+		.owner_uid = owner->uid, .owner_gid = owner->gid,
+	};
 	if (script && script->path) {
 		const struct ids *i = resolve(n, script->user, script->group);
-		const char *args[] = { f->path, NULL };
-		if (!i->ok) {
+		if (!i->ok)
 			log_msg(LOG_ERR, "%s_script '%s' not started: its user does not exist",
 				setting, script->path);
-		} else if (secure(n, script->path, i->uid, i->gid)) {
-			struct script_spec spec = {
-				.command = script->path, .extra_args = args,
-				.uid = i->uid, .gid = i->gid, .timeout_us = 0,
-			};
-			f->script = xstrdup(script->path);
-			if (script_run(n->loop, &f->job, &spec, on_fifo_script_done, n) == 0) {
-				f->script_running = true;
-				n->refs++;
-			}
-		}
+		else if (secure(n, script->path, i->uid, i->gid))
+			spec = (struct notify_fifo_spec){ setting, fifo->path, owner->uid, owner->gid,
+							  script->path, i->uid, i->gid };
 	}
-	fifo_open(n, f);
+	for (int k = 0; k < 2; k++)
+		if (prev[k] && notify_fifo_matches(prev[k], &spec))
+			return notify_fifo_ref(prev[k]);
+	struct notify_fifo *f = notify_fifo_new(n->loop, &spec);
+	for (int k = 0; k < 2; k++)
+		notify_fifo_take_path(f, prev[k]);
+	return f;
 }
 
-static void fifo_write(struct vrrp_notifier *n, struct fifo *f, const char *line, size_t len)
+static void fifo_write(struct vrrp_notifier *n, struct notify_fifo *f, const char *line,
+		       size_t len)
 {
-	if (!f->path)
+	if (!f)
 		return;
-	if (f->fd < 0 && !fifo_open(n, f)) {
-		n->st.fifo_dropped++;
-		return;
-	}
-	if (len > PIPE_BUF) {         /* longer lines would not be atomic */
-		log_msg(LOG_WARNING, "%s %s: line of %zu bytes not written", f->setting, f->path, len);
-		n->st.fifo_dropped++;
-		return;
-	}
-	ssize_t w = write(f->fd, line, len);
-	if (w == (ssize_t)len) {
+	if (notify_fifo_write(f, line, len))
 		n->st.fifo_lines++;
-		return;
-	}
-	n->st.fifo_dropped++;
-	if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-		uint64_t now = uv_now(n->loop);
-		f->dropped_unlogged++;
-		if (f->last_drop_log == 0 || now - f->last_drop_log >= FIFO_DROP_LOG_MS) {
-			log_msg(LOG_WARNING, "%s %s is full (nobody reads it?): %llu line(s) dropped "
-				"since the last report", f->setting, f->path,
-				(unsigned long long)f->dropped_unlogged);
-			f->dropped_unlogged = 0;
-			f->last_drop_log = now ? now : 1;
-		}
-		return;
-	}
-	log_warn("%s %s: write failed; reopening at the next transition", f->setting, f->path);
-	close(f->fd);
-	f->fd = -1;
-}
-
-static void fifo_close(struct fifo *f)
-{
-	struct stat st;
-
-	if (f->fd >= 0) {
-		/* Unlink only the FIFO we made, and only if it is still ours. */
-		if (f->created && stat(f->path, &st) == 0 && st.st_dev == f->dev &&
-		    st.st_ino == f->ino)
-			unlink(f->path);
-		close(f->fd);
-		f->fd = -1;
-	} else if (f->created && f->path) {
-		unlink(f->path);
-	}
-}
-
-static void on_grace(uv_timer_t *t)
-{
-	struct vrrp_notifier *n = t->data;
-	for (int i = 0; i < 2; i++)
-		if (n->fifo[i].script_running)
-			script_cancel(&n->fifo[i].job);
-	uv_close((uv_handle_t *)t, on_timer_closed);
+	else
+		n->st.fifo_dropped++;
 }
 
 /* ---- draining ------------------------------------------------------------------------------ */
@@ -755,7 +625,7 @@ static void write_fifos(struct notify_queue *q, const char *state, int priority)
 	if ((size_t)len >= sizeof(line))
 		len = (int)sizeof(line);       /* too long: fifo_write() refuses it */
 	for (int i = 0; i < 2; i++)
-		fifo_write(n, &n->fifo[i], line, (size_t)len);
+		fifo_write(n, n->fifo[i], line, (size_t)len);
 }
 
 void notify_transition(struct notify_queue *q, const struct notify_set *scripts,
@@ -839,7 +709,8 @@ void notify_queue_retire(struct notify_queue *q)
 
 /* ---- the notifier -------------------------------------------------------------------------------- */
 
-struct vrrp_notifier *vrrp_notifier_new(uv_loop_t *loop, const struct config *cfg)
+struct vrrp_notifier *vrrp_notifier_new(uv_loop_t *loop, const struct config *cfg,
+				       const struct vrrp_notifier *prev)
 {
 	struct vrrp_notifier *n = xcalloc(1, sizeof(*n));
 	const struct global_defs *g = &cfg->global;
@@ -849,25 +720,24 @@ struct vrrp_notifier *vrrp_notifier_new(uv_loop_t *loop, const struct config *cf
 	n->g = g;
 	n->refs = 1;
 	n->script_timeout_us = NOTIFY_SCRIPT_TIMEOUT_US;
-	uv_timer_init(loop, &n->grace);
-	n->grace.data = n;
 	uv_timer_init(loop, &n->drain_timer);
 	n->drain_timer.data = n;
-	n->refs += 2;
+	n->refs++;
 
 	resolve_default(n);
 	prepare_scripts(n);
 	mailer_init(&n->mail, n->loop, n->g);
-	fifo_setup(n, &n->fifo[0], "notify_fifo", &g->notify_fifo, &g->notify_fifo_script);
+	struct notify_fifo *const none[2] = { NULL, NULL };
+	struct notify_fifo *const *old = prev ? prev->fifo : none;
+	n->fifo[0] = fifo_for(n, "notify_fifo", &g->notify_fifo, &g->notify_fifo_script, old);
 	if (g->vrrp_notify_fifo.path && g->notify_fifo.path &&
 	    !strcmp(g->vrrp_notify_fifo.path, g->notify_fifo.path)) {
 		/* keepalived: the same FIFO twice would get every line twice */
 		log_msg(LOG_INFO, "notify FIFO %s is both notify_fifo and vrrp_notify_fifo - "
 			"ignoring vrrp_notify_fifo", g->vrrp_notify_fifo.path);
-		fifo_setup(n, &n->fifo[1], "vrrp_notify_fifo", &(struct run_as){ 0 }, NULL);
 	} else {
-		fifo_setup(n, &n->fifo[1], "vrrp_notify_fifo", &g->vrrp_notify_fifo,
-			   &g->vrrp_notify_fifo_script);
+		n->fifo[1] = fifo_for(n, "vrrp_notify_fifo", &g->vrrp_notify_fifo,
+				      &g->vrrp_notify_fifo_script, old);
 	}
 	return n;
 }
@@ -917,12 +787,10 @@ void vrrp_notifier_free(struct vrrp_notifier *n)
 	}
 	smtp_client_free(n->mail.smtp);   /* on_email_done() runs now */
 	n->mail.smtp = NULL;
-	for (int i = 0; i < 2; i++)
-		fifo_close(&n->fifo[i]);
+	for (int i = 0; i < 2; i++) {
+		notify_fifo_release(n->fifo[i]);   /* shared with a newer notifier, or closing */
+		n->fifo[i] = NULL;
+	}
 	uv_close((uv_handle_t *)&n->drain_timer, on_timer_closed);
-	if (n->fifo[0].script_running || n->fifo[1].script_running)
-		uv_timer_start(&n->grace, on_grace, NOTIFY_FIFO_GRACE_US / 1000, 0);
-	else
-		uv_close((uv_handle_t *)&n->grace, on_timer_closed);
 	notifier_unref(n);
 }

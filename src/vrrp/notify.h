@@ -37,16 +37,8 @@
  *
  *   FIFO. notify_fifo and vrrp_notify_fifo (both when both are set and
  *   differ) get one line per transition: TYPE "NAME" STATE PRIORITY and a
- *   newline. vigil creates the FIFO (mode 0644, owned by the FIFO's user
- *   when one is given) if it does not exist, starts notify_fifo_script /
- *   vrrp_notify_fifo_script with the FIFO's path as its last argument
- *   (no timeout), then opens the FIFO O_RDWR | O_NONBLOCK like keepalived:
- *   holding a read end means an open never fails for want of a reader
- *   (the script may not have opened it yet), a write never raises
- *   SIGPIPE, and lines written while no one reads wait in the pipe. A
- *   full pipe (64 KiB unread) drops the line, counted and logged, rather
- *   than wait. A FIFO that cannot be opened is logged and retried at the
- *   next line.
+ *   newline. How the FIFO is made, opened and read, and how it and its
+ *   reader script survive a reload: notify_fifo.h.
  *
  *   Email. Sent when the object's smtp_alert, else global smtp_alert_vrrp,
  *   else smtp_alert, is on (default off, as in keepalived - a
@@ -74,7 +66,6 @@
 #define NOTIFY_SCRIPT_TIMEOUT_US (60ULL * 1000000)   /* default kill time */
 #define NOTIFY_QUEUE_MAX 64        /* scripts waiting in one queue; beyond,
 				    * the oldest waiting one is dropped */
-#define NOTIFY_FIFO_GRACE_US 1000000ULL  /* FIFO script: EOF, then SIGKILL */
 
 struct vrrp_notifier;
 struct notify_queue;
@@ -87,10 +78,14 @@ struct notify_set {
 
 /* One per VRRP engine: the FIFO, email settings and script user from
  * cfg's global_defs. The notifier holds a reference on cfg until its
- * memory goes (a reload makes a new notifier and drains the old one). Never fails: a FIFO that cannot be created or
- * opened is logged and skipped. May block briefly: user and group look-ups
+ * memory goes (a reload makes a new notifier and drains the old one).
+ * prev (may be NULL) is the notifier a reload replaces: the new one
+ * shares its FIFOs where the configuration names the same FIFO and reader,
+ * so they are neither re-created nor restarted. Never fails: a FIFO that
+ * cannot be created or opened is logged and skipped. May block briefly: user and group look-ups
  * (NSS), mkfifo(), and the script security checks happen here, once. */
-struct vrrp_notifier *vrrp_notifier_new(uv_loop_t *loop, const struct config *cfg);
+struct vrrp_notifier *vrrp_notifier_new(uv_loop_t *loop, const struct config *cfg,
+				       const struct vrrp_notifier *prev);
 
 /* Kill notify scripts that run longer than this (0: never). For tests
  * and a future global setting; applies to the runs started afterwards. */
@@ -106,9 +101,8 @@ void vrrp_notifier_drain(struct vrrp_notifier *n, uint64_t timeout_us,
 
 /* Frees every queue not yet freed (as notify_queue_free()), kills the
  * running notify scripts (script_cancel: SIGKILL to the process group),
- * abandons the emails in flight, closes the FIFOs (unlinking those it
- * created) and, after NOTIFY_FIFO_GRACE_US in which the FIFO scripts may
- * read what is left and see EOF, kills the FIFO scripts. Returns at once;
+ * abandons the emails in flight, and lets go of its FIFOs (closed, with
+ * their readers, unless a newer notifier shares them: notify_fifo.h). Returns at once;
  * n and its queues must not be used afterwards, and the memory is
  * released from the loop once every script callback has come and every
  * handle is closed - so the loop must run on (until uv_run() returns)

@@ -191,7 +191,7 @@ static void start(struct run *r, const char *conf_text)
 	memset(r, 0, sizeof(*r));
 	ck_assert_int_eq(uv_loop_init(&r->loop), 0);
 	r->cfg = parse_ok(conf_text, NULL);
-	r->n = vrrp_notifier_new(&r->loop, r->cfg);
+	r->n = vrrp_notifier_new(&r->loop, r->cfg, NULL);
 	r->t0 = now_ms();
 }
 
@@ -389,7 +389,7 @@ START_TEST(free_cancels)
 
 	ck_assert_int_eq(uv_loop_init(&loop), 0);
 	struct config *cfg = parse_ok(base_conf, NULL);
-	struct vrrp_notifier *n = vrrp_notifier_new(&loop, cfg);
+	struct vrrp_notifier *n = vrrp_notifier_new(&loop, cfg, NULL);
 	struct notify_queue *q1 = notify_queue_new(n, "INSTANCE", "VI_1");
 	struct notify_queue *q2 = notify_queue_new(n, "INSTANCE", "VI_2");
 	struct notify_queue *q3 = notify_queue_new(n, "INSTANCE", "VI_3");
@@ -614,6 +614,81 @@ START_TEST(fifo_script)
 }
 END_TEST
 
+/* Five reloads in a row: each new notifier shares the FIFO and its
+ * reader with the one it replaces, so the FIFO is never unlinked, the
+ * reader is started once and gets every line; a reload that changes the
+ * reader keeps the FIFO too. Only the last notifier removes it. */
+START_TEST(fifo_survives_reloads)
+{
+	uv_loop_t loop;
+	uv_timer_t t;
+	struct stat st;
+	LOCAL_PATH(got, "got");
+	LOCAL_PATH(starts, "starts");
+	LOCAL_PATH(fifo, "vfifo");
+	write_file(path("reader.sh"),
+		   "#!/bin/sh\n"
+		   "out=$1; starts=$2; fifo=$3\n"
+		   "echo start >> \"$starts\"\n"
+		   "while read -r line; do echo \"$line\" >> \"$out\"; done < \"$fifo\"\n", 0755);
+	const char *text = fmt("global_defs {\n vrrp_notify_fifo %s\n"
+			       " vrrp_notify_fifo_script \"%s %s %s\"\n}\n",
+			       fifo, path("reader.sh"), got, starts);
+	ck_assert_int_eq(uv_loop_init(&loop), 0);
+	struct vrrp_notifier *n = NULL;
+	ino_t ino = 0;
+	for (int i = 0; i < 5; i++) {
+		struct config *cfg = parse_ok(text, NULL);
+		struct vrrp_notifier *next = vrrp_notifier_new(&loop, cfg, n);
+		conf_unref(cfg);                     /* the notifier holds its own */
+		vrrp_notifier_free(n);
+		n = next;
+		for (int k = 0; k < 5; k++)
+			uv_run(&loop, UV_RUN_NOWAIT);
+		ck_assert_int_eq(stat(fifo, &st), 0);
+		ck_assert(S_ISFIFO(st.st_mode));
+		if (i == 0)
+			ino = st.st_ino;
+		ck_assert_int_eq(st.st_ino, ino);   /* never re-created */
+		struct notify_queue *q = notify_queue_new(n, "INSTANCE", "VI_1");
+		notify_transition(q, NULL, TRI_UNSET, i % 2 ? "MASTER" : "BACKUP", 100);
+		notify_queue_free(q);
+	}
+	struct poll_file p = { got, 5, &n, now_ms() + 5000 };
+	uv_timer_init(&loop, &t);
+	t.data = &p;
+	uv_timer_start(&t, on_poll_file, 20, 20);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	ck_assert_int_eq(uv_loop_close(&loop), 0);
+	ck_assert_str_eq(read_file(got), "INSTANCE \"VI_1\" BACKUP 100\n"
+					 "INSTANCE \"VI_1\" MASTER 100\n"
+					 "INSTANCE \"VI_1\" BACKUP 100\n"
+					 "INSTANCE \"VI_1\" MASTER 100\n"
+					 "INSTANCE \"VI_1\" BACKUP 100\n");
+	ck_assert_str_eq(read_file(starts), "start\n");   /* one reader for all five */
+	ck_assert_int_eq(count_logged("ended: "), 1);
+	ck_assert_int_eq(stat(fifo, &st), -1);            /* the last one removed it */
+
+	/* Another reader on the same FIFO: the old object's release must not
+	 * unlink the FIFO the new one uses. */
+	ck_assert_int_eq(uv_loop_init(&loop), 0);
+	struct config *c1 = parse_ok(text, NULL);
+	struct config *c2 = parse_ok(fmt("global_defs {\n vrrp_notify_fifo %s\n"
+					 " vrrp_notify_fifo_script \"%s %s.2 %s\"\n}\n",
+					 fifo, path("reader.sh"), got, starts), NULL);
+	struct vrrp_notifier *a = vrrp_notifier_new(&loop, c1, NULL);
+	struct vrrp_notifier *b = vrrp_notifier_new(&loop, c2, a);
+	vrrp_notifier_free(a);
+	ck_assert_int_eq(stat(fifo, &st), 0);
+	vrrp_notifier_free(b);
+	ck_assert_int_eq(stat(fifo, &st), -1);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	ck_assert_int_eq(uv_loop_close(&loop), 0);
+	conf_unref(c1);
+	conf_unref(c2);
+}
+END_TEST
+
 /* Nobody reads: the pipe fills, lines are dropped and counted, the loop
  * never waits, and the drops are logged (not once per line). */
 START_TEST(fifo_no_reader)
@@ -751,6 +826,7 @@ static Suite *notify_suite(void)
 	tcase_add_test(tc, fifo_lines);
 	tcase_add_test(tc, fifo_owner);
 	tcase_add_test(tc, fifo_script);
+	tcase_add_test(tc, fifo_survives_reloads);
 	tcase_add_test(tc, fifo_no_reader);
 	tcase_add_test(tc, fifo_retry);
 	tcase_add_test(tc, email_alerts);
