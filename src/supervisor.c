@@ -52,7 +52,7 @@ struct supervisor {
 /* Parse the configuration file; log every message; NULL on error. */
 static struct config *load_config(const struct supervisor *s)
 {
-	struct conf_opts co = { s->config_id };
+	struct conf_opts co = { s->config_id, true };
 	struct diags d;
 	char where[512];
 

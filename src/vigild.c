@@ -31,7 +31,7 @@ static const char *default_config_id(char *buf, size_t len)
 /* -t: print every message; with --dump, the canonical model on stdout. */
 static int config_test(const struct options *o, const char *config_id)
 {
-	struct conf_opts co = { config_id };
+	struct conf_opts co = { config_id, true };
 	struct diags d;
 
 	diags_init(&d);

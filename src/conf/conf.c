@@ -5,9 +5,11 @@
 
 #include "kw.h"
 #include "lex.h"
+#include "scripts.h"
 #include "tab.h"
 
-static struct config *parse_all(struct lexer *lx, struct diags *d)
+static struct config *parse_all(struct lexer *lx, const struct conf_opts *opts,
+				 struct diags *d)
 {
 	struct config *cfg = xcalloc(1, sizeof(*cfg));
 	cfg->refs = 1;
@@ -28,6 +30,8 @@ static struct config *parse_all(struct lexer *lx, struct diags *d)
 		conf_unref(cfg);
 		return NULL;
 	}
+	if (opts && opts->check_scripts)
+		conf_check_scripts(cfg, d);
 	return cfg;
 }
 
@@ -36,7 +40,7 @@ struct config *conf_load_file(const char *path, const struct conf_opts *opts,
 {
 	struct lex_opts lo = { opts ? opts->config_id : NULL, 0 };
 	struct lexer *lx = lex_open_file(path, &lo, d);
-	return lx ? parse_all(lx, d) : NULL;
+	return lx ? parse_all(lx, opts, d) : NULL;
 }
 
 struct config *conf_load_buffer(const char *name, const char *base_dir,
@@ -44,12 +48,12 @@ struct config *conf_load_buffer(const char *name, const char *base_dir,
 				const struct conf_opts *opts, struct diags *d)
 {
 	struct lex_opts lo = { opts ? opts->config_id : NULL, 0 };
-	return parse_all(lex_open_buffer(name, base_dir, buf, len, &lo, d), d);
+	return parse_all(lex_open_buffer(name, base_dir, buf, len, &lo, d), opts, d);
 }
 
 struct config *conf_load_quiet(const char *path, const char *config_id)
 {
-	struct conf_opts co = { config_id };
+	struct conf_opts co = { config_id, false };
 	struct diags d;
 	diags_init(&d);
 	struct config *cfg = conf_load_file(path, &co, &d);

@@ -16,6 +16,7 @@
 
 struct conf_opts {
 	const char *config_id;   /* selects '@id' lines; NULL: none match */
+	bool check_scripts;      /* warn about scripts that cannot run (scripts.h) */
 };
 
 struct config *conf_load_file(const char *path, const struct conf_opts *opts,

@@ -76,6 +76,7 @@ struct lvs_fwd {
  * "notify_up <SCRIPT> [username [groupname]]" (also quorum_up/down). */
 struct lvs_script {
 	char *cmd;                 /* one word: quote a script that has arguments */
+	struct srcpos pos;         /* of the command, for messages (not compared) */
 	char *user, *group;        /* NULL when not written */
 };
 

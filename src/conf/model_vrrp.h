@@ -38,6 +38,7 @@ enum tri { TRI_UNSET = -1, TRI_OFF = 0, TRI_ON = 1 };
  * "notify_master SCRIPT [USER [GROUP]]". */
 struct notify_script {
 	char *cmd;             /* NULL: not given */
+	struct srcpos pos;     /* of the command, for messages (not compared) */
 	char *user;            /* NULL: global_defs script_user */
 	char *group;           /* NULL: the user's primary group */
 };

@@ -192,6 +192,7 @@ static bool script_parse(struct pctx *p, const struct kw *k, const struct stmt *
 	}
 	struct lvs_script *sc = arena_zalloc(p->a, sizeof(*sc));
 	sc->cmd = p_strdup(p, s->args[0].text);
+	sc->pos = s->args[0].pos;
 	if (s->nargs > 1)
 		sc->user = p_strdup(p, s->args[1].text);
 	if (s->nargs > 2)

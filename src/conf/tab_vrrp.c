@@ -55,6 +55,7 @@ static void notify_fill(struct pctx *p, const struct lex_word *w, size_t n,
 			struct notify_script *ns)
 {
 	ns->cmd = word_dup(p, &w[0]);
+	ns->pos = w[0].pos;
 	ns->user = n > 1 ? word_dup(p, &w[1]) : NULL;
 	ns->group = n > 2 ? word_dup(p, &w[2]) : NULL;
 }
@@ -108,7 +109,7 @@ static bool notify_deleted_parse(struct pctx *p, const struct kw *k, const struc
 	if (!stmt_nargs(p, s, 0, 3))
 		return false;
 	nd->on = true;
-	nd->script = (struct notify_script){ NULL, NULL, NULL };
+	nd->script = (struct notify_script){ 0 };
 	if (s->nargs)
 		notify_fill(p, s->args, s->nargs, &nd->script);
 	return true;

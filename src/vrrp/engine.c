@@ -152,13 +152,18 @@ static void free_closed_instance(uv_handle_t *h)
 	free(h->data);
 }
 
-/* An initialised instance for cfg, or NULL after logging why. */
-static struct vrrp_rt *new_instance(struct vrrp_engine *e, const struct vrrp_instance *cfg)
+/* An initialised instance for cfg, or NULL with *err: vrrp_rt_init()'s
+ * -ENODEV or -EADDRNOTAVAIL (not logged: the caller waits), else -1
+ * after logging why. */
+static struct vrrp_rt *new_instance(struct vrrp_engine *e, const struct vrrp_instance *cfg,
+				    int *err)
 {
 	struct vrrp_rt *rt = calloc(1, sizeof(*rt));
+	*err = -1;
 	if (!rt)
 		return NULL;
-	if (vrrp_rt_init(rt, e, cfg) < 0) {
+	*err = vrrp_rt_init(rt, e, cfg);
+	if (*err < 0) {
 		vrrp_rt_release(rt);
 		free(rt);
 		return NULL;
@@ -170,6 +175,55 @@ static struct vrrp_rt *new_instance(struct vrrp_engine *e, const struct vrrp_ins
 	}
 	rt->nq = notify_queue_new(e->notifier, "INSTANCE", rt->name);
 	return rt;
+}
+
+/* ---- instances waiting for their interface ---- */
+
+/* keepalived refuses to start when an instance's interface is missing;
+ * vigil runs the others and starts this one when the interface (with an
+ * address to send from) appears: an interface created after the daemon
+ * (a VLAN, a bond, a veth of a container) is common, and a director that
+ * will not start at all holds no VIP either. */
+static void wait_for_interface(struct vrrp_engine *e, const struct vrrp_instance *vi, int err)
+{
+	const char *ifname = vi->interface ? vi->interface
+			   : e->cfg->global.default_interface ? e->cfg->global.default_interface
+			   : "eth0";
+	if (err == -ENODEV)
+		log_msg(LOG_WARNING, "(%s) interface %s does not exist; the instance starts "
+			"when it appears", vi->hdr.name, ifname);
+	else
+		log_msg(LOG_WARNING, "(%s) interface %s has no address to send adverts from; "
+			"the instance starts when it has one", vi->hdr.name, ifname);
+	e->waiting = grow(e->waiting, e->nwaiting, sizeof(*e->waiting));
+	e->waiting[e->nwaiting++] = vi;
+}
+
+static void start_new_instance(struct vrrp_engine *e, struct vrrp_rt *rt);
+
+/* Try every waiting instance once more. */
+static void retry_waiting(struct vrrp_engine *e)
+{
+	size_t keep = 0;
+	for (size_t i = 0; i < e->nwaiting; i++) {
+		int err;
+		struct vrrp_rt *rt = new_instance(e, e->waiting[i], &err);
+		if (rt) {
+			log_msg(LOG_INFO, "(%s) interface %s is there now; starting the instance",
+				rt->name, rt->ifname);
+			start_new_instance(e, rt);
+		} else if (err == -ENODEV || err == -EADDRNOTAVAIL) {
+			e->waiting[keep++] = e->waiting[i];
+		}
+	}
+	e->nwaiting = keep;
+	if (!keep)
+		uv_timer_stop(&e->waiting_timer);
+}
+
+static void on_waiting_timer(uv_timer_t *t)
+{
+	retry_waiting(t->data);
 }
 
 /* ---- events from rtnetlink ---- */
@@ -189,6 +243,8 @@ static void on_link(void *data, int ifindex, const char *ifname, bool up)
 	track_link_event(e, ifindex, ifname, up);
 	if (changed)
 		vrrp_engine_tracking_changed(e);
+	if (e->nwaiting)
+		retry_waiting(e);
 }
 
 static void on_addr_deleted(void *data, int ifindex, const struct vaddr *addr)
@@ -290,7 +346,8 @@ int vrrp_engine_start(struct vrrp_engine *e, uv_loop_t *loop, const struct confi
 	e->status_path = status_path;
 	uv_timer_init(loop, &e->status_timer);
 	uv_timer_init(loop, &e->status_soon);
-	e->status_timer.data = e->status_soon.data = e;
+	uv_timer_init(loop, &e->waiting_timer);
+	e->status_timer.data = e->status_soon.data = e->waiting_timer.data = e;
 	if (status_path)
 		uv_timer_start(&e->status_timer, write_status, STATUS_PERIOD_MS, STATUS_PERIOD_MS);
 	e->nl = vip_socket_open(&err);
@@ -396,13 +453,23 @@ void vrrp_engine_reload(struct vrrp_engine *e, const struct config *cfg)
 	e->nrts = kept;
 	release_groups(e);
 	switch_notifier(e);
-	/* ...and new or changed ones start. */
+	/* ...and new or changed ones start, or wait for their interface. */
+	e->nwaiting = 0;
 	for (const struct node *node = cfg->vrrp_instances.first; node; node = node->next) {
 		const struct vrrp_instance *vi = (const struct vrrp_instance *)node;
-		struct vrrp_rt *rt = is_kept(e->rts, kept, vi->hdr.name) ? NULL : new_instance(e, vi);
+		int err;
+		if (is_kept(e->rts, kept, vi->hdr.name))
+			continue;
+		struct vrrp_rt *rt = new_instance(e, vi, &err);
 		if (rt)
 			e->rts[e->nrts++] = rt;
+		else if (err == -ENODEV || err == -EADDRNOTAVAIL)
+			wait_for_interface(e, vi, err);
 	}
+	if (e->nwaiting)
+		uv_timer_start(&e->waiting_timer, on_waiting_timer, 1000, 1000);
+	else
+		uv_timer_stop(&e->waiting_timer);
 	if (old_cfg) {
 		vrrp_syncd_reload(&e->syncd, cfg);
 		for (size_t i = 0; i < e->nrts; i++)
@@ -423,6 +490,20 @@ void vrrp_engine_reload(struct vrrp_engine *e, const struct config *cfg)
 		log_msg(LOG_INFO, "VRRP: %zu unchanged instance(s) kept running", kept);
 	/* Groups, syncd and tracking now point into the new model. */
 	conf_unref(old_cfg);
+}
+
+/* An instance that waited for its interface joins the running ones as a
+ * reload would start it. */
+static void start_new_instance(struct vrrp_engine *e, struct vrrp_rt *rt)
+{
+	e->rts = grow(e->rts, e->nrts, sizeof(*e->rts));
+	e->rts[e->nrts++] = rt;
+	build_groups(e);
+	vrrp_rt_link_tracking(rt);
+	vrrp_engine_tracking_changed(e);
+	if (rt->fd >= 0)
+		vrrp_rt_start(rt);
+	vrrp_engine_state_changed(e);
 }
 
 static void free_closed_socket(uv_handle_t *h)
@@ -446,6 +527,10 @@ void vrrp_engine_stop(struct vrrp_engine *e)
 	e->notifier = NULL;
 	uv_close((uv_handle_t *)&e->status_timer, NULL);
 	uv_close((uv_handle_t *)&e->status_soon, NULL);
+	uv_close((uv_handle_t *)&e->waiting_timer, NULL);
+	free(e->waiting);
+	e->waiting = NULL;
+	e->nwaiting = 0;
 	if (e->status_path)
 		unlink(e->status_path);
 	release_groups(e);

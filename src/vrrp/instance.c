@@ -120,7 +120,11 @@ static bool add_vip(struct vrrp_rt *rt, const struct ipaddr_item *it)
 	v->label = it->label;
 	v->scope = it->scope;
 	v->home = it->home;
-	v->nodad = it->nodad;
+	/* An IPv6 VIP is never subject to duplicate address detection, as
+	 * in keepalived: VRRP itself decides who owns it, and a tentative
+	 * address would not answer for the second DAD takes (the unsolicited
+	 * NA would announce an address that does not work yet). */
+	v->nodad = it->nodad || it->addr.family == AF_INET6;
 	v->noprefixroute = it->noprefixroute;
 	v->ifindex = rt->ifi.ifindex;
 	if (it->dev) {
@@ -239,6 +243,8 @@ int vrrp_rt_init(struct vrrp_rt *rt, struct vrrp_engine *e, const struct vrrp_in
 	rt->ifname = cfg->interface ? cfg->interface
 		   : g->default_interface ? g->default_interface : "eth0";
 	int err = iface_lookup(rt->ifname, &rt->ifi);
+	if (err == -ENODEV)
+		return -ENODEV;          /* the engine waits for it to appear */
 	if (err < 0) {
 		log_msg(LOG_ERR, "(%s) interface %s: %s; instance not started", rt->name,
 			rt->ifname, strerror(-err));
@@ -262,11 +268,8 @@ int vrrp_rt_init(struct vrrp_rt *rt, struct vrrp_engine *e, const struct vrrp_in
 	else
 		rt->src = rt->family == AF_INET ? rt->ifi.primary4 : rt->ifi.linklocal6;
 	rt->src.has_prefix = false;
-	if (!vaddr_is_set(&rt->src)) {
-		log_msg(LOG_ERR, "(%s) interface %s has no %s address to send adverts from",
-			rt->name, rt->ifname, rt->family == AF_INET ? "IPv4" : "IPv6 link-local");
-		return -1;
-	}
+	if (!vaddr_is_set(&rt->src))
+		return -EADDRNOTAVAIL;   /* the engine waits for one */
 	if (vaddr_is_set(&cfg->mcast_dst_ip))
 		rt->mcast_dst = cfg->mcast_dst_ip;
 	else
@@ -595,6 +598,22 @@ bool vrrp_rt_same_under(const struct vrrp_rt *rt, const struct vrrp_instance *cf
 	       t.set.down_timer_adverts == rt->set.down_timer_adverts;
 }
 
+/* A backup's Master_Down_Timer runs with its priority's Skew_Time (RFC
+ * 5798 6.1): when the priority changes while it runs (a tracked script
+ * failing just after start), the deadline moves by the difference, so
+ * the router that is now the lower-priority one does not win the race to
+ * master with its old, shorter skew. */
+static void move_down_timer(struct vrrp_rt *rt, uint8_t prio)
+{
+	if (rt->state != VRRP_STATE_BACKUP || !uv_is_active((uv_handle_t *)&rt->down_timer))
+		return;
+	int64_t due_us = (int64_t)uv_timer_get_due_in(&rt->down_timer) * 1000;
+	due_us += (int64_t)vrrp_skew_time_us(prio, rt->master_adver_int_us) -
+		  (int64_t)vrrp_skew_time_us(rt->prio, rt->master_adver_int_us);
+	uv_timer_start(&rt->down_timer, on_down_timer,
+		       due_us > 0 ? ms_ceil((uint64_t)due_us) : 0, 0);
+}
+
 void vrrp_rt_set_tracking(struct vrrp_rt *rt, int prio_delta, unsigned faults)
 {
 	int p = rt->base_prio;
@@ -606,6 +625,7 @@ void vrrp_rt_set_tracking(struct vrrp_rt *rt, int prio_delta, unsigned faults)
 	if (p != rt->prio) {
 		log_msg(LOG_INFO, "(%s) Changing effective priority from %u to %d", rt->name,
 			rt->prio, p);
+		move_down_timer(rt, (uint8_t)p);
 		rt->prio = (uint8_t)p;
 		rt->advert.priority = rt->prio;
 	}

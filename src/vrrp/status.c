@@ -50,6 +50,12 @@ void vrrp_status_json(const struct vrrp_engine *e, FILE *f)
 		fprintf(f, "%s", i ? "," : "");
 		instance_json(e->rts[i], now, f);
 	}
+	/* Instances not running because their interface is missing. */
+	fprintf(f, "],\"waiting_for_interface\":[");
+	for (size_t i = 0; i < e->nwaiting; i++) {
+		fprintf(f, "%s", i ? "," : "");
+		json_str(f, e->waiting[i]->hdr.name);
+	}
 	fprintf(f, "],\"unmatched_drops\":{");
 	for (int d = 0; d < VRRP_DROP_COUNT; d++) {
 		fprintf(f, "%s", d ? "," : "");

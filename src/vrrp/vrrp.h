@@ -156,6 +156,12 @@ struct vrrp_engine {
 	 * must never move in memory. */
 	struct vrrp_rt **rts;
 	size_t nrts;
+	/* Instances of cfg whose interface (or its address) is missing: tried
+	 * again on every link event and every second, started once it is
+	 * there. Rebuilt by every reload. */
+	const struct vrrp_instance **waiting;
+	size_t nwaiting;
+	uv_timer_t waiting_timer;
 	struct vrrp_sock **socks;
 	size_t nsocks;
 	struct vrrp_group *groups;
@@ -194,8 +200,10 @@ void vrrp_engine_state_changed(struct vrrp_engine *e);
 void vrrp_engine_tracking_changed(struct vrrp_engine *e);
 
 /* ---- instance.c ---- */
-/* Resolve one instance against the configuration and the system;
- * 0, or -1 after logging why (the instance then stays down). */
+/* Resolve one instance against the configuration and the system: 0;
+ * -ENODEV when its interface does not exist and -EADDRNOTAVAIL when the
+ * interface has no address to send adverts from (the engine waits for
+ * them, nothing logged here); -1 after logging why otherwise. */
 int vrrp_rt_init(struct vrrp_rt *rt, struct vrrp_engine *e, const struct vrrp_instance *cfg);
 void vrrp_rt_start(struct vrrp_rt *rt);
 void vrrp_rt_shutdown(struct vrrp_rt *rt);

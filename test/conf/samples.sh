@@ -82,7 +82,13 @@ for sample in "$SAMPLES"/keepalived.conf.*; do
 	"$VIGILD" -t -f "$sample" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	grep ': error: ' "$tmp/err" >"$tmp/errors"
-	grep ': warning: ' "$tmp/err" >"$tmp/warnings"
+	# A script that does not exist here (the samples name scripts of
+	# their authors' machines) is warned about at -t by vigil; keepalived
+	# says it at start instead ("... does not exist / is not executable"),
+	# so those warnings are counted apart and never compared.
+	grep ': warning: ' "$tmp/err" | grep -v "it fails each time it should run" >"$tmp/warnings"
+	scriptwarn=$(grep -c "it fails each time it should run" "$tmp/err")
+	[ "$scriptwarn" -gt 0 ] && echo "     ($name: $scriptwarn script(s) missing on this machine, warned at -t)"
 	if [ "$rc" -ne 0 ] || [ -s "$tmp/errors" ]; then
 		echo "FAIL $name: vigild -t exit $rc"
 		indent <"$tmp/err"

@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct diags d;
-	struct conf_opts o = { "fuzz" };
+	struct conf_opts o = { "fuzz", false };
 
 	diags_init(&d);
 	struct config *cfg = conf_load_buffer("fuzz.conf", "/nonexistent-vigil-fuzz",

@@ -85,7 +85,7 @@ static struct config *parse_dump(const char *text, const struct input *in, struc
 START_TEST(file_roundtrips)
 {
 	const struct input *in = &inputs[_i];
-	struct conf_opts opts = { in->config_id };
+	struct conf_opts opts = { in->config_id, false };
 	struct diags d;
 
 	diags_init(&d);
@@ -189,7 +189,7 @@ END_TEST
 START_TEST(fuzz_regression_roundtrips)
 {
 	const char *path = regress.gl_pathv[_i];
-	struct conf_opts opts = { "fuzz" };
+	struct conf_opts opts = { "fuzz", false };
 	struct diags d;
 
 	diags_init(&d);

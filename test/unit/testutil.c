@@ -11,7 +11,7 @@
 
 struct config *parse_text_id(const char *text, const char *config_id, struct diags *d)
 {
-	struct conf_opts o = { config_id };
+	struct conf_opts o = { config_id, false };
 	return conf_load_buffer("test.conf", TEST_SRCDIR "/test/conf", text, strlen(text), &o, d);
 }
 

@@ -1,0 +1,128 @@
+/* scripts.c - the scripts a configuration names, checked on this system;
+ * see scripts.h. */
+#include "scripts.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmdline.h"
+#include "model.h"
+
+/* Where a bare command name is looked for: the PATH scripts run with
+ * (lib/script.c gives them this one, not the daemon's). */
+static const char *const script_path[] = {
+	"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin", NULL
+};
+
+enum found { FOUND_OK, FOUND_MISSING, FOUND_NOT_EXEC, FOUND_NOT_FILE };
+
+static enum found look_at(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return FOUND_MISSING;
+	if (!S_ISREG(st.st_mode))
+		return FOUND_NOT_FILE;
+	if (!(st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)))
+		return FOUND_NOT_EXEC;
+	return FOUND_OK;
+}
+
+/* The program a command line starts, as it will be found at run time. */
+static enum found find_program(const char *prog, char *where, size_t len)
+{
+	if (strchr(prog, '/')) {
+		snprintf(where, len, "%s", prog);
+		return look_at(prog);
+	}
+	enum found best = FOUND_MISSING;
+	for (size_t i = 0; script_path[i]; i++) {
+		snprintf(where, len, "%s/%s", script_path[i], prog);
+		enum found f = look_at(where);
+		if (f == FOUND_OK)
+			return f;
+		if (f != FOUND_MISSING)
+			best = f;
+	}
+	snprintf(where, len, "%s", prog);
+	return best;
+}
+
+void conf_check_script(struct diags *d, struct srcpos pos, const char *what, const char *cmd)
+{
+	char **argv;
+	char where[4096];
+
+	if (!cmd || cmdline_split(cmd, &argv, NULL) < 0)
+		return;                  /* the parser has said what is wrong */
+	/* A command run through the shell may start with a keyword or a
+	 * builtin: only a path can be checked there. */
+	if (!cmdline_needs_shell(cmd) || strchr(argv[0], '/')) {
+		switch (find_program(argv[0], where, sizeof(where))) {
+		case FOUND_OK:
+			break;
+		case FOUND_MISSING:
+			diag_warn(d, pos, "%s '%s' does not exist; it fails each time it should run",
+				  what, where);
+			break;
+		case FOUND_NOT_EXEC:
+			diag_warn(d, pos, "%s '%s' is not executable; it fails each time it should "
+				  "run", what, where);
+			break;
+		case FOUND_NOT_FILE:
+			diag_warn(d, pos, "%s '%s' is not a regular file; it fails each time it "
+				  "should run", what, where);
+			break;
+		}
+	}
+	free(argv);
+}
+
+static void check_notify(struct diags *d, const char *kw, const struct notify_script *ns)
+{
+	if (ns->cmd)
+		conf_check_script(d, ns->pos, kw, ns->cmd);
+}
+
+static void check_notify_set(struct diags *d, const struct notify_script *master,
+			     const struct notify_script *backup, const struct notify_script *fault,
+			     const struct notify_script *stop, const struct notify_script *any)
+{
+	check_notify(d, "notify_master", master);
+	check_notify(d, "notify_backup", backup);
+	check_notify(d, "notify_fault", fault);
+	check_notify(d, "notify_stop", stop);
+	check_notify(d, "notify", any);
+}
+
+static void check_lvs(struct diags *d, const char *kw, const struct lvs_script *s)
+{
+	if (s)
+		conf_check_script(d, s->pos, kw, s->cmd);
+}
+
+void conf_check_scripts(const struct config *cfg, struct diags *d)
+{
+	for (LIST_EACH(struct vrrp_script, vs, &cfg->vrrp_scripts))
+		if (vs->script)
+			conf_check_script(d, vs->hdr.node.pos, "vrrp_script script", vs->script);
+	for (LIST_EACH(struct vrrp_instance, vi, &cfg->vrrp_instances)) {
+		check_notify_set(d, &vi->notify_master, &vi->notify_backup, &vi->notify_fault,
+				 &vi->notify_stop, &vi->notify);
+		check_notify(d, "notify_master_rx_lower_pri", &vi->notify_master_rx_lower_pri);
+	}
+	for (LIST_EACH(struct vrrp_sync_group, sg, &cfg->vrrp_sync_groups))
+		check_notify_set(d, &sg->notify_master, &sg->notify_backup, &sg->notify_fault,
+				 &sg->notify_stop, &sg->notify);
+	for (LIST_EACH(struct virtual_server, vs, &cfg->virtual_servers)) {
+		check_lvs(d, "quorum_up", vs->quorum_up);
+		check_lvs(d, "quorum_down", vs->quorum_down);
+		for (LIST_EACH(struct real_server, rs, &vs->real_servers)) {
+			check_lvs(d, "notify_up", rs->notify_up);
+			check_lvs(d, "notify_down", rs->notify_down);
+		}
+	}
+}
