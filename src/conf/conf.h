@@ -28,6 +28,8 @@ struct config *conf_load_buffer(const char *name, const char *base_dir,
  * message of this file: the model, or NULL when it does not load. */
 struct config *conf_load_quiet(const char *path, const char *config_id);
 void conf_free(struct config *cfg);
+/* The name of the file a srcpos points into ("(config)" when unknown). */
+const char *conf_file_name(const struct config *cfg, uint32_t file);
 
 /* Canonical keepalived syntax: a keyword is written when it differs from
  * keepalived's default, so parsing the output gives an equal model. */
