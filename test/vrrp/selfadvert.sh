@@ -193,10 +193,34 @@ scenarios() { # KIND
 	stop_both
 }
 
+# ---- d: a loopback at run time: -t refuses "interface lo" (bad-input.sh);
+# a default_interface naming it passes -t, the engine refuses it by its flag
+lab_vigil lb1 "global_defs {
+    default_interface lo
+}
+vrrp_instance VI_1 {
+    virtual_router_id 51
+    priority 150
+    advert_int 0.1
+    virtual_ipaddress {
+        10.11.12.99/32
+    }
+}"
+check "d: an instance on lo refused at run time" \
+	lab_wait_log lb1 "\(VI_1\) cannot use a loopback interface \(lo\) for vrrp" 4
+sleep 1
+lines=$(wc -l < "$LAB_TMP/lb1.log")
+echo "# figures: vigil default_interface lo: $lines log lines in all"
+check "d: and nothing more to say ($lines lines)" [ "$lines" -le 10 ]
+check "d: no VIP on lo" sh -c "! ip -n $(lab_ns lb1) addr show dev lo | grep -q 10.11.12.99"
+lab_crash lb1
+
+t0=$(awk '{ print $1 }' /proc/uptime)
 scenarios vigil
 if [ -x "$KEEPALIVED" ]; then
 	scenarios keepalived
 else
 	echo "# keepalived not installed: no reference figures"
 fi
+echo "# scenarios ran in $(awk -v a="$t0" '{ printf "%d", $1 - a }' /proc/uptime) s"
 lab_summary
