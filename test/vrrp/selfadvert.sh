@@ -106,7 +106,9 @@ window() {
 	CPU=$(awk -v t=$((w_c1 - w_c0)) -v hz="$HZ" -v s="$w_secs" \
 		'BEGIN { printf "%.1f", t * 100 / hz / s }')
 	CPUI=${CPU%.*}
-	echo "# figures: $w_kind $w_name: lb1 adverts on the wire $ADV/s ($n in $w_secs s), log lines lb1 $LINES1 lb2 $LINES2, lb1 CPU $CPU% of a core${SENT:+; sender: $SENT}"
+	w_flips=$(( $(lab_since lb1 "$w_m1" | grep -c "Entering BACKUP STATE") + \
+		$(lab_since lb2 "$w_m2" | grep -c "Entering MASTER STATE") ))
+	echo "# figures: $w_kind $w_name: lb1 adverts on the wire $ADV/s ($n in $w_secs s), log lines lb1 $LINES1 lb2 $LINES2, lb1 CPU $CPU% of a core, mastership changes $w_flips${SENT:+; sender: $SENT}"
 	# what lb1 said (the first lines; keepalived's may be thousands)
 	lab_since lb1 "$w_m1" | head -12 | sed "s/^/#   $w_kind lb1: /"
 }
