@@ -89,7 +89,8 @@ struct vrrp_rt {
 	struct vaddr src;              /* advert source */
 	struct vaddr mcast_dst;        /* multicast destination */
 	bool unicast;
-	struct vaddr *peers;           /* unicast_peer minus our own addresses */
+	struct vaddr *peers;           /* unicast_peer minus our own addresses; owned,
+					* freed by vrrp_rt_close() */
 	size_t npeers;
 
 	/* Settings resolved against global_defs (instance, else global). */
