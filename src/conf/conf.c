@@ -30,9 +30,18 @@ static struct config *parse_all(struct lexer *lx, const struct conf_opts *opts,
 		conf_unref(cfg);
 		return NULL;
 	}
+	cfg->files = arena_zalloc(&cfg->arena, (d->nfiles + 1) * sizeof(*cfg->files));
+	for (uint32_t i = 0; i < d->nfiles; i++)
+		cfg->files[i] = arena_strdup(&cfg->arena, d->files[i]);
+	cfg->nfiles = d->nfiles;
 	if (opts && opts->check_scripts)
 		conf_check_scripts(cfg, d);
 	return cfg;
+}
+
+const char *conf_file_name(const struct config *cfg, uint32_t file)
+{
+	return file < cfg->nfiles ? cfg->files[file] : "(config)";
 }
 
 struct config *conf_load_file(const char *path, const struct conf_opts *opts,

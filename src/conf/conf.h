@@ -47,6 +47,8 @@ struct config *conf_load_quiet(const char *path, const char *config_id);
 struct config *conf_ref(const struct config *cfg);
 /* Drop one reference (cfg may be NULL); the last one frees the model. */
 void conf_unref(const struct config *cfg);
+/* The name of the file a srcpos points into ("(config)" when unknown). */
+const char *conf_file_name(const struct config *cfg, uint32_t file);
 
 /* Canonical keepalived syntax: a keyword is written when it differs from
  * keepalived's default, so parsing the output gives an equal model. */

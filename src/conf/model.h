@@ -56,6 +56,11 @@ struct config {
 
 	struct list vs_groups;             /* struct vs_group */
 	struct list virtual_servers;       /* struct virtual_server */
+
+	/* The files read, indexed by srcpos.file (in the arena), so that
+	 * run-time messages can name a line as file:line:col. */
+	char **files;
+	uint32_t nfiles;
 };
 
 #endif

@@ -1061,11 +1061,34 @@ static void instance_init(void *obj)
 	v->smtp_alert = TRI_UNSET;
 }
 
+/* interface IFNAME. A loopback cannot carry VRRP: every advert sent
+ * there comes straight back to the sender, which then hears only itself
+ * (issue 14: a storm of answers). keepalived ignores such an instance;
+ * vigil refuses the file, so that -t says so before anything runs. The
+ * name is what -t can know; the VRRP engine also refuses any interface
+ * the kernel flags IFF_LOOPBACK. */
+static bool vrrp_iface_parse(struct pctx *p, const struct kw *k, const struct stmt *s, void *f)
+{
+	(void)k;
+	if (!stmt_nargs(p, s, 1, 1))
+		return false;
+	if (s->args[0].len == 2 && memcmp(s->args[0].text, "lo", 2) == 0) {
+		p_error(p, stmt_pos(s, 0), "cannot use a loopback interface (lo) for vrrp; name "
+			"the interface that faces the other routers");
+		return false;
+	}
+	*(char **)f = arena_strndup(p->a, s->args[0].text, s->args[0].len);
+	return true;
+}
+
+static const struct vtype vt_vrrp_iface = { "an interface name", 1, vrrp_iface_parse,
+					    kw_str_dump, kw_str_eq, VT_VALUE };
+
 static void instance_finish(struct pctx *p, void *obj, struct srcpos pos);
 
 static const struct kw instance_kws[] = {
 	{ "state", &vt_state, KW_FIELD(I, state), 0, 0, NULL, 0, NULL },
-	KW_STR("interface", I, interface),
+	KW_TYPE("interface", vt_vrrp_iface, I, interface),
 	KW_STR("vrf", I, vrf),
 	KW_TYPE("use_vmac", vt_vmac, I, use_vmac),
 	KW_FLAG("use_vmac_addr", I, use_vmac_addr),

@@ -35,7 +35,7 @@ static struct vrrp_rt *find_instance(struct vrrp_engine *e, const struct vrrp_so
 
 static void engine_drop(struct vrrp_engine *e, enum vrrp_drop why, const char *detail)
 {
-	vrrp_note_drop(e->drops, e->drop_logged_ms, uv_now(e->loop), why, "", detail);
+	vrrp_note_drop(e->drops, e->drop_rl, uv_now(e->loop), why, "", detail);
 }
 
 static void handle_packet(struct vrrp_sock *s, const uint8_t *buf, size_t len,

@@ -52,8 +52,10 @@ int iface_lookup(const char *ifname, struct iface_info *info)
 		memcpy(info->mac, ifr.ifr_hwaddr.sa_data, 6);
 	else
 		err = -errno;
-	if (!err && ioctl(fd, SIOCGIFFLAGS, &ifr) == 0)
+	if (!err && ioctl(fd, SIOCGIFFLAGS, &ifr) == 0) {
 		info->up = (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
+		info->loopback = ifr.ifr_flags & IFF_LOOPBACK;
+	}
 	close(fd);
 	read_addresses(ifname, info);
 	return err;
@@ -78,4 +80,56 @@ bool iface_has_addr(int ifindex, const struct vaddr *addr)
 	}
 	freeifaddrs(all);
 	return found;
+}
+
+/* The node's addresses, as last read. Module state on purpose: one list
+ * per process serves every instance, and nothing else writes it. A node
+ * with more addresses than fit keeps the first ones; the advert source of
+ * each instance is compared on its own before this list is consulted. */
+#define LOCAL_MAX 256
+#define LOCAL_MAX_AGE_MS 1000
+static struct {
+	struct vaddr addrs[LOCAL_MAX];
+	size_t n;
+	uint64_t read_ms;
+	bool valid;
+} local;
+
+static void read_local(uint64_t now_ms)
+{
+	struct ifaddrs *all, *a;
+	local.n = 0;
+	local.read_ms = now_ms;
+	local.valid = true;
+	if (getifaddrs(&all) < 0)
+		return;
+	for (a = all; a && local.n < LOCAL_MAX; a = a->ifa_next) {
+		if (!a->ifa_addr)
+			continue;
+		struct vaddr *v = &local.addrs[local.n];
+		memset(v, 0, sizeof(*v));
+		if (a->ifa_addr->sa_family == AF_INET) {
+			v->family = AF_INET;
+			v->u.v4 = ((struct sockaddr_in *)a->ifa_addr)->sin_addr;
+		} else if (a->ifa_addr->sa_family == AF_INET6) {
+			v->family = AF_INET6;
+			v->u.v6 = ((struct sockaddr_in6 *)a->ifa_addr)->sin6_addr;
+		} else {
+			continue;
+		}
+		local.n++;
+	}
+	freeifaddrs(all);
+}
+
+bool iface_addr_is_local(const struct vaddr *addr, uint64_t now_ms)
+{
+	if (!local.valid || now_ms < local.read_ms || now_ms - local.read_ms >= LOCAL_MAX_AGE_MS)
+		read_local(now_ms);
+	size_t len = addr->family == AF_INET ? 4 : 16;
+	for (size_t i = 0; i < local.n; i++)
+		if (local.addrs[i].family == addr->family &&
+		    memcmp(local.addrs[i].u.bytes, addr->u.bytes, len) == 0)
+			return true;
+	return false;
 }

@@ -13,6 +13,7 @@ struct iface_info {
 	int ifindex;              /* 0 when the interface does not exist */
 	uint8_t mac[6];
 	bool up;                  /* IFF_UP and IFF_RUNNING (carrier) */
+	bool loopback;            /* IFF_LOOPBACK: no place for VRRP */
 	struct vaddr primary4;    /* family 0 when none */
 	struct vaddr linklocal6;  /* family 0 when none */
 };
@@ -21,5 +22,10 @@ struct iface_info {
 int iface_lookup(const char *ifname, struct iface_info *info);
 /* Is addr (without prefix) configured on ifindex right now? */
 bool iface_has_addr(int ifindex, const struct vaddr *addr);
+/* Is addr (without prefix) configured on any interface of this node?
+ * The answer comes from a list of the node's addresses read from the
+ * kernel at most once a second (now_ms is the caller's monotonic clock),
+ * so that a flood of packets asking costs one read a second. */
+bool iface_addr_is_local(const struct vaddr *addr, uint64_t now_ms);
 
 #endif

@@ -6,6 +6,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,20 +36,24 @@ const char *vrrp_drop_name(enum vrrp_drop d)
 		"malformed IP header", "malformed advertisement", "no instance for VRID",
 		"TTL/hop limit not 255", "version mismatch", "authentication mismatch",
 		"advertisement interval mismatch", "address list mismatch (VRID collision)",
-		"unicast advert from unknown peer",
+		"unicast advert from unknown peer", "advert from our own address",
 	};
 	return (unsigned)d < VRRP_DROP_COUNT ? names[d] : "?";
 }
 
-void vrrp_note_drop(uint64_t *counters, uint64_t *logged_ms, uint64_t now_ms,
+void vrrp_note_drop(uint64_t *counters, struct ratelimit *limits, uint64_t now_ms,
 		    enum vrrp_drop why, const char *who, const char *detail)
 {
+	struct ratelimit *rl = &limits[why];
 	counters[why]++;
 	/* One line per reason per second: a flood of bad packets must not
-	 * turn into a flood of log lines (which cost the loop time too). */
-	if (logged_ms[why] && now_ms - logged_ms[why] < 1000)
+	 * turn into a flood of log lines (which cost the loop time too). Our
+	 * own adverts coming back are one cause repeating itself: said once,
+	 * then once a minute with the count. */
+	if (!rl->interval_ms)
+		ratelimit_init(rl, why == VRRP_DROP_OWN_ADDRESS ? 60000 : 1000, 1);
+	if (!ratelimit_event(rl, now_ms, NULL))
 		return;
-	logged_ms[why] = now_ms ? now_ms : 1;
 	log_msg(LOG_WARNING, "%s%s: %s (%llu dropped so far)", who, vrrp_drop_name(why),
 		detail, (unsigned long long)counters[why]);
 }
@@ -225,6 +230,45 @@ static void warn_unsupported(const struct vrrp_instance *c)
 			"the instance runs without it", c->hdr.name, what[i]);
 }
 
+/* Is a an address of this node: the advert source of rt, or configured
+ * on any interface (iface.c looks at the kernel at most once a second)? */
+static bool own_address(const struct vrrp_rt *rt, const struct vaddr *a)
+{
+	struct vaddr plain = *a;
+	plain.has_prefix = false;
+	return vaddr_equal(&plain, &rt->src) ||
+	       iface_addr_is_local(&plain, uv_now(rt->eng->loop));
+}
+
+/* unicast_peer without this node's own addresses. Configuration tools
+ * write one peer list for every director, each naming all of them; an
+ * advert sent to ourselves would come back as a peer's (issue 14). Each
+ * such entry is skipped with one warning naming its line. */
+static int resolve_peers(struct vrrp_rt *rt)
+{
+	char buf[VADDR_STRLEN];
+	rt->peers = calloc(rt->cfg->unicast_peers.n + 1, sizeof(*rt->peers));
+	if (!rt->peers)
+		return -1;
+	for (const struct node *n = rt->cfg->unicast_peers.first; n; n = n->next) {
+		struct vaddr p = ((const struct unicast_peer *)n)->addr;
+		p.has_prefix = false;
+		if (own_address(rt, &p)) {
+			log_msg(LOG_WARNING, "(%s) %s:%u:%u: unicast_peer %s is this node's own "
+				"address%s; skipped (a shared peer list is fine)", rt->name,
+				conf_file_name(rt->eng->cfg, n->pos.file), n->pos.line, n->pos.col,
+				fmt_addr(&p, buf, sizeof(buf)),
+				vaddr_equal(&p, &rt->src) ? " (the advert source)" : "");
+			continue;
+		}
+		rt->peers[rt->npeers++] = p;
+	}
+	if (!rt->npeers)
+		log_msg(LOG_WARNING, "(%s) every unicast_peer is this node's own address: the "
+			"instance has nobody to advertise to", rt->name);
+	return 0;
+}
+
 int vrrp_rt_init(struct vrrp_rt *rt, struct vrrp_engine *e, const struct vrrp_instance *cfg)
 {
 	char buf[VADDR_STRLEN];
@@ -237,7 +281,6 @@ int vrrp_rt_init(struct vrrp_rt *rt, struct vrrp_engine *e, const struct vrrp_in
 	rt->eng = e;
 	rt->name = cfg->hdr.name;
 	rt->fd = -1;
-	warn_unsupported(cfg);
 	rt->state = VRRP_STATE_INIT;
 	const struct global_defs *g = &e->cfg->global;
 	rt->ifname = cfg->interface ? cfg->interface
@@ -248,6 +291,13 @@ int vrrp_rt_init(struct vrrp_rt *rt, struct vrrp_engine *e, const struct vrrp_in
 	if (err < 0) {
 		log_msg(LOG_ERR, "(%s) interface %s: %s; instance not started", rt->name,
 			rt->ifname, strerror(-err));
+		return -1;
+	}
+	/* Adverts on a loopback come straight back to us: an instance there
+	 * only ever hears itself (keepalived refuses it for the same reason). */
+	if (rt->ifi.loopback) {
+		log_msg(LOG_ERR, "(%s) cannot use a loopback interface (%s) for vrrp; instance "
+			"not started", rt->name, rt->ifname);
 		return -1;
 	}
 	rt->family = resolve_family(cfg);
@@ -274,10 +324,18 @@ int vrrp_rt_init(struct vrrp_rt *rt, struct vrrp_engine *e, const struct vrrp_in
 		rt->mcast_dst = cfg->mcast_dst_ip;
 	else
 		rt->mcast_dst = rt->family == AF_INET ? g->vrrp_mcast_group4 : g->vrrp_mcast_group6;
+	warn_unsupported(cfg);   /* here: not again for each try of a waiting instance */
 	log_msg(LOG_INFO, "(%s) VRRPv%u %s on %s, VRID %d, priority %d, advert_int %.2fs, from %s",
 		rt->name, rt->version, rt->unicast ? "unicast" : "multicast", rt->ifname,
 		cfg->vrid, cfg->priority, (double)rt->adver_int_us / 1e6,
 		fmt_addr(&rt->src, buf, sizeof(buf)));
+
+	if (rt->unicast && resolve_peers(rt) < 0)
+		return -1;
+	for (int i = 0; i < VRRP_RXLOG_COUNT; i++)
+		ratelimit_init(&rt->rx_rl[i], VRRP_RXLOG_INTERVAL_MS, VRRP_RXLOG_BURST);
+	tokenbucket_init(&rt->tx_bucket, VRRP_TX_PER_INTERVAL, rt->adver_int_us,
+			 uv_now(e->loop) * US_PER_MS);
 
 	uv_timer_init(e->loop, &rt->adver_timer);
 	uv_timer_init(e->loop, &rt->down_timer);
@@ -290,18 +348,32 @@ int vrrp_rt_init(struct vrrp_rt *rt, struct vrrp_engine *e, const struct vrrp_in
 
 /* ---- sending -------------------------------------------------------------- */
 
-static void send_advert(struct vrrp_rt *rt, uint8_t prio)
+/* Whether the transmit cap lets one more advert out now. Scheduled
+ * adverts (the Adver_Timer, becoming master, resigning) may take the
+ * bucket's last token; answers to received adverts must leave it, so no
+ * flood of adverts can delay the schedule. The cap holds whatever the
+ * cause of the sends: VRRP_TX_PER_INTERVAL per interval at most. */
+static bool tx_allowed(struct vrrp_rt *rt, bool reply)
+{
+	uint64_t now_us = uv_now(rt->eng->loop) * US_PER_MS;
+	if (tokenbucket_take(&rt->tx_bucket, now_us, reply ? 1 : 0))
+		return true;
+	rt->st.tx_suppressed++;
+	return false;
+}
+
+/* One advert to the multicast group, or to each unicast peer. */
+static void send_advert(struct vrrp_rt *rt, uint8_t prio, bool reply)
 {
 	uint8_t buf[VRRP_ADVERT_MAX_LEN + VRRP_AUTH_DATA_LEN];
 	char who[VADDR_STRLEN];
 	rt->advert.priority = prio;
 
-	if (rt->fd < 0)
+	if (rt->fd < 0 || !tx_allowed(rt, reply))
 		return;
-	const struct node *peer = rt->unicast ? rt->cfg->unicast_peers.first : NULL;
-	do {
-		const struct vaddr *dst = peer ? &((const struct unicast_peer *)peer)->addr
-					       : &rt->mcast_dst;
+	size_t ndst = rt->unicast ? rt->npeers : 1;
+	for (size_t i = 0; i < ndst; i++) {
+		const struct vaddr *dst = rt->unicast ? &rt->peers[i] : &rt->mcast_dst;
 		ssize_t n = vrrp_advert_build(buf, sizeof(buf), &rt->advert, rt->src.u.bytes,
 					      dst->u.bytes);
 		int err = n < 0 ? -EINVAL : vrrp_socket_send(rt->fd, rt->ifi.ifindex, buf,
@@ -313,8 +385,7 @@ static void send_advert(struct vrrp_rt *rt, uint8_t prio)
 			rt->st.tx_adverts++;
 		else
 			rt->st.tx_prio0++;
-		peer = peer ? peer->next : NULL;
-	} while (peer);
+	}
 }
 
 static void announce(struct vrrp_rt *rt)
@@ -427,7 +498,9 @@ static void on_adver_timer(uv_timer_t *t);
 static void on_down_timer(uv_timer_t *t);
 static void change_state(struct vrrp_rt *rt, enum vrrp_event ev, const char *why);
 
-static void run_actions(struct vrrp_rt *rt, unsigned act)
+/* reply: the actions answer a received advert (its SEND_ADVERT is not
+ * the schedule's; see tx_allowed). */
+static void run_actions(struct vrrp_rt *rt, unsigned act, bool reply)
 {
 	if (act & VRRP_ACT_STOP_TIMERS) {
 		uv_timer_stop(&rt->adver_timer);
@@ -436,7 +509,7 @@ static void run_actions(struct vrrp_rt *rt, unsigned act)
 		uv_timer_stop(&rt->lifetime_timer);
 	}
 	if (act & VRRP_ACT_SEND_PRIO0) {
-		send_advert(rt, 0);
+		send_advert(rt, 0, false);
 		log_msg(LOG_INFO, "(%s) sent 0 priority", rt->name);
 	}
 	if (act & VRRP_ACT_DEL_VIPS)
@@ -451,7 +524,7 @@ static void run_actions(struct vrrp_rt *rt, unsigned act)
 			       every ? every : 1);
 	}
 	if (act & VRRP_ACT_SEND_ADVERT)
-		send_advert(rt, rt->prio);
+		send_advert(rt, rt->prio, reply);
 	if (act & VRRP_ACT_GARP)
 		start_announcements(rt);
 	uv_update_time(rt->eng->loop);
@@ -499,7 +572,7 @@ static void change_state(struct vrrp_rt *rt, enum vrrp_event ev, const char *why
 				vrrp_state_name(t.next), old == VRRP_STATE_INIT &&
 				t.next == VRRP_STATE_BACKUP ? " (init)" : "");
 	}
-	run_actions(rt, t.actions);
+	run_actions(rt, t.actions, ev == VRRP_EV_ADV_PRIO0);
 	if (t.next != old) {
 		notify_instance(rt, t.next);
 		vrrp_syncd_follow(&rt->eng->syncd, rt->name, t.next);
@@ -572,6 +645,9 @@ void vrrp_rt_release(struct vrrp_rt *rt)
 	free(rt->links);
 	rt->links = NULL;
 	rt->nlinks = 0;
+	free(rt->peers);
+	rt->peers = NULL;
+	rt->npeers = 0;
 	/* Last: nothing of the instance reads the model after this. */
 	conf_unref(rt->model);
 	rt->model = NULL;
@@ -676,7 +752,35 @@ static void drop(struct vrrp_rt *rt, enum vrrp_drop why, const char *detail)
 {
 	char who[128];
 	snprintf(who, sizeof(who), "(%s) ", rt->name);
-	vrrp_note_drop(rt->st.drops, rt->drop_logged_ms, uv_now(rt->eng->loop), why, who, detail);
+	vrrp_note_drop(rt->st.drops, rt->drop_rl, uv_now(rt->eng->loop), why, who, detail);
+}
+
+/* A per-packet line, within its rate limit; the first line after a
+ * suppressed stretch is preceded by how many were not logged. */
+static void rx_log(struct vrrp_rt *rt, enum vrrp_rxlog which, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void rx_log(struct vrrp_rt *rt, enum vrrp_rxlog which, const char *fmt, ...)
+{
+	static const char *const what[VRRP_RXLOG_COUNT] = {
+		"lower priority advert (forcing new election)",
+		"lower priority advert (discarding)",
+		"priority 0 advert (as master)",
+		"priority 0 advert (as backup)",
+	};
+	char line[320];
+	uint64_t skipped = 0;
+	va_list ap;
+
+	if (!ratelimit_event(&rt->rx_rl[which], uv_now(rt->eng->loop), &skipped))
+		return;
+	if (skipped)
+		log_msg(LOG_INFO, "(%s) %llu more \"%s\" lines not logged (at most %d per %d s)",
+			rt->name, (unsigned long long)skipped, what[which], VRRP_RXLOG_BURST,
+			VRRP_RXLOG_INTERVAL_MS / 1000);
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	log_msg(LOG_INFO, "(%s) %s", rt->name, line);
 }
 
 /* Layer 3 of validation (layers 1-2 are packet.c): is this advert, well
@@ -686,6 +790,16 @@ static bool acceptable(struct vrrp_rt *rt, const struct vrrp_advert *a,
 {
 	char detail[160];
 
+	/* Our own advert came back (a unicast_peer naming this node that we
+	 * could not recognise, a loop, a replay): never a peer's. Judged as
+	 * one it would make a master answer itself, endlessly. */
+	if (own_address(rt, &m->src)) {
+		snprintf(detail, sizeof(detail), "from %s, priority %u; not a peer's (a "
+			 "unicast_peer or route leading back to this node, or a replay?)", from,
+			 a->priority);
+		drop(rt, VRRP_DROP_OWN_ADDRESS, detail);
+		return false;
+	}
 	if (rt->unicast && !known_peer(rt, &m->src)) {
 		snprintf(detail, sizeof(detail), "from %s", from);
 		drop(rt, VRRP_DROP_PEER, detail);
@@ -770,24 +884,25 @@ void vrrp_rt_receive(struct vrrp_rt *rt, const struct vrrp_advert *a,
 			return;
 		}
 		if (ev == VRRP_EV_ADV_LOWER) {
-			log_msg(LOG_INFO, "(%s) Received advert from %s with lower priority %u, ours %u, "
-				"forcing new election", rt->name, from, a->priority, rt->prio);
+			rx_log(rt, VRRP_RXLOG_LOWER_MASTER, "Received advert from %s with lower "
+			       "priority %u, ours %u, forcing new election", from, a->priority,
+			       rt->prio);
 			/* keepalived's default (unless lower_prio_no_advert): answer
 			 * at once, so the other master yields without waiting for
-			 * our next scheduled advert. */
+			 * our next scheduled advert (within the transmit cap). */
 			if (!rt->set.lower_prio_no_advert)
-				send_advert(rt, rt->prio);
+				send_advert(rt, rt->prio, true);
 			return;
 		}
 		if (ev == VRRP_EV_ADV_PRIO0)
-			log_msg(LOG_INFO, "(%s) Master received priority 0 message", rt->name);
+			rx_log(rt, VRRP_RXLOG_PRIO0_MASTER, "Master received priority 0 message");
 	} else if (rt->state == VRRP_STATE_BACKUP && ev == VRRP_EV_ADV_PRIO0) {
-		log_msg(LOG_INFO, "(%s) Backup received priority 0 advertisement", rt->name);
+		rx_log(rt, VRRP_RXLOG_PRIO0_BACKUP, "Backup received priority 0 advertisement");
 	} else if (rt->state == VRRP_STATE_BACKUP && ev == VRRP_EV_ADV_LOWER) {
 		/* RFC 5798 6.4.2: discarded; our Master_Down_Timer will make
 		 * us preempt. */
-		log_msg(LOG_INFO, "(%s) received lower priority (%u) advert from %s - discarding",
-			rt->name, a->priority, from);
+		rx_log(rt, VRRP_RXLOG_LOWER_BACKUP, "received lower priority (%u) advert from %s - "
+		       "discarding", a->priority, from);
 	}
 	change_state(rt, ev, NULL);
 }

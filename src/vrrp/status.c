@@ -28,12 +28,12 @@ static void instance_json(const struct vrrp_rt *rt, uint64_t now, FILE *f)
 	else
 		fprintf(f, "\"last_advert_heard_ms_ago\":null,");
 	fprintf(f, "\"never_heard_a_peer\":%s,\"stats\":{\"rx_adverts\":%llu,\"rx_priority0\":%llu,"
-		"\"tx_adverts\":%llu,\"tx_priority0\":%llu,\"transitions\":%llu,"
-		"\"became_master\":%llu,\"drops\":{",
+		"\"tx_adverts\":%llu,\"tx_priority0\":%llu,\"tx_suppressed\":%llu,"
+		"\"transitions\":%llu,\"became_master\":%llu,\"drops\":{",
 		rt->peer_silence_reported ? "true" : "false",
 		(unsigned long long)rt->st.rx_adverts, (unsigned long long)rt->st.rx_prio0,
 		(unsigned long long)rt->st.tx_adverts, (unsigned long long)rt->st.tx_prio0,
-		(unsigned long long)rt->st.transitions, (unsigned long long)rt->st.became_master);
+		(unsigned long long)rt->st.tx_suppressed, (unsigned long long)rt->st.transitions, (unsigned long long)rt->st.became_master);
 	for (int d = 0; d < VRRP_DROP_COUNT; d++) {
 		fprintf(f, "%s", d ? "," : "");
 		json_str(f, vrrp_drop_name(d));

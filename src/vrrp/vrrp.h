@@ -20,6 +20,7 @@
 #include "monitor.h"
 #include "notify.h"
 #include "packet.h"
+#include "ratelimit.h"
 #include "socket.h"
 #include "syncd.h"
 #include "track.h"
@@ -27,7 +28,7 @@
 
 /* Why a received packet was dropped: counted per instance (or per
  * engine when no instance matched) and logged once per reason per
- * second at most. */
+ * second at most (an advert from our own address: once a minute). */
 enum vrrp_drop {
 	VRRP_DROP_IP,           /* IPv4 header malformed */
 	VRRP_DROP_MALFORMED,    /* not a well-formed advertisement (packet.c) */
@@ -38,15 +39,34 @@ enum vrrp_drop {
 	VRRP_DROP_INTERVAL,     /* VRRPv2 advertisement interval differs */
 	VRRP_DROP_ADDRESSES,    /* address list differs: a VRID collision */
 	VRRP_DROP_PEER,         /* unicast advert from an unconfigured peer */
+	VRRP_DROP_OWN_ADDRESS,  /* sent from one of this node's own addresses */
 	VRRP_DROP_COUNT
 };
 const char *vrrp_drop_name(enum vrrp_drop d);
+
+/* Per-packet log lines of an instance that any sender can provoke at line
+ * rate: each is rate-limited on its own (ratelimit.h). */
+enum vrrp_rxlog {
+	VRRP_RXLOG_LOWER_MASTER,   /* "... lower priority ..., forcing new election" */
+	VRRP_RXLOG_LOWER_BACKUP,   /* "received lower priority (N) advert ... - discarding" */
+	VRRP_RXLOG_PRIO0_MASTER,   /* "Master received priority 0 message" */
+	VRRP_RXLOG_PRIO0_BACKUP,   /* "Backup received priority 0 advertisement" */
+	VRRP_RXLOG_COUNT
+};
+#define VRRP_RXLOG_INTERVAL_MS 5000
+#define VRRP_RXLOG_BURST 3
+
+/* An instance sends at most this many adverts per advert interval: one
+ * by schedule, the rest answers to adverts (RFC 5798 6.4.3 lets a master
+ * answer a lower priority at once). */
+#define VRRP_TX_PER_INTERVAL 4
 
 struct vrrp_stats {
 	uint64_t rx_adverts;           /* accepted */
 	uint64_t rx_prio0;
 	uint64_t tx_adverts;
 	uint64_t tx_prio0;
+	uint64_t tx_suppressed;        /* adverts the transmit cap held back */
 	uint64_t drops[VRRP_DROP_COUNT];
 	uint64_t transitions;
 	uint64_t became_master;
@@ -77,6 +97,9 @@ struct vrrp_rt {
 	struct vaddr src;              /* advert source */
 	struct vaddr mcast_dst;        /* multicast destination */
 	bool unicast;
+	struct vaddr *peers;           /* unicast_peer minus our own addresses; owned,
+					* freed by vrrp_rt_close() */
+	size_t npeers;
 
 	/* Settings resolved against global_defs (instance, else global). */
 	struct {
@@ -118,7 +141,11 @@ struct vrrp_rt {
 
 	uint64_t last_heard_ms;        /* last accepted advert; 0: never */
 	bool peer_silence_reported;    /* became master having heard nobody */
-	uint64_t drop_logged_ms[VRRP_DROP_COUNT];
+	struct ratelimit drop_rl[VRRP_DROP_COUNT];
+	struct ratelimit rx_rl[VRRP_RXLOG_COUNT];
+	/* The transmit cap: VRRP_TX_PER_INTERVAL adverts per advert
+	 * interval, the last token kept for the scheduled ones. */
+	struct tokenbucket tx_bucket;
 	struct vrrp_stats st;
 };
 
@@ -175,7 +202,7 @@ struct vrrp_engine {
 	uv_timer_t status_timer;       /* periodic rewrite */
 	uv_timer_t status_soon;        /* coalesced rewrite after a transition */
 	uint64_t drops[VRRP_DROP_COUNT];   /* packets no instance took */
-	uint64_t drop_logged_ms[VRRP_DROP_COUNT];
+	struct ratelimit drop_rl[VRRP_DROP_COUNT];
 	bool stopping;
 };
 
@@ -231,8 +258,9 @@ void vrrp_rt_link_tracking(struct vrrp_rt *rt);
 bool vrrp_rt_vip_deleted(struct vrrp_rt *rt, int ifindex, const struct vaddr *addr);
 /* A sync group member changed state; the others follow. */
 void vrrp_group_follow(struct vrrp_rt *leader, enum vrrp_state from, enum vrrp_state to);
-/* Count a drop and log it at most once a second per reason. */
-void vrrp_note_drop(uint64_t *counters, uint64_t *logged_ms, uint64_t now_ms,
+/* Count a drop and log it at most once a second per reason (once a
+ * minute for VRRP_DROP_OWN_ADDRESS); limits[] may start zeroed. */
+void vrrp_note_drop(uint64_t *counters, struct ratelimit *limits, uint64_t now_ms,
 		    enum vrrp_drop why, const char *who, const char *detail);
 
 #endif

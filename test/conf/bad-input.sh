@@ -94,6 +94,13 @@ f=$tmp/bare.conf
 printf 'vrrp_script s {\n    script /bin/true\n}\n{\n    interval 2\n}\n' >"$f"
 check "'{' without a keyword" "$f" 1 "$f:4:1: error: '{' without a keyword before it"
 
+# ---- VRRP on a loopback (issue 14) ------------------------------------------------
+
+f=$tmp/lo.conf
+printf 'vrrp_instance VI_1 {\n    interface lo\n    virtual_router_id 51\n    virtual_ipaddress {\n        10.0.0.1\n    }\n}\n' >"$f"
+check "interface lo" "$f" 1 \
+	"$f:2:15: error: cannot use a loopback interface (lo) for vrrp"
+
 # ---- includes -------------------------------------------------------------------
 
 f=$tmp/inc-missing.conf

@@ -40,11 +40,15 @@
  *                      sender that miscounted would have computed it
  *   -C N               send N times (default 1, at most 1000000)
  *   -g USEC            microseconds between sends (default 0)
+ *   -H RATE            send RATE packets a second (1-1000000) on an
+ *                      absolute schedule: a late wake-up is caught up
+ *                      at once, so N packets take N / RATE seconds
  *   -G SEED            garbage mode: each packet is one of several
  *                      broken adverts picked at random (seeded), see
  *                      garbage() below; the other options give the
  *                      base advert
  *   -q                 quiet (no summary line)
+ * The summary line (without -q) says how long the sending took.
  * Exit status: 0 when every packet was sent, 1 on a send error, 2 on
  * bad usage.
  */
@@ -86,6 +90,7 @@ struct opts {
 	long extra;
 	long repeat;
 	long gap_us;
+	long rate;              /* packets a second, 0: as fast as -g allows */
 	bool garbage;
 	unsigned seed;
 	bool quiet;
@@ -96,7 +101,7 @@ static void usage(void)
 	fputs("usage: vrrpsend [-6] [-i IF] [-s SRC] [-d DST] [-t TTL] [-P PROTO] [-V VER]\n"
 	      "  [-T TYPE] [-r VRID] [-p PRIO] [-n COUNT] [-I INT] [-R RSVD] [-A AUTHTYPE]\n"
 	      "  [-k PASS] [-N] [-a ADDR]... [-c ok|bad|VALUE] [-D PSEUDO_DST] [-x TRUNC]\n"
-	      "  [-e EXTRA] [-C TIMES] [-g USEC] [-G SEED] [-q]\n", stderr);
+	      "  [-e EXTRA] [-C TIMES] [-g USEC] [-H RATE] [-G SEED] [-q]\n", stderr);
 }
 
 /* A whole number in [lo, hi] from s, or exit(2) naming the option. */
@@ -129,7 +134,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	o->auth_type = -1;
 	o->truncate_to = -1;
 	o->repeat = 1;
-	while ((c = getopt(argc, argv, "6i:s:d:t:P:V:T:r:p:n:I:R:A:k:Na:c:D:x:e:C:g:G:qh")) != -1) {
+	while ((c = getopt(argc, argv, "6i:s:d:t:P:V:T:r:p:n:I:R:A:k:Na:c:D:x:e:C:g:H:G:qh")) != -1) {
 		switch (c) {
 		case '6': o->family = AF_INET6; break;
 		case 'i': o->ifname = optarg; break;
@@ -169,6 +174,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		case 'e': o->extra = num(optarg, 'e', 0, 1024); break;
 		case 'C': o->repeat = num(optarg, 'C', 1, MAX_COUNT); break;
 		case 'g': o->gap_us = num(optarg, 'g', 0, 10000000); break;
+		case 'H': o->rate = num(optarg, 'H', 1, 1000000); break;
 		case 'G': o->garbage = true; o->seed = (unsigned)num(optarg, 'G', 0, 0x7fffffff); break;
 		case 'q': o->quiet = true; break;
 		default: usage(); exit(c == 'h' ? 0 : 2);
@@ -437,6 +443,21 @@ static int send_v6(int fd, const struct target *t, const uint8_t *msg, size_t le
 	return sendmsg(fd, &mh, 0) < 0 ? -1 : 0;
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* Sleep until CLOCK_MONOTONIC reads at_ns (at once if it is past). */
+static void sleep_until(uint64_t at_ns)
+{
+	struct timespec ts = { (time_t)(at_ns / 1000000000ULL), (long)(at_ns % 1000000000ULL) };
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
+}
+
 static void pause_us(long us)
 {
 	struct timespec ts = { us / 1000000, (us % 1000000) * 1000 };
@@ -481,7 +502,10 @@ int main(int argc, char **argv)
 	long sent = 0, failed = 0;
 	int first_errno = 0;
 	size_t len = build(&o, &t, msg);
+	uint64_t t0 = mono_ns();
 	for (long i = 0; i < o.repeat; i++) {
+		if (o.rate)
+			sleep_until(t0 + (uint64_t)i * 1000000000ULL / (uint64_t)o.rate);
 		int ttl = o.ttl;
 		if (o.garbage)
 			len = garbage(&o, &t, msg, &seed, &ttl);
@@ -496,9 +520,10 @@ int main(int argc, char **argv)
 		if (o.gap_us && i + 1 < o.repeat)
 			pause_us(o.gap_us);
 	}
+	double secs = (double)(mono_ns() - t0) / 1e9;
 	close(fd);
 	if (!o.quiet || failed)
-		fprintf(stderr, "vrrpsend: %ld sent, %ld failed%s%s\n", sent, failed,
-			failed ? ": " : "", failed ? strerror(first_errno) : "");
+		fprintf(stderr, "vrrpsend: %ld sent, %ld failed%s%s in %.2f s\n", sent, failed,
+			failed ? ": " : "", failed ? strerror(first_errno) : "", secs);
 	return failed ? 1 : 0;
 }

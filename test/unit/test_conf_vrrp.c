@@ -556,6 +556,9 @@ END_TEST
 START_TEST(ranges_are_errors)
 {
 	expect_error(INST(" priority 0\n"), "priority 0 is out of range; use 1..255");
+	/* issue 14: a loopback only ever hears itself */
+	expect_error("vrrp_instance VI_1 {\n interface lo\n virtual_router_id 51\n}\n",
+		     "cannot use a loopback interface (lo) for vrrp");
 	expect_error(INST(" priority 256\n"), "priority 256 is out of range");
 	expect_error("vrrp_instance VI_1 {\n virtual_router_id 0\n}\n",
 		     "virtual_router_id 0 is out of range; use 1..255");

@@ -492,7 +492,7 @@ START_TEST(config_scripts_prepared)
 {
 	struct run r;
 	start(&r, "global_defs {\n router_id r1\n}\n"
-		  "vrrp_instance VI_1 {\n interface lo\n virtual_router_id 1\n"
+		  "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n"
 		  " notify_master /bin/true no_such_user_vigil\n}\n");
 	/* logged before any transition */
 	ck_assert_msg(logged("script user 'no_such_user_vigil' does not exist"), "%s", logs);
