@@ -174,6 +174,38 @@ sleep 4
 check "foreign service untouched by the resync" sh -c "ip netns exec $NS ipvsadm -Sn | grep -q -- '-A -t 10.9.9.9:80'"
 ip netns exec "$NS" ipvsadm -D -t 10.9.9.9:80
 
+# ---- 4b. SIGHUP with a broken file: refused, the table stays; a good one applies ----
+cat > "$T/vigil.conf" <<CONF
+virtual_server 10.1.0.1 80 {
+    lb_algo rr
+    lb_kind NAT
+    protocol TCP
+    real_server 10.2.0.1 80 {
+        weight abc
+    }
+}
+virtual_server 10.1.0.999 443 {
+    lb_algo wlc
+    lb_kind XYZ
+    protocol TCP
+}
+CONF
+kill -HUP "$VPID"
+check "broken reload: refused" wait_log "Reload failed; keeping the running configuration" 10
+check "broken reload: each error as file:line:col" sh -c "
+	grep -qF '$T/vigil.conf:6:16: weight must be a whole number' '$T/vigil.log' &&
+	grep -qF \"$T/vigil.conf:9:16: '10.1.0.999': not a valid IPv4 address\" '$T/vigil.log' &&
+	grep -qF \"$T/vigil.conf:11:13: forwarding method 'XYZ' is not known\" '$T/vigil.log' &&
+	grep -qF '$T/vigil.conf: 3 error(s) in configuration' '$T/vigil.log'"
+sleep 4 # longer than a drift resync: nothing may act on the broken file
+check "broken reload: the table is identical (ipvsadm -Sn)" same_table "$T/want"
+conf 6 > "$T/vigil.conf"
+: > "$T/vigil.log"
+kill -HUP "$VPID"
+check "good reload after a broken one: one change" wait_log "IPVS: reload applied 1 change\\(s\\)" 10
+check "good reload after a broken one: the new weight" sh -c "ip netns exec $NS ipvsadm -Sn | grep -qx -- '-a -t 10.1.0.1:80 -r 10.2.0.2:80 -m -w 6'"
+table "$NS" > "$T/want"
+
 # ---- 5. kill -9 and restart: nothing changes ----
 for pid in $(ip netns pids "$NS"); do kill -STOP "$pid" 2>/dev/null; done
 for pid in $(ip netns pids "$NS"); do kill -9 "$pid" 2>/dev/null; done
