@@ -263,6 +263,7 @@ if [ "$(id -u)" -eq 0 ]; then netns="unshare -n"; else netns="unshare -rn"; fi
 # start_daemon ARGS...: vigild in the background with its log in $tmp/d.log;
 # waits (5 s at most) for both workers' pid files.
 start_daemon() {
+	sanitizer_clean
 	: >"$tmp/d.log"
 	rm -f "$tmp/d.pid" "$tmp/vr.pid" "$tmp/vc.pid"
 	$netns "$VIGILD" -n -l -f "$tmp/vs.conf" -p "$tmp/d.pid" -r "$tmp/vr.pid" \
@@ -275,6 +276,15 @@ start_daemon() {
 	vpid=$(cat "$tmp/vr.pid" 2>/dev/null)
 	cpid=$(cat "$tmp/vc.pid" 2>/dev/null)
 	: "${vpid:=0}" "${cpid:=0}"
+}
+# sanitizer_clean: the last daemon's log has no sanitizer report (the
+# supervisor restarts a worker that aborted, so only the log tells)
+sanitizer_clean() {
+	[ -s "$tmp/d.log" ] || return 0
+	if grep -qE "AddressSanitizer|LeakSanitizer|runtime error" "$tmp/d.log"; then
+		fail "a sanitizer report in the daemon's log"
+		grep -E -A12 "AddressSanitizer|LeakSanitizer|runtime error" "$tmp/d.log" | head -n 40
+	fi
 }
 # wait_log TEXT SECONDS: TEXT appears in the daemon's log
 wait_log() {
@@ -362,6 +372,7 @@ else
 	wait "$dpid" 2>/dev/null
 	rc=$?
 	expect_rc "no -R: exit status after SIGTERM" 0
+	sanitizer_clean
 fi
 
 if [ "$failures" -ne 0 ]; then
