@@ -57,8 +57,19 @@ struct supervisor {
 	int exit_code;               /* 1 when -R stopped us after a worker died */
 };
 
-static int write_pidfile(const char *path, pid_t pid);
 static void begin_stop(struct supervisor *s);
+
+static int write_pidfile(const char *path, pid_t pid)
+{
+	char buf[32];
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	int n = snprintf(buf, sizeof(buf), "%d\n", (int)pid);
+	ssize_t w = write(fd, buf, (size_t)n);
+	close(fd);
+	return w == n ? 0 : -1;
+}
 
 /* -d (keepalived's --dump-conf): the model as vigild -t --dump prints
  * it, one log line per line. */
@@ -298,18 +309,6 @@ static void begin_stop(struct supervisor *s)
 	maybe_finish(s);
 }
 
-static int write_pidfile(const char *path, pid_t pid)
-{
-	char buf[32];
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -1;
-	int n = snprintf(buf, sizeof(buf), "%d\n", (int)pid);
-	ssize_t w = write(fd, buf, (size_t)n);
-	close(fd);
-	return w == n ? 0 : -1;
-}
-
 static int daemonize(void)
 {
 	pid_t pid = fork();
@@ -376,7 +375,8 @@ int supervisor_run(const struct options *o, const char *config_id)
 				 .pidfile = o->vrrp_pidfile, .wanted = !o->check_only };
 	/* Like keepalived, no checker process without virtual servers. */
 	s.check = (struct child){ .sup = &s, .what = "Healthcheck", .arg = "--worker=check",
-				  .pidfile = o->checkers_pidfile, .wanted = !o->vrrp_only && s.cfg->virtual_servers.n > 0 };
+				  .pidfile = o->checkers_pidfile,
+				  .wanted = !o->vrrp_only && s.cfg->virtual_servers.n > 0 };
 	struct child *children[] = { &s.vrrp, &s.check };
 	for (size_t i = 0; i < 2; i++) {
 		uv_timer_init(s.loop, &children[i]->restart);
