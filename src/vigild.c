@@ -101,6 +101,11 @@ static int run_worker(const struct options *o, const char *config_id)
 		o->supervisor_pid };
 	struct log_opts lo = { vrrp ? "vigild_vrrp" : "vigild_check", o->facility,
 			       o->log_console, o->log_detail };
+	/* The supervisor passes SIGUSR1/SIGUSR2 on at any time, also while
+	 * this process is still starting: they must not kill it before its
+	 * loop handles them (lib/signals.c then takes them over). */
+	signal(SIGUSR1, SIG_IGN);
+	signal(SIGUSR2, SIG_IGN);
 	log_open(&lo);
 	/* The supervisor's death is watched from the worker's loop on (see
 	 * lib/signals.h); a death before that is found there too. */
