@@ -62,11 +62,11 @@ expect_has() {
 run --help
 expect_rc "--help" 0
 missing=""
-for o in f t i n l D S p P C; do
+for o in f t i n l D S p P C I R d r c x; do
 	# The option as it starts a line of the usage text: "  -f, --use-file".
 	grep -qE -- "^ +-$o," "$tmp/out" || missing="$missing -$o"
 done
-if [ -z "$missing" ]; then ok "--help lists -f -t -i -n -l -D -S -p -P -C"
+if [ -z "$missing" ]; then ok "--help lists -f -t -i -n -l -D -S -p -P -C -I -R -d -r -c -x"
 else fail "--help does not list:$missing"; fi
 if [ -s "$tmp/err" ]; then fail "--help writes to stderr"; else ok "--help writes only to stdout"; fi
 
