@@ -3,11 +3,12 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
 
-enum { OPT_DUMP = 256, OPT_WORKER, OPT_STATUS };
+enum { OPT_DUMP = 256, OPT_WORKER, OPT_STATUS, OPT_SUPERVISOR };
 
 static const struct option long_opts[] = {
 	{ "use-file", required_argument, NULL, 'f' },
@@ -26,6 +27,13 @@ static const struct option long_opts[] = {
 	{ "version", no_argument, NULL, 'v' },
 	{ "worker", required_argument, NULL, OPT_WORKER },
 	{ "status", no_argument, NULL, OPT_STATUS },
+	{ "supervisor-pid", required_argument, NULL, OPT_SUPERVISOR },
+	/* keepalived's, accepted so that its unit files start vigild */
+	{ "checkers_pid", required_argument, NULL, 'c' },
+	{ "vrrp_pid", required_argument, NULL, 'r' },
+	{ "dump-conf", no_argument, NULL, 'd' },
+	{ "dont-respawn", no_argument, NULL, 'R' },
+	{ "snmp", no_argument, NULL, 'x' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -40,7 +48,7 @@ const char *options_parse(int argc, char **argv, struct options *o)
 	o->facility = LOG_DAEMON;
 	optind = 0;     /* full re-initialisation, so tests can call us twice */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "f:ti:nlDS:p:PCIhv", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:ti:nlDS:p:PCIhvc:r:dRx", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'f': o->config_file = optarg; break;
 		case 't': o->config_test = true; break;
@@ -65,6 +73,21 @@ const char *options_parse(int argc, char **argv, struct options *o)
 		case 'h': o->help = true; break;
 		case 'v': o->version = true; break;
 		case OPT_STATUS: o->status = true; break;
+		case 'c': o->checkers_pidfile = optarg; break;
+		case 'r': o->vrrp_pidfile = optarg; break;
+		case 'd': o->dump_conf = true; break;
+		case 'R': o->dont_respawn = true; break;
+		case 'x': o->snmp = true; break;
+		case OPT_SUPERVISOR: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*end || v <= 0 || v > 0x7fffffff) {
+				snprintf(msg, sizeof(msg), "bad --supervisor-pid '%s'", optarg);
+				return msg;
+			}
+			o->supervisor_pid = (int)v;
+			break;
+		}
 		case OPT_WORKER:
 			if (strcmp(optarg, "vrrp") != 0 && strcmp(optarg, "check") != 0) {
 				snprintf(msg, sizeof(msg), "unknown worker '%s'", optarg);
@@ -73,7 +96,7 @@ const char *options_parse(int argc, char **argv, struct options *o)
 			o->worker = optarg;
 			break;
 		default:
-			if (optopt && strchr("fiSp", optopt))
+			if (optopt && strchr("fiSpcr", optopt))
 				snprintf(msg, sizeof(msg), "option -%c needs a value", optopt);
 			else
 				snprintf(msg, sizeof(msg), "unknown option '%s'", argv[optind - 1]);
@@ -88,6 +111,9 @@ const char *options_parse(int argc, char **argv, struct options *o)
 		return "-P (VRRP only) and -C (checkers only) exclude each other";
 	if (o->dump && !o->config_test)
 		return "--dump goes with -t (check the configuration and print it)";
+	/* keepalived's -d with -t: print what was parsed, as --dump does. */
+	if (o->dump_conf && o->config_test)
+		o->dump = true;
 	return NULL;
 }
 
@@ -109,6 +135,11 @@ void options_usage(const char *prog, FILE *out)
 		"  -P, --vrrp              run VRRP only\n"
 		"  -C, --check             run the checkers and IPVS only\n"
 		"  -I, --dont-release-ipvs leave the IPVS entries in place on stop\n"
+		"  -R, --dont-respawn      stop when a worker process dies, instead of restarting it\n"
+		"  -d, --dump-conf         log the configuration at start (with -t: as --dump)\n"
+		"  -r, --vrrp_pid=FILE     write the VRRP worker's pid to FILE\n"
+		"  -c, --checkers_pid=FILE write the checker worker's pid to FILE\n"
+		"  -x, --snmp              accepted for keepalived's unit files; no effect\n"
 		"      --status            print the running daemon's state as JSON (with -p)\n"
 		"  -h, --help              this help\n"
 		"  -v, --version           version\n", prog);

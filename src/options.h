@@ -25,6 +25,13 @@ struct options {
 	bool help, version;
 	bool status;               /* --status: print the running daemon's state as JSON */
 	const char *worker;        /* --worker=vrrp|check: internal, set by the supervisor */
+	int supervisor_pid;        /* --supervisor-pid: internal, the worker's parent */
+	/* keepalived's flags for its child processes */
+	const char *vrrp_pidfile;      /* -r, --vrrp_pid: the VRRP worker's pid file */
+	const char *checkers_pidfile;  /* -c, --checkers_pid: the checker worker's pid file */
+	bool dump_conf;                /* -d, --dump-conf: log the model at start */
+	bool dont_respawn;             /* -R, --dont-respawn: a dead worker stops vigild */
+	bool snmp;                     /* -x, --snmp: no effect; the caller warns */
 };
 
 /* Fill o from argv. Returns NULL, or a message naming the bad argument

@@ -4,8 +4,11 @@
  * the checker worker as separate processes (vigild --worker=vrrp and
  * --worker=check, so that a slow checker or script can never delay an
  * advert, and a crash of one never takes down the other), restarts a
- * worker that dies, and removes a dead VRRP worker's VIPs at once instead
- * of waiting for their kernel lifetime to run out.
+ * worker that dies (or, with -R, stops: keepalived's --dont-respawn), and
+ * removes a dead VRRP worker's VIPs at once instead of waiting for their
+ * kernel lifetime to run out. The workers watch it in turn: if it dies,
+ * they stop without it (lib/signals.h says how; each worker says what it
+ * leaves behind).
  */
 #include "supervisor.h"
 
@@ -20,7 +23,9 @@
 #include <uv.h>
 
 #include "conf.h"
+#include "json.h"
 #include "log.h"
+#include "vrrp/status.h"
 #include "vrrp/worker.h"
 
 #define RESTART_DELAY_MS 1000
@@ -31,6 +36,7 @@ struct child {
 	struct supervisor *sup;
 	const char *what;            /* "VRRP", "Healthcheck" */
 	const char *arg;             /* "--worker=vrrp" */
+	const char *pidfile;         /* -r / -c; NULL: none */
 	bool wanted;                 /* -P / -C leave one out */
 	uv_process_t proc;
 	bool running;
@@ -41,13 +47,54 @@ struct supervisor {
 	const struct options *opts;
 	const char *config_id;
 	char exe[4096];
+	char pid_arg[48];            /* --supervisor-pid=N, for the workers */
 	struct config *cfg;          /* the running model, read-only */
 	uv_loop_t *loop;
 	uv_signal_t sig_hup, sig_term, sig_int, sig_usr1, sig_usr2;
 	uv_timer_t stop_timer;
 	struct child vrrp, check;
 	bool stopping;
+	int exit_code;               /* 1 when -R stopped us after a worker died */
 };
+
+static void begin_stop(struct supervisor *s);
+
+static int write_pidfile(const char *path, pid_t pid)
+{
+	char buf[32];
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	int n = snprintf(buf, sizeof(buf), "%d\n", (int)pid);
+	ssize_t w = write(fd, buf, (size_t)n);
+	close(fd);
+	return w == n ? 0 : -1;
+}
+
+/* -d (keepalived's --dump-conf): the model as vigild -t --dump prints
+ * it, one log line per line. */
+static void log_config(const struct config *cfg)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (!f)
+		return;
+	conf_dump(f, cfg);
+	if (fclose(f) != 0) {
+		free(text);
+		return;
+	}
+	log_info("------< configuration >------");
+	for (char *line = text, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		log_info("%s", line);
+	}
+	log_info("------< end of configuration >------");
+	free(text);
+}
 
 /* Parse the configuration file; log every message; NULL on error. */
 static struct config *load_config(const struct supervisor *s)
@@ -91,6 +138,8 @@ static void on_child_exit(uv_process_t *p, int64_t status, int term_signal)
 	struct supervisor *s = c->sup;
 	c->running = false;
 	uv_close((uv_handle_t *)p, NULL);
+	if (c->pidfile)
+		unlink(c->pidfile);
 	if (s->stopping || !c->wanted) {
 		log_info("%s child process exited", c->what);
 		maybe_finish(s);
@@ -106,6 +155,12 @@ static void on_child_exit(uv_process_t *p, int64_t status, int term_signal)
 	 * IPVS table as it was: its successor adopts it.) */
 	if (c == &s->vrrp)
 		vrrp_remove_all_vips(s->cfg);
+	if (s->opts->dont_respawn) {
+		log_msg(LOG_ERR, "not restarting the %s child process (-R): stopping", c->what);
+		s->exit_code = 1;
+		begin_stop(s);
+		return;
+	}
 	log_info("restarting %s child process in %d ms", c->what, RESTART_DELAY_MS);
 	uv_timer_start(&c->restart, on_restart, RESTART_DELAY_MS, 0);
 }
@@ -135,6 +190,7 @@ static void start_child(struct supervisor *s, struct child *c)
 	}
 	if (s->opts->keep_ipvs)
 		args[n++] = "-I";
+	args[n++] = s->pid_arg;
 	args[n] = NULL;
 
 	uv_stdio_container_t stdio[3] = {
@@ -157,6 +213,8 @@ static void start_child(struct supervisor *s, struct child *c)
 	}
 	c->running = true;
 	log_info("Starting %s child process, pid=%d", c->what, c->proc.pid);
+	if (c->pidfile && write_pidfile(c->pidfile, c->proc.pid) < 0)
+		log_warn("cannot write pid file %s", c->pidfile);
 }
 
 static void on_hup(uv_signal_t *h, int signum)
@@ -171,6 +229,8 @@ static void on_hup(uv_signal_t *h, int signum)
 	}
 	conf_unref(s->cfg);
 	s->cfg = fresh;
+	if (s->opts->dump_conf)
+		log_config(s->cfg);
 	bool want_check = !s->opts->vrrp_only && s->cfg->virtual_servers.n > 0;
 	if (want_check && !s->check.running) {
 		s->check.wanted = true;
@@ -187,12 +247,26 @@ static void on_hup(uv_signal_t *h, int signum)
 	log_info("Configuration reloaded");
 }
 
-/* keepalived writes state dumps on SIGUSR1/SIGUSR2; operators send them
- * out of habit, and the default action would kill the daemon. */
+/* keepalived writes a data dump on SIGUSR1 and statistics on SIGUSR2,
+ * to files in /tmp. vigil's equivalent of both is the JSON status that
+ * the workers keep next to the pid file (never in /tmp, where anyone can
+ * plant a link): the signal makes them rewrite it now, and the log says
+ * where it is. Neither signal ever stops anything. */
 static void on_usr(uv_signal_t *h, int signum)
 {
-	(void)h;
-	log_info("signal %d ignored: vigil does not write keepalived's state dumps", signum);
+	struct supervisor *s = h->data;
+	char vpath[4096], cpath[4096];
+	if (s->stopping)
+		return;
+	struct child *children[] = { &s->vrrp, &s->check };
+	for (size_t i = 0; i < 2; i++)
+		if (children[i]->running)
+			uv_process_kill(&children[i]->proc, signum);
+	log_info("signal %d: the workers rewrite their status: %s, %s "
+		 "(vigild --status -p %s prints both)", signum,
+		 vrrp_status_path(s->opts->pidfile, vpath, sizeof(vpath)),
+		 json_status_path(s->opts->pidfile, ".check.json", cpath, sizeof(cpath)),
+		 s->opts->pidfile);
 }
 
 static void on_stop_timeout(uv_timer_t *t)
@@ -214,6 +288,13 @@ static void on_stop(uv_signal_t *h, int signum)
 {
 	struct supervisor *s = h->data;
 	log_info("Stopping on signal %d", signum);
+	begin_stop(s);
+}
+
+static void begin_stop(struct supervisor *s)
+{
+	if (s->stopping)
+		return;
 	s->stopping = true;
 	uv_timer_stop(&s->vrrp.restart);
 	uv_timer_stop(&s->check.restart);
@@ -226,18 +307,6 @@ static void on_stop(uv_signal_t *h, int signum)
 		uv_timer_start(&s->stop_timer, on_stop_timeout, wait_ms ? wait_ms : 1, 0);
 	}
 	maybe_finish(s);
-}
-
-static int write_pidfile(const char *path)
-{
-	char buf[32];
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -1;
-	int n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
-	ssize_t w = write(fd, buf, (size_t)n);
-	close(fd);
-	return w == n ? 0 : -1;
 }
 
 static int daemonize(void)
@@ -282,13 +351,16 @@ int supervisor_run(const struct options *o, const char *config_id)
 	s.cfg = load_config(&s);
 	if (!s.cfg)
 		return 1;
+	if (o->dump_conf)
+		log_config(s.cfg);
 	if (!o->foreground && daemonize() < 0) {
 		log_err("cannot become a daemon");
 		conf_unref(s.cfg);
 		return 1;
 	}
-	if (write_pidfile(o->pidfile) < 0)
+	if (write_pidfile(o->pidfile, getpid()) < 0)
 		log_warn("cannot write pid file %s", o->pidfile);
+	snprintf(s.pid_arg, sizeof(s.pid_arg), "--supervisor-pid=%d", (int)getpid());
 	s.loop = uv_default_loop();
 	if (uv_exepath(s.exe, &exelen) < 0)
 		snprintf(s.exe, sizeof(s.exe), "/proc/self/exe");
@@ -300,9 +372,10 @@ int supervisor_run(const struct options *o, const char *config_id)
 	uv_timer_init(s.loop, &s.stop_timer);
 	s.stop_timer.data = &s;
 	s.vrrp = (struct child){ .sup = &s, .what = "VRRP", .arg = "--worker=vrrp",
-				 .wanted = !o->check_only };
+				 .pidfile = o->vrrp_pidfile, .wanted = !o->check_only };
 	/* Like keepalived, no checker process without virtual servers. */
 	s.check = (struct child){ .sup = &s, .what = "Healthcheck", .arg = "--worker=check",
+				  .pidfile = o->checkers_pidfile,
 				  .wanted = !o->vrrp_only && s.cfg->virtual_servers.n > 0 };
 	struct child *children[] = { &s.vrrp, &s.check };
 	for (size_t i = 0; i < 2; i++) {
@@ -319,5 +392,5 @@ int supervisor_run(const struct options *o, const char *config_id)
 	unlink(o->pidfile);
 	conf_unref(s.cfg);
 	log_info("Stopped vigil v" PACKAGE_VERSION);
-	return 0;
+	return s.exit_code;
 }

@@ -5,7 +5,6 @@
 #include <string.h>
 #include <signal.h>
 #include <stdbool.h>
-#include <sys/prctl.h>
 #include <sys/utsname.h>
 
 #include "conf.h"
@@ -94,15 +93,22 @@ static int run_worker(const struct options *o, const char *config_id)
 	bool vrrp = strcmp(o->worker, "vrrp") == 0;
 	char status[4096], cstatus[4096];
 	struct vrrp_worker_opts wo = { o->config_file, config_id,
-				       vrrp_status_path(o->pidfile, status, sizeof(status)) };
+				       vrrp_status_path(o->pidfile, status, sizeof(status)),
+				       o->supervisor_pid };
 	struct check_worker_opts co_check = {
 		o->config_file, config_id, o->keep_ipvs,
-		json_status_path(o->pidfile, ".check.json", cstatus, sizeof(cstatus)) };
+		json_status_path(o->pidfile, ".check.json", cstatus, sizeof(cstatus)),
+		o->supervisor_pid };
 	struct log_opts lo = { vrrp ? "vigild_vrrp" : "vigild_check", o->facility,
 			       o->log_console, o->log_detail };
+	/* The supervisor passes SIGUSR1/SIGUSR2 on at any time, also while
+	 * this process is still starting: they must not kill it before its
+	 * loop handles them (lib/signals.c then takes them over). */
+	signal(SIGUSR1, SIG_IGN);
+	signal(SIGUSR2, SIG_IGN);
 	log_open(&lo);
-	/* If the supervisor dies, resign and clean up rather than linger. */
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	/* The supervisor's death is watched from the worker's loop on (see
+	 * lib/signals.h); a death before that is found there too. */
 	struct config *cfg = conf_load_quiet(o->config_file, config_id);
 	if (!cfg) {
 		log_msg(LOG_ERR, "%s: the configuration does not load", o->worker);
@@ -134,14 +140,21 @@ int main(int argc, char **argv)
 	}
 	const char *config_id = o.config_id ? o.config_id
 					    : default_config_id(idbuf, sizeof(idbuf));
-	if (o.config_test)
+	const char *no_snmp = "-x (--snmp) has no effect: vigil has no SNMP subsystem; "
+			      "vigild --status gives its state as JSON";
+	if (o.config_test) {
+		if (o.snmp)
+			fprintf(stderr, "vigild: %s\n", no_snmp);
 		return config_test(&o, config_id);
+	}
 	if (o.status)
 		return print_status(&o);
 	if (o.worker)
 		return run_worker(&o, config_id);
 	struct log_opts lo = { "vigild", o.facility, o.log_console, o.log_detail };
 	log_open(&lo);
+	if (o.snmp)
+		log_msg(LOG_WARNING, "%s", no_snmp);
 	int rc = supervisor_run(&o, config_id);
 	log_close();
 	return rc;

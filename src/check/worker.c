@@ -73,16 +73,34 @@ static void on_quorum(const struct virtual_server *vs, bool up, void *data)
 	health_quorum_changed(w->health, vs, up);
 }
 
-static void on_stop(void *data)
+/* Asked to stop, the checker releases the services it owns (unless -I).
+ * Left alone by a dead supervisor (OOM killer, a crash, kill -9), it must
+ * not: connections through the director would break for nothing, and the
+ * daemon that systemd starts next adopts the table as it is. */
+static void on_stop(void *data, enum worker_stop why)
 {
 	struct worker *w = data;
+	bool orphaned = why == WORKER_STOP_ORPHANED;
+	if (orphaned)
+		log_msg(LOG_WARNING, "checker: the supervisor died; leaving the IPVS table "
+			"as it is for the next start to adopt");
 	uv_close((uv_handle_t *)&w->status, NULL);
 	if (w->opts->status_path)
 		unlink(w->opts->status_path);
 	health_free(w->health);
 	w->health = NULL;
-	ipvs_engine_stop(&w->ipvs);
-	worker_signals_close(&w->sig);
+	ipvs_engine_stop(&w->ipvs, orphaned);
+}
+
+/* SIGUSR1/SIGUSR2, keepalived's data and stats dumps: our dump is the
+ * status file, which vigild --status reads; write it now. */
+static void on_status(void *data, int signum)
+{
+	struct worker *w = data;
+	write_status(w);
+	if (w->opts->status_path)
+		log_msg(LOG_INFO, "checker: signal %d: status written to %s", signum,
+			w->opts->status_path);
 }
 
 static void on_reload(void *data)
@@ -107,7 +125,8 @@ int check_worker_run(struct config *cfg, const struct check_worker_opts *o)
 	struct worker w = { .opts = o, .cfg = cfg };
 
 	uv_loop_init(&w.loop);
-	worker_signals_start(&w.sig, &w.loop, &w, on_stop, on_reload);
+	static const struct worker_signal_ops ops = { on_stop, on_reload, on_status };
+	worker_signals_start(&w.sig, &w.loop, o->supervisor, &ops, &w);
 	w.health = health_new(&w.loop, cfg, on_verdicts_changed, &w);
 	if (!w.health) {
 		log_msg(LOG_ERR, "checker: out of memory");
@@ -122,6 +141,8 @@ int check_worker_run(struct config *cfg, const struct check_worker_opts *o)
 	w.status.data = &w;
 	write_status(&w);
 	uv_timer_start(&w.status, on_status_timer, STATUS_PERIOD_MS, STATUS_PERIOD_MS);
+	uv_run(&w.loop, UV_RUN_DEFAULT);
+	worker_signals_close(&w.sig);
 	uv_run(&w.loop, UV_RUN_DEFAULT);
 	uv_loop_close(&w.loop);
 	conf_unref(w.cfg);

@@ -5,6 +5,7 @@
 #define VIGIL_CHECK_WORKER_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "conf.h"
 
@@ -13,9 +14,13 @@ struct check_worker_opts {
 	const char *config_id;
 	bool keep_ipvs;            /* --dont-release-ipvs: leave the table on stop */
 	const char *status_path;   /* JSON status written here; NULL: none */
+	pid_t supervisor;          /* the parent; 0: whoever it is at start */
 };
 
-/* Runs until SIGTERM; returns the exit code. Takes ownership of cfg. */
+/* Runs until SIGTERM, which releases the IPVS services it owns (unless
+ * keep_ipvs), or until the supervisor dies, which leaves the table as it
+ * is for the next start to adopt. Returns the exit code. Takes ownership
+ * of cfg. */
 int check_worker_run(struct config *cfg, const struct check_worker_opts *o);
 
 #endif

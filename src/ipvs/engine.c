@@ -441,10 +441,13 @@ void ipvs_engine_reload(struct ipvs_engine *e, const struct config *cfg)
 	log_msg(LOG_INFO, "IPVS: reload applied %zu change(s)", n);
 }
 
-void ipvs_engine_stop(struct ipvs_engine *e)
+void ipvs_engine_stop(struct ipvs_engine *e, bool leave_table)
 {
 	uv_close((uv_handle_t *)&e->resync, NULL);
-	if (e->have_nl && !e->keep_on_stop) {
+	if (e->have_nl && (e->keep_on_stop || leave_table)) {
+		log_msg(LOG_INFO, "IPVS: stopping: leaving the %zu service(s) in place",
+			e->desired.n);
+	} else if (e->have_nl) {
 		/* Nothing wanted: every owned service goes. A full re-read,
 		 * so that what drifted since the last one goes too. */
 		struct ipvs_table none = { 0 };

@@ -15,7 +15,8 @@
  * period; with more, a missing or changed service is still found at the
  * next period, a destination within ceil(n / batch) periods. Entries vigil
  * does not own are left alone. On stop it removes what it owns, unless
- * told to keep it (vigild --dont-release-ipvs, as keepalived's -I).
+ * told to keep it (vigild --dont-release-ipvs, as keepalived's -I, or a
+ * checker whose supervisor died).
  *
  * The checkers' verdicts come in through a rs_verdict_fn (reconcile.h);
  * the engine keeps each virtual server's quorum state and says when one
@@ -78,6 +79,10 @@ void ipvs_engine_reload(struct ipvs_engine *e, const struct config *cfg);
 /* Re-read the kernel's table (all of it) and apply the difference now;
  * returns the number of operations applied. */
 size_t ipvs_engine_sync(struct ipvs_engine *e, const char *why);
-void ipvs_engine_stop(struct ipvs_engine *e);
+/* Close the engine. The services it owns are removed, unless it was
+ * started with keep_on_stop (-I) or leave_table is set: the checker sets
+ * it when its supervisor died, so that the next start adopts the table
+ * with no change instead of finding it empty. */
+void ipvs_engine_stop(struct ipvs_engine *e, bool leave_table);
 
 #endif

@@ -18,11 +18,37 @@ struct worker {
 	struct worker_signals sig;
 };
 
-static void on_stop(void *data)
+/* Asked to stop, or left alone by a dead supervisor, the worker does the
+ * same: it resigns (priority 0, so a backup takes over after its
+ * Skew_Time rather than Master_Down_Interval) and removes its VIPs, so
+ * the address is never on two nodes and the supervisor that systemd
+ * starts next begins as backup on a clean node, with no second VRRP
+ * speaker for the same router here. Letting the VIPs expire instead
+ * would leave the router without adverts for Master_Down_Interval and
+ * then the address on both nodes until its lifetime ran out; the
+ * lifetime remains the safety net when this process cannot run either
+ * (SIGKILL, which systemd sends to what a dead main process left). */
+static void on_stop(void *data, enum worker_stop why)
 {
 	struct worker *w = data;
+	if (why == WORKER_STOP_ORPHANED)
+		log_msg(LOG_WARNING, "VRRP: the supervisor died; resigning (priority 0) and "
+			"removing the VIPs so that a backup takes over at once");
 	vrrp_engine_stop(&w->eng);
-	worker_signals_close(&w->sig);
+}
+
+/* SIGUSR1/SIGUSR2, keepalived's data and stats dumps: our dump is the
+ * status file, which vigild --status reads; write it now. */
+static void on_status(void *data, int signum)
+{
+	struct worker *w = data;
+	if (!w->opts->status_path) {
+		log_msg(LOG_INFO, "VRRP: signal %d: no status file to write", signum);
+		return;
+	}
+	vrrp_engine_state_changed(&w->eng);
+	log_msg(LOG_INFO, "VRRP: signal %d: writing the status to %s", signum,
+		w->opts->status_path);
 }
 
 /* A reload switches the engine to the new model: unchanged instances
@@ -49,11 +75,14 @@ int vrrp_worker_run(struct config *cfg, const struct vrrp_worker_opts *o)
 
 	/* The supervisor's loop came with fork(); this process runs its own. */
 	uv_loop_init(&w.loop);
-	worker_signals_start(&w.sig, &w.loop, &w, on_stop, on_reload);
+	static const struct worker_signal_ops ops = { on_stop, on_reload, on_status };
+	worker_signals_start(&w.sig, &w.loop, o->supervisor, &ops, &w);
 	if (vrrp_engine_start(&w.eng, &w.loop, cfg, o->status_path) < 0) {
 		log_msg(LOG_ERR, "VRRP: cannot start");
 		return 1;
 	}
+	uv_run(&w.loop, UV_RUN_DEFAULT);
+	worker_signals_close(&w.sig);
 	uv_run(&w.loop, UV_RUN_DEFAULT);
 	uv_loop_close(&w.loop);
 	conf_unref(w.cfg);

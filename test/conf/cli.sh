@@ -1,7 +1,8 @@
 #!/bin/sh
 # cli.sh - the command line of vigild: --help, --version, option errors,
-# -t (config test) exit codes, --dump as a fixed point, -i (config-id) and
-# a missing -f file.
+# -t (config test) exit codes, --dump as a fixed point, -i (config-id), a
+# missing -f file, keepalived's -c -r -d -R -x, and the daemon's answer to
+# SIGUSR1/SIGUSR2 and to its supervisor's death (in a network namespace).
 #
 # Run by `make check` with VIGILD (the built binary) and TOP_SRCDIR (the
 # source tree) in the environment; exit 0 when every case passes.
@@ -15,7 +16,15 @@ if [ ! -x "$VIGILD" ]; then
 fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vigil-cli.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
+dpid=0 vpid=0 cpid=0
+# Daemons a failed case left running (only if the pid is still vigild's).
+cleanup() {
+	for p in "$dpid" "$vpid" "$cpid"; do
+		[ "$p" -gt 0 ] && grep -q vigild "/proc/$p/cmdline" 2>/dev/null && kill -9 "$p"
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
 failures=0
 
 ok() { echo "ok   $1"; }
@@ -53,11 +62,11 @@ expect_has() {
 run --help
 expect_rc "--help" 0
 missing=""
-for o in f t i n l D S p P C; do
+for o in f t i n l D S p P C I R d r c x; do
 	# The option as it starts a line of the usage text: "  -f, --use-file".
 	grep -qE -- "^ +-$o," "$tmp/out" || missing="$missing -$o"
 done
-if [ -z "$missing" ]; then ok "--help lists -f -t -i -n -l -D -S -p -P -C"
+if [ -z "$missing" ]; then ok "--help lists -f -t -i -n -l -D -S -p -P -C -I -R -d -r -c -x"
 else fail "--help does not list:$missing"; fi
 if [ -s "$tmp/err" ]; then fail "--help writes to stderr"; else ok "--help writes only to stdout"; fi
 
@@ -78,7 +87,7 @@ else fail "unknown option: no message naming '--no-such-option'"; fi
 if has "$tmp/err" "Usage:"; then ok "unknown option prints the usage"
 else fail "unknown option: no usage on stderr"; fi
 
-run -x
+run -Z
 expect_rc "unknown short option" 2
 expect_has "$tmp/err" "unknown option" "unknown short option has a message"
 
@@ -226,6 +235,149 @@ fi
 
 run -t -f "$tmp"
 expect_rc "-f on a directory" 1
+
+# ---- keepalived's -c -r -d -R -x: accepted, each with its meaning or a warning ----
+
+run -t -x -f "$tmp/valid.conf"
+expect_rc "-t -x (keepalived's --snmp) is accepted" 0
+expect_has "$tmp/err" "-x (--snmp) has no effect" "-x warns that it has no effect"
+run -t -d -f "$tmp/valid.conf"
+expect_rc "-t -d (keepalived's --dump-conf)" 0
+expect_has "$tmp/out" "virtual_router_id 51" "-t -d prints the configuration as --dump does"
+run -t --snmp --dump-conf --dont-respawn --vrrp_pid="$tmp/a.pid" --checkers_pid "$tmp/b.pid" \
+	-f "$tmp/valid.conf"
+expect_rc "keepalived's long forms are accepted" 0
+
+# The daemon itself, in a network namespace of its own (the checker worker
+# would otherwise program the host's IPVS table, where it has one): the
+# child pid files, the dump in the log, SIGUSR1/SIGUSR2 to every process,
+# a dead supervisor, and -R.
+cat >"$tmp/vs.conf" <<'EOF'
+virtual_server 192.0.2.1 80 {
+    lb_algo rr
+    lb_kind NAT
+    protocol TCP
+    real_server 192.0.2.11 80 {
+        weight 1
+    }
+}
+EOF
+if [ "$(id -u)" -eq 0 ]; then netns="unshare -n"; else netns="unshare -rn"; fi
+
+# start_daemon ARGS...: vigild in the background with its log in $tmp/d.log;
+# waits (5 s at most) for both workers' pid files.
+start_daemon() {
+	sanitizer_clean
+	: >"$tmp/d.log"
+	rm -f "$tmp/d.pid" "$tmp/vr.pid" "$tmp/vc.pid"
+	$netns "$VIGILD" -n -l -f "$tmp/vs.conf" -p "$tmp/d.pid" -r "$tmp/vr.pid" \
+		-c "$tmp/vc.pid" "$@" >>"$tmp/d.log" 2>&1 &
+	dpid=$!
+	i=0
+	while [ $i -lt 50 ] && ! { [ -s "$tmp/vr.pid" ] && [ -s "$tmp/vc.pid" ]; }; do
+		sleep 0.1; i=$((i + 1))
+	done
+	vpid=$(cat "$tmp/vr.pid" 2>/dev/null)
+	cpid=$(cat "$tmp/vc.pid" 2>/dev/null)
+	: "${vpid:=0}" "${cpid:=0}"
+}
+# sanitizer_clean: the last daemon's log has no sanitizer report (the
+# supervisor restarts a worker that aborted, so only the log tells)
+sanitizer_clean() {
+	[ -s "$tmp/d.log" ] || return 0
+	if grep -qE "AddressSanitizer|LeakSanitizer|runtime error" "$tmp/d.log"; then
+		fail "a sanitizer report in the daemon's log"
+		grep -E -A12 "AddressSanitizer|LeakSanitizer|runtime error" "$tmp/d.log" | head -n 40
+	fi
+}
+# wait_log TEXT SECONDS: TEXT appears in the daemon's log
+wait_log() {
+	i=0
+	while [ $i -lt $(( $2 * 10 )) ]; do
+		has "$tmp/d.log" "$1" && return 0
+		sleep 0.1; i=$((i + 1))
+	done
+	return 1
+}
+# gone PID SECONDS: the process has exited (a zombie child counts)
+gone() {
+	i=0
+	while [ $i -lt $(( $2 * 10 )) ]; do
+		kill -0 "$1" 2>/dev/null || return 0
+		[ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" = Z ] && return 0
+		sleep 0.1; i=$((i + 1))
+	done
+	return 1
+}
+alive() { for p in "$@"; do [ "$p" -gt 0 ] && kill -0 "$p" 2>/dev/null || return 1; done; }
+daemon_check() { # NAME COMMAND...
+	name=$1; shift
+	if "$@"; then ok "$name"; else
+		fail "$name"
+		tail -n 20 "$tmp/d.log" | sed 's/^/       /'
+	fi
+}
+
+if ! $netns true 2>/dev/null; then
+	fail "cannot create a network namespace ($netns) for the daemon cases"
+else
+	start_daemon -d -x
+	daemon_check "-r and -c write the workers' pid files" alive "$vpid" "$cpid"
+	daemon_check "the workers' pid files name vigild's children" \
+		sh -c "grep -q 'VRRP child process, pid=$vpid\$' '$tmp/d.log' &&
+		       grep -q 'Healthcheck child process, pid=$cpid\$' '$tmp/d.log'"
+	daemon_check "-d logs the configuration at start" wait_log "real_server 192.0.2.11 80 {" 2
+	daemon_check "-x logs that it has no effect" wait_log "-x (--snmp) has no effect" 2
+	for sig in USR1 USR2; do
+		for who in supervisor VRRP checker; do
+			case $who in supervisor) p=$dpid ;; VRRP) p=$vpid ;; checker) p=$cpid ;; esac
+			n=$(grep -c "signal" "$tmp/d.log")
+			kill -"$sig" "$p"
+			sleep 0.3
+			daemon_check "SIG$sig to the $who: every process still runs" \
+				alive "$dpid" "$vpid" "$cpid"
+			daemon_check "SIG$sig to the $who: logged" \
+				test "$(grep -c "signal" "$tmp/d.log")" -gt "$n"
+		done
+	done
+	daemon_check "SIGUSR1/2: the log says where the status is" \
+		wait_log "$tmp/d.vrrp.json, $tmp/d.check.json" 1
+	"$VIGILD" --status -p "$tmp/d.pid" >"$tmp/status" 2>&1
+	daemon_check "SIGUSR1/2: the status is where vigild --status reads it" \
+		has "$tmp/status" '"ipvs":'
+
+	# A dead supervisor: the workers notice and exit on their own.
+	kill -9 "$dpid"
+	daemon_check "dead supervisor: the VRRP worker exits" gone "$vpid" 5
+	daemon_check "dead supervisor: the checker exits" gone "$cpid" 5
+	daemon_check "dead supervisor: the checker leaves the IPVS table" \
+		wait_log "checker: the supervisor died; leaving the IPVS table" 1
+	daemon_check "dead supervisor: the VRRP worker resigns" \
+		wait_log "VRRP: the supervisor died; resigning" 1
+	wait "$dpid" 2>/dev/null
+
+	# -R: a dead worker stops vigild (exit 1) instead of being restarted.
+	start_daemon -R
+	kill -9 "$vpid"
+	daemon_check "-R: vigild stops when a worker dies" gone "$dpid" 5
+	wait "$dpid" 2>/dev/null
+	rc=$?
+	expect_rc "-R: vigild's exit status after a worker died" 1
+	daemon_check "-R: the log says why" wait_log "not restarting the VRRP child process (-R)" 1
+	daemon_check "-R: the other worker stopped too" gone "$cpid" 2
+	daemon_check "-R: the checker's pid file is removed" test ! -e "$tmp/vc.pid"
+
+	# Without -R the worker comes back.
+	start_daemon
+	kill -9 "$vpid"
+	daemon_check "no -R: the worker is restarted" wait_log "restarting VRRP child process" 3
+	kill -TERM "$dpid"
+	daemon_check "no -R: SIGTERM stops vigild" gone "$dpid" 5
+	wait "$dpid" 2>/dev/null
+	rc=$?
+	expect_rc "no -R: exit status after SIGTERM" 0
+	sanitizer_clean
+fi
 
 if [ "$failures" -ne 0 ]; then
 	echo "cli.sh: $failures check(s) failed"

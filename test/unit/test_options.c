@@ -50,7 +50,7 @@ END_TEST
 START_TEST(bad_arguments_say_why)
 {
 	struct options o;
-	const char *a1[] = { "vigild", "-x" };
+	const char *a1[] = { "vigild", "-Z" };
 	ck_assert_ptr_nonnull(strstr(parse(&o, 2, a1), "unknown option"));
 	const char *a2[] = { "vigild", "-f" };
 	ck_assert_ptr_nonnull(strstr(parse(&o, 2, a2), "-f needs a value"));
@@ -62,6 +62,41 @@ START_TEST(bad_arguments_say_why)
 	ck_assert_ptr_nonnull(strstr(parse(&o, 2, a5), "--dump goes with -t"));
 	const char *a6[] = { "vigild", "stray" };
 	ck_assert_ptr_nonnull(strstr(parse(&o, 2, a6), "unexpected argument"));
+	const char *a7[] = { "vigild", "-r" };
+	ck_assert_ptr_nonnull(strstr(parse(&o, 2, a7), "-r needs a value"));
+	const char *a8[] = { "vigild", "--worker=vrrp", "--supervisor-pid=12x" };
+	ck_assert_ptr_nonnull(strstr(parse(&o, 3, a8), "bad --supervisor-pid"));
+}
+END_TEST
+
+/* keepalived's options for its child processes: a unit file written for
+ * keepalived must start vigild (issue 9). */
+START_TEST(keepalived_child_flags)
+{
+	struct options o;
+	const char *argv[] = { "vigild", "-c", "/run/c.pid", "-r", "/run/r.pid", "-d", "-R", "-x" };
+	ck_assert_ptr_null(parse(&o, 8, argv));
+	ck_assert_str_eq(o.checkers_pidfile, "/run/c.pid");
+	ck_assert_str_eq(o.vrrp_pidfile, "/run/r.pid");
+	ck_assert(o.dump_conf && o.dont_respawn && o.snmp);
+	ck_assert(!o.dump);   /* -d logs the model at start; it prints only with -t */
+	const char *argv2[] = { "vigild", "--checkers_pid=/a", "--vrrp_pid", "/b", "--dump-conf",
+				"--dont-respawn", "--snmp" };
+	ck_assert_ptr_null(parse(&o, 7, argv2));
+	ck_assert_str_eq(o.checkers_pidfile, "/a");
+	ck_assert_str_eq(o.vrrp_pidfile, "/b");
+	ck_assert(o.dump_conf && o.dont_respawn && o.snmp);
+	const char *argv3[] = { "vigild", "-t", "-d" };
+	ck_assert_ptr_null(parse(&o, 3, argv3));
+	ck_assert(o.dump);    /* with -t, -d prints as --dump does */
+	const char *argv4[] = { "vigild", "--worker=check", "--supervisor-pid=4242" };
+	ck_assert_ptr_null(parse(&o, 3, argv4));
+	ck_assert_int_eq(o.supervisor_pid, 4242);
+	const char *argv5[] = { "vigild" };
+	ck_assert_ptr_null(parse(&o, 1, argv5));
+	ck_assert(!o.dump_conf && !o.dont_respawn && !o.snmp && !o.supervisor_pid);
+	ck_assert_ptr_null(o.vrrp_pidfile);
+	ck_assert_ptr_null(o.checkers_pidfile);
 }
 END_TEST
 
@@ -72,6 +107,7 @@ int main(void)
 	tcase_add_test(tc, defaults);
 	tcase_add_test(tc, keepalived_flags);
 	tcase_add_test(tc, bad_arguments_say_why);
+	tcase_add_test(tc, keepalived_child_flags);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

@@ -5,8 +5,8 @@
 # namespace): the table vigil programs for NAT, DR, TUN, IPv4, IPv6,
 # fwmark and a group equals keepalived's for the same file; a reload with
 # one change sends one operation; drift is repaired; foreign services are
-# left alone; kill -9 and restart changes nothing; stop removes what vigil
-# owns unless -I. Ends with "N passed, N failed".
+# left alone; kill -9 (of every process, or of the supervisor alone) and
+# restart changes nothing; stop removes what vigil owns unless -I. Ends with "N passed, N failed".
 set -u
 VIGILD=${VIGILD:?VIGILD must name the vigild to test}
 T=$(mktemp -d /tmp/vigil-ipvs.XXXXXX)
@@ -215,6 +215,34 @@ check "kill -9 leaves the table" same_table "$T/want"
 start_vigil
 check "restart adopts the table: no change" wait_log "IPVS: 8 service\\(s\\) configured, 0 change\\(s\\) applied" 20
 check "restart: the table is unchanged" same_table "$T/want"
+
+# ---- 5b. kill -9 of the supervisor only (OOM killer, a crash, kill -9 of
+# the pid file's pid): the orphaned checker worker must leave the table for
+# the next start, not run its normal stop and flush what it owns ----
+workers=$(ip netns pids "$NS" | grep -vx "$VPID")
+kill -9 "$VPID"
+wait "$VPID" 2>/dev/null
+workers_gone() {
+	i=0
+	while [ $i -lt 50 ]; do
+		alive=""
+		for pid in $workers; do kill -0 "$pid" 2>/dev/null && alive="$alive $pid"; done
+		[ -z "$alive" ] && return 0
+		sleep 0.1; i=$((i + 1))
+	done
+	echo "  still running:$alive"
+	return 1
+}
+check "supervisor kill -9: there was a checker worker" test -n "$workers"
+check "supervisor kill -9: the checker worker exits on its own" workers_gone
+check "supervisor kill -9: the worker says it leaves the table" \
+	wait_log "checker: the supervisor died; leaving the IPVS table as it is" 2
+check "supervisor kill -9: the table is unchanged" same_table "$T/want"
+: > "$T/vigil.log"
+start_vigil
+check "restart after the supervisor's death adopts the table: no change" \
+	wait_log "IPVS: 8 service\\(s\\) configured, 0 change\\(s\\) applied" 20
+check "restart after the supervisor's death: the table is unchanged" same_table "$T/want"
 
 # ---- 6. stop removes what vigil owns; -I keeps it ----
 ip netns exec "$NS" ipvsadm -A -t 10.9.9.9:80 -s rr

@@ -1,8 +1,8 @@
 #!/bin/sh
 # VRRP between two vigild directors in network namespaces: election,
-# hard and graceful failover, preemption, nopreempt, IPv6, unicast, the
-# VIP lifetime after SIGKILL, and the client seeing the new master's
-# gratuitous ARP. Needs root; skips (77) without it.
+# hard and graceful failover, a dead worker, a dead supervisor, preemption,
+# nopreempt, IPv6, unicast, the VIP lifetime after SIGKILL, and the client
+# seeing the new master's gratuitous ARP. Needs root; skips (77) without it.
 set -u
 . "$(dirname "$0")/lib.sh"
 lab_need_root
@@ -115,6 +115,57 @@ kill -9 $worker
 check "supervisor notices the dead worker" lab_wait_log lb1 "VRRP child process died on signal 9" 2
 check "supervisor removed the worker's VIP at once" lab_wait_addr lb1 10.11.12.100 no 1
 check "worker restarted and master again" lab_wait_addr lb1 10.11.12.100 yes 5
+stop_all
+
+# ---- 4b'. a dead supervisor (kill -9 of its pid alone): the orphaned VRRP
+# worker resigns with priority 0 and removes its VIP at once, so the backup
+# takes over after its Skew_Time, not Master_Down_Interval, and the address
+# is never on both nodes; then it exits (see man/vigild.8, SIGNALS) ----
+lab_vigil lb1 "$(conf VI_1 150)"
+lab_vigil lb2 "$(conf VI_1 100)"
+check "dead supervisor: lb1 master" lab_wait_addr lb1 10.11.12.100 yes 5
+check "dead supervisor: lb2 backup" lab_wait_log lb2 "\(VI_1\) Entering BACKUP STATE" 5
+sleep 0.5
+worker=$(pgrep -f -- "--worker=vrrp -n -f $LAB_TMP/lb1.conf")
+killed_at=$(date +%s%N)
+kill -9 "$PID_lb1"
+wait "$PID_lb1" 2>/dev/null
+check "dead supervisor: lb1's worker knows why it stops" \
+	lab_wait_log lb1 "VRRP: the supervisor died; resigning" 2
+check "dead supervisor: lb1 resigns with priority 0" lab_wait_log lb1 "\(VI_1\) sent 0 priority" 2
+check "dead supervisor: lb2 hears the priority 0 advert" \
+	lab_wait_log lb2 "Backup received priority 0 advertisement" 2
+check "dead supervisor: lb2 becomes master" lab_wait_log lb2 "\(VI_1\) Entering MASTER STATE" 2
+# Removed by the resign, not by the kernel: the lifetime left at the kill
+# is at least 2/3 of 2 s.
+vip_removed_within() { # MS
+	lab_wait_addr lb1 10.11.12.100 no 3 || return 1
+	elapsed=$(( ($(date +%s%N) - killed_at) / 1000000 ))
+	echo "  (lb1's VIP gone ${elapsed} ms after the supervisor's SIGKILL)"
+	[ "$elapsed" -le "$1" ]
+}
+check "dead supervisor: lb1's VIP removed at once, before its lifetime could end" \
+	vip_removed_within 1200
+check "dead supervisor: VIP on lb2" lab_wait_addr lb2 10.11.12.100 yes 2
+worker_exited() {
+	i=0
+	while [ $i -lt 40 ]; do
+		kill -0 "$worker" 2>/dev/null || return 0
+		sleep 0.05; i=$((i + 1))
+	done
+	return 1
+}
+check "dead supervisor: lb1's worker has exited (no VRRP speaker left behind)" worker_exited
+check "dead supervisor: nothing of lb1's daemon is left" sh -c "[ -z \"\$(ip netns pids ${P}lb1)\" ]"
+# The daemon systemd starts next begins as backup on a clean node and
+# takes the router back by preemption.
+: > "$LAB_TMP/lb1.log"
+lab_vigil lb1 "$(conf VI_1 150)"
+check "dead supervisor: the restarted lb1 starts as backup" \
+	lab_wait_log lb1 "\(VI_1\) Entering BACKUP STATE" 5
+check "dead supervisor: the restarted lb1 preempts" \
+	lab_wait_log lb1 "\(VI_1\) Entering MASTER STATE" 5
+check "dead supervisor: lb2 released the VIP" lab_wait_addr lb2 10.11.12.100 no 3
 stop_all
 
 # ---- 4c. a busy master keeps its VIP: the lifetime refresh is early enough ----

@@ -223,8 +223,8 @@ lab_watch() {
 
 # lab_crash HOST: the death of HOST as seen from the wire: every process
 # in HOST stopped first, then killed. (lab_kill HOST KILL kills them one
-# by one: a worker whose parent dies first gets its PR_SET_PDEATHSIG
-# SIGTERM and may resign gracefully, priority 0, before its own SIGKILL.)
+# by one: a worker whose parent dies first gets its parent-death signal
+# and may resign gracefully, priority 0, before its own SIGKILL.)
 lab_crash() {
 	for pid in $(lab_pids "$1"); do kill -STOP "$pid" 2>/dev/null; done
 	for pid in $(lab_pids "$1"); do kill -KILL "$pid" 2>/dev/null; done
