@@ -156,6 +156,33 @@ expect_rc "-t --dump on an invalid file" 1
 if [ -s "$tmp/out" ]; then fail "-t --dump prints a model of an invalid file"
 else ok "-t --dump prints no model of an invalid file"; fi
 
+# ---- -t: scripts that cannot run are warned at their file:line:col ------------
+# (keepalived reports them at start; an operator should not learn it at
+# the first failover.) Still valid: exit 0.
+printf '#!/bin/sh\nexit 0\n' > "$tmp/noexec.sh"
+chmod 0644 "$tmp/noexec.sh"
+cat > "$tmp/scripts.conf" <<EOC
+vrrp_instance VI_1 {
+    interface eth0
+    virtual_router_id 51
+    priority 100
+    notify_master $tmp/missing.sh
+    notify_backup "$tmp/noexec.sh arg"
+    notify /bin/true
+    virtual_ipaddress {
+        10.0.0.1/24
+    }
+}
+EOC
+run -t -f "$tmp/scripts.conf"
+expect_rc "-t with a missing and a non-executable notify script" 0
+expect_has "$tmp/err" "scripts.conf:5:19: warning: notify_master '$tmp/missing.sh' does not exist" \
+	"-t: a missing notify script is warned at file:line:col"
+expect_has "$tmp/err" "scripts.conf:6:19: warning: notify_backup '$tmp/noexec.sh' is not executable" \
+	"-t: a non-executable notify script is warned at file:line:col"
+if [ "$(grep -c warning "$tmp/err")" -eq 2 ]; then ok "-t: an executable script is not warned about"
+else fail "-t: $(grep -c warning "$tmp/err") warnings, want 2"; fi
+
 # ---- --dump: the output checks clean and is a fixed point -----------------------
 
 # dump_fixed_point NAME FILE: dump FILE; the dump must check valid with no
