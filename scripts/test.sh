@@ -73,23 +73,25 @@ for f in "$build"/test-suite.log "$build"/build-asan/test-suite.log; do
 done
 
 # Each skip, by name, with the reason it gave (the lines of its log that
-# say SKIP, else the last ones).
+# say SKIP and the two before, else its last lines). The names come from
+# the test-suite.log files counted above, which hold a section
+# "SKIP: NAME" underlined with "=" for each skipped test.
 if [ "$skipped" -gt 0 ]; then
 	if [ "$ci" = true ]; then
 		echo "CI=true: a skipped test is a failed one; $skipped skipped:"
 	else
 		echo "$skipped skipped (CI=true would fail them):"
 	fi
-	for trs in $(find "$build" -name '*.trs' | sort); do
-		grep -q '^:test-result: SKIP' "$trs" || continue
-		tlog="${trs%.trs}.log"
-		case $trs in "$build"/build-asan/*) pass="asan" ;; *) pass="plain" ;; esac
-		name=${trs#"$build"/}
-		name=${name#build-asan/}
-		echo "  SKIP ($pass): ${name%.trs}"
-		reason=$(grep -i -B2 'skip' "$tlog" 2>/dev/null | tail -5)
-		[ -n "$reason" ] || reason=$(tail -3 "$tlog" 2>/dev/null)
-		printf '%s\n' "$reason" | sed 's/^/      /'
+	for f in "$build"/test-suite.log "$build"/build-asan/test-suite.log; do
+		[ -f "$f" ] || continue
+		case $f in "$build"/build-asan/*) pass="ASan+UBSan" ;; *) pass="plain" ;; esac
+		for name in $(awk '/^=+$/ && prev ~ /^SKIP: / { sub(/^SKIP: /, "", prev); print prev } { prev = $0 }' "$f"); do
+			tlog="$(dirname "$f")/$name.log"
+			echo "  SKIP ($pass): $name"
+			reason=$(grep -v -E '^(SKIP .* \(exit status: 77\)|run-test: )' "$tlog" 2>/dev/null | grep -i -B2 'skip' | tail -5)
+			[ -n "$reason" ] || reason=$(grep -v -E '^(SKIP .* \(exit status: 77\)|run-test: )' "$tlog" 2>/dev/null | tail -3)
+			printf '%s\n' "$reason" | sed 's/^/      /'
+		done
 	done
 	if [ "$ci" = true ]; then
 		failed=$((failed + skipped))
