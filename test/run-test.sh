@@ -25,7 +25,8 @@ out="$san_dir/output"
 # A process that has dropped privileges must still be able to report.
 chmod 1777 "$san_dir"
 trap 'rm -rf "$san_dir"' EXIT
-trap 'exit 130' INT TERM
+# Interrupted: what the test said so far still reaches its log.
+trap 'cat "$out" 2>/dev/null; exit 130' INT TERM
 
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=1:abort_on_error=0:exitcode=86:log_path=$san_dir/asan"
 UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}print_stacktrace=1:halt_on_error=1:exitcode=86:log_path=$san_dir/ubsan"
