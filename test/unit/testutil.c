@@ -115,3 +115,12 @@ int run_suite(Suite *s)
 	srunner_free(sr);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
+
+int run_suite_or_skip(Suite *s, const char *skip_reason)
+{
+	int rc = run_suite(s);
+	if (rc != EXIT_SUCCESS || !skip_reason)
+		return rc;
+	printf("SKIP: %s\n", skip_reason);
+	return 77;
+}
