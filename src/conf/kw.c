@@ -1088,7 +1088,7 @@ void dump_block_body(struct out *o, const struct block_desc *bd, const void *obj
 	}
 }
 
-static bool list_eq(const struct list *a, const struct list *b)
+bool list_eq(const struct list *a, const struct list *b)
 {
 	if (a->n != b->n)
 		return false;

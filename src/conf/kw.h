@@ -237,6 +237,8 @@ void parse_block_body(struct pctx *p, const struct block_desc *bd, void *obj,
 		      struct srcpos opened, bool top);
 void dump_block_body(struct out *o, const struct block_desc *bd, const void *obj);
 bool block_eq(const struct block_desc *bd, const void *a, const void *b);
+/* Two lists of blocks, element by element (each by its own description). */
+bool list_eq(const struct list *a, const struct list *b);
 /* Apply bd's defaults to zeroed obj, and those of its embedded blocks. */
 void block_init(const struct block_desc *bd, void *obj);
 /* A block's default object (block_init applied to zeroed memory). */

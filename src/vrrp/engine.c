@@ -401,6 +401,21 @@ static struct vrrp_rt *take_unchanged(struct vrrp_engine *e, const struct vrrp_i
 	return NULL;
 }
 
+/* A running instance that vi changes but that stays the same virtual
+ * router. Taken out of e->rts. */
+static struct vrrp_rt *take_same_identity(struct vrrp_engine *e, const struct vrrp_instance *vi,
+					  const struct global_defs *g)
+{
+	for (size_t i = 0; i < e->nrts; i++) {
+		struct vrrp_rt *rt = e->rts[i];
+		if (rt && vrrp_rt_same_identity(rt, vi, g)) {
+			e->rts[i] = NULL;
+			return rt;
+		}
+	}
+	return NULL;
+}
+
 /* A reload gets a notifier for the new model. The old one keeps running
  * the scripts already queued (a STOP for a removed instance, a
  * notify_master that just started) and is freed once idle; it holds its
@@ -437,10 +452,19 @@ void vrrp_engine_reload(struct vrrp_engine *e, const struct config *cfg)
 	/* From here on everything new is resolved against the new model;
 	 * the old one stays alive for whatever still holds it. */
 	e->cfg = conf_ref(cfg);
-	/* Unchanged instances carry over untouched, on their own model... */
+	/* Unchanged instances carry over untouched, on their own model;
+	 * changed ones that are still the same virtual router (name,
+	 * interface, VRID, family, ...) move to the new model in place,
+	 * keeping their state (keepalived does the same: a reload that adds
+	 * a VIP must not cost the master its VIPs for a Master_Down_Interval)... */
+	size_t updated = 0;
 	for (const struct node *node = cfg->vrrp_instances.first; node; node = node->next) {
 		const struct vrrp_instance *vi = (const struct vrrp_instance *)node;
 		struct vrrp_rt *rt = old_cfg ? take_unchanged(e, vi, &cfg->global) : NULL;
+		if (!rt && old_cfg && (rt = take_same_identity(e, vi, &cfg->global))) {
+			vrrp_rt_update(rt, vi);
+			updated++;
+		}
 		if (rt)
 			next[kept++] = rt;
 	}
@@ -486,8 +510,10 @@ void vrrp_engine_reload(struct vrrp_engine *e, const struct config *cfg)
 	for (size_t i = 0; i < e->nrts; i++)
 		if (e->rts[i]->state == VRRP_STATE_INIT && e->rts[i]->fd >= 0)
 			vrrp_rt_start(e->rts[i]);
-	if (kept)
-		log_msg(LOG_INFO, "VRRP: %zu unchanged instance(s) kept running", kept);
+	if (kept - updated)
+		log_msg(LOG_INFO, "VRRP: %zu unchanged instance(s) kept running", kept - updated);
+	if (updated)
+		log_msg(LOG_INFO, "VRRP: %zu changed instance(s) updated in place", updated);
 	/* Groups, syncd and tracking now point into the new model. */
 	conf_unref(old_cfg);
 }

@@ -674,6 +674,127 @@ bool vrrp_rt_same_under(const struct vrrp_rt *rt, const struct vrrp_instance *cf
 	       t.set.down_timer_adverts == rt->set.down_timer_adverts;
 }
 
+bool vrrp_rt_same_identity(const struct vrrp_rt *rt, const struct vrrp_instance *cfg,
+			   const struct global_defs *g)
+{
+	const char *ifname = cfg->interface ? cfg->interface
+			   : g->default_interface ? g->default_interface : "eth0";
+	int family = resolve_family(cfg);
+	struct vaddr mcast = vaddr_is_set(&cfg->mcast_dst_ip) ? cfg->mcast_dst_ip
+			   : family == AF_INET ? g->vrrp_mcast_group4 : g->vrrp_mcast_group6;
+	return strcmp(cfg->hdr.name, rt->name) == 0 && strcmp(ifname, rt->ifname) == 0 &&
+	       cfg->vrid == rt->cfg->vrid && family == rt->family &&
+	       resolve_version(cfg, g, family) == rt->version &&
+	       (cfg->unicast_peers.n > 0) == rt->unicast && vaddr_equal(&mcast, &rt->mcast_dst);
+}
+
+static bool has_vip(const struct vip_spec *v, size_t n, const struct vip_spec *x)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].ifindex == x->ifindex && vaddr_equal(&v[i].addr, &x->addr))
+			return true;
+	return false;
+}
+
+/* A master applies the difference between two address sets: what went
+ * is removed, what came is added (with the current lifetime) and
+ * announced; what stayed is not touched, so its traffic never pauses. */
+static void apply_vip_difference(struct vrrp_rt *rt, const struct vip_spec *old, size_t nold,
+				 const struct vrrp_instance *old_cfg)
+{
+	char buf[VADDR_STRLEN];
+	bool routes_changed = !list_eq(&old_cfg->vroutes, &rt->cfg->vroutes);
+	size_t added = 0;
+
+	if (routes_changed)
+		for (const struct node *n = old_cfg->vroutes.first; n; n = n->next)
+			vroute_del(rt->eng->nl, (const struct route_item *)n, rt->ifi.ifindex);
+	for (size_t i = 0; i < nold; i++) {
+		if (has_vip(rt->vips, rt->nvips, &old[i]))
+			continue;
+		int err = vip_del(rt->eng->nl, &old[i]);
+		log_msg(err < 0 ? LOG_ERR : LOG_INFO, "(%s) reload: %s %s%s%s", rt->name,
+			err < 0 ? "cannot remove" : "removed",
+			vaddr_format(&old[i].addr, buf, sizeof(buf)), err < 0 ? ": " : "",
+			err < 0 ? vip_strerror(err) : "");
+	}
+	for (size_t i = 0; i < rt->nvips; i++) {
+		rt->vips[i].lifetime_s = rt->vip_lifetime_s;
+		/* Every address is written again: one that stayed gets its new
+		 * label or flags (a replace, not a removal). */
+		int err = vip_add(rt->eng->nl, &rt->vips[i]);
+		if (has_vip(old, nold, &rt->vips[i]))
+			continue;
+		added++;
+		log_msg(err < 0 ? LOG_ERR : LOG_INFO, "(%s) reload: %s %s%s%s", rt->name,
+			err < 0 ? "cannot add" : "added", vaddr_format(&rt->vips[i].addr, buf, sizeof(buf)),
+			err < 0 ? ": " : "", err < 0 ? vip_strerror(err) : "");
+	}
+	if (routes_changed)
+		for (const struct node *n = rt->cfg->vroutes.first; n; n = n->next) {
+			int err = vroute_add(rt->eng->nl, (const struct route_item *)n, rt->ifi.ifindex);
+			if (err < 0)
+				log_msg(LOG_ERR, "(%s) cannot add virtual route (line %u): %s", rt->name,
+					n->pos.line, vip_strerror(err));
+		}
+	if (added)
+		start_announcements(rt);
+}
+
+void vrrp_rt_update(struct vrrp_rt *rt, const struct vrrp_instance *cfg)
+{
+	const struct global_defs *g = &rt->eng->cfg->global;
+	const struct config *old_model = rt->model;
+	const struct vrrp_instance *old_cfg = rt->cfg;
+	struct vip_spec *old_vips = rt->vips;
+	size_t nold = rt->nvips;
+	struct vaddr *old_peers = rt->peers;
+
+	rt->model = conf_ref(rt->eng->cfg);
+	rt->cfg = cfg;
+	rt->name = cfg->hdr.name;
+	rt->ifname = cfg->interface ? cfg->interface
+		   : g->default_interface ? g->default_interface : "eth0";
+	resolve_settings(rt, g);
+	rt->base_prio = (uint8_t)cfg->priority;    /* the effective one follows tracking */
+	rt->preempt = cfg->preempt;
+	rt->adver_int_us = cfg->advert_int;
+	rt->vips = NULL;
+	rt->nvips = 0;
+	if (resolve_vips(rt) < 0) {
+		log_msg(LOG_ERR, "VRRP: out of memory");
+		abort();
+	}
+	prepare_advert(rt);
+	if (rt->state == VRRP_STATE_MASTER) {
+		/* The next advert goes out at the new interval; the addresses'
+		 * lifetime follows it (as when entering MASTER). */
+		rt->master_adver_int_us = rt->adver_int_us;
+		rt->vip_lifetime_s = vip_lifetime_for(vrrp_master_down_interval_us(1, rt->adver_int_us));
+		uint64_t every = (uint64_t)rt->vip_lifetime_s * 1000 / 3;
+		uv_timer_start(&rt->lifetime_timer, on_lifetime_timer, every ? every : 1,
+			       every ? every : 1);
+	}
+	if (vaddr_is_set(&cfg->src_ip)) {
+		rt->src = cfg->src_ip;
+		rt->src.has_prefix = false;
+	}
+	rt->peers = NULL;
+	rt->npeers = 0;
+	if (rt->unicast && resolve_peers(rt) < 0) {
+		log_msg(LOG_ERR, "VRRP: out of memory");
+		abort();
+	}
+	free(old_peers);
+	if (rt->state == VRRP_STATE_MASTER)
+		apply_vip_difference(rt, old_vips, nold, old_cfg);
+	free(old_vips);
+	log_msg(LOG_INFO, "(%s) configuration changed: applied in place, staying %s", rt->name,
+		vrrp_state_name(rt->state));
+	/* Last: old_cfg and the old addresses point into it. */
+	conf_unref(old_model);
+}
+
 /* A backup's Master_Down_Timer runs with its priority's Skew_Time (RFC
  * 5798 6.1): when the priority changes while it runs (a tracked script
  * failing just after start), the deadline moves by the difference, so

@@ -241,6 +241,16 @@ void vrrp_rt_close(struct vrrp_rt *rt, uv_close_cb last);
 /* Free what the instance allocated and drop its model reference; for
  * vrrp_rt_close() and for an instance whose vrrp_rt_init() failed. */
 void vrrp_rt_release(struct vrrp_rt *rt);
+/* Whether cfg, resolved against g, is the same virtual router as rt: name,
+ * interface, VRID, family, version, multicast group or unicast. Such an
+ * instance is updated in place by a reload, never restarted. */
+bool vrrp_rt_same_identity(const struct vrrp_rt *rt, const struct vrrp_instance *cfg,
+			   const struct global_defs *g);
+/* Move a running instance to cfg (same identity, the engine's current
+ * model) keeping its state: priority, timers, peers, authentication and
+ * settings change; a master removes the addresses that went, adds and
+ * announces those that came, and leaves the others alone. */
+void vrrp_rt_update(struct vrrp_rt *rt, const struct vrrp_instance *cfg);
 /* Whether cfg (whose block equals rt's), resolved against g, would give
  * the instance the same interface, version, multicast group and
  * global-defaulted settings: the condition for keeping it on reload. */

@@ -7,6 +7,8 @@
 #   2. the notify FIFO and its reader across five reloads in a row
 #   3. a tracked script that lowers priority right after start
 #   4. an instance whose interface appears after the daemon started
+#   5. a routine reload (a VIP added on both directors) under traffic:
+#      pings lost at 10 ms, vigil and keepalived (issue 17, case 5)
 # Needs root; skips (77) without it.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -239,5 +241,53 @@ check "late interface: and becomes master with its VIP" lab_wait_addr_dev lb1 et
 check "late interface: the waiting line was logged once" \
 	[ "$(grep -c 'interface eth1 does not exist' "$LAB_TMP/lb1.log")" -eq 1 ]
 stop_all
+
+# ---- 5. a routine reload under traffic ---------------------------------------------------
+vips() { # PRIO VIPS...
+	prio=$1; shift
+	echo "vrrp_instance VI_1 {
+    interface eth0
+    virtual_router_id 51
+    priority $prio
+    advert_int 1
+    virtual_ipaddress {"
+	for v in "$@"; do echo "        $v/24"; done
+	echo "    }
+}"
+}
+# reload_loss DAEMON START: lb1 (150) master, lb2 (100) backup; the client
+# pings 10.11.12.100 every 10 ms; both get 10.11.12.101 and a SIGHUP (the
+# order an operator's tool uses: backup, then master); prints the loss
+reload_loss() {
+	$2 lb1 "$(vips 150 10.11.12.100)"
+	lab_wait_addr lb1 10.11.12.100 yes 6
+	$2 lb2 "$(vips 100 10.11.12.100)"
+	lab_wait_log lb2 "\(VI_1\) Entering BACKUP STATE" 5
+	sleep 1
+	ip netns exec "${P}cl" ping -n -i 0.01 -w 5 10.11.12.100 > "$LAB_TMP/ping.$1" 2>&1 &
+	ping_pid=$!
+	sleep 1.5
+	mark1=$(lab_mark lb1)
+	vips 100 10.11.12.100 10.11.12.101 > "$LAB_TMP/lb2.conf"
+	vips 150 10.11.12.100 10.11.12.101 > "$LAB_TMP/lb1.conf"
+	kill -HUP "$PID_lb2"
+	kill -HUP "$PID_lb1"
+	wait "$ping_pid"
+	tx=$(sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.*/\1/p' "$LAB_TMP/ping.$1")
+	rx=$(sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.*/\2/p' "$LAB_TMP/ping.$1")
+	echo $(( ${tx:-0} - ${rx:-0} ))
+	lab_since lb1 "$mark1" > "$LAB_TMP/reload.$1.lb1"
+}
+vigil_rl=$(reload_loss vigil lab_vigil)
+check "reload: the new VIP is on the master" lab_wait_addr lb1 10.11.12.101 yes 3
+check "reload: and not on the backup" lab_wait_addr lb2 10.11.12.101 no 1
+check "reload: the master kept its state (no transition, no priority 0)" sh -c \
+	"grep -q 'updated in place' $LAB_TMP/reload.vigil.lb1 && ! grep -qE 'Entering|sent 0 priority' $LAB_TMP/reload.vigil.lb1"
+stop_all
+ka_rl=$(reload_loss keepalived lab_keepalived)
+stop_all
+echo "  (ping every 10 ms across a reload adding a VIP on both directors: vigil lost $vigil_rl," \
+	"keepalived lost $ka_rl)"
+check "reload: no ping lost (vigil)" [ "$vigil_rl" -eq 0 ]
 
 lab_summary
