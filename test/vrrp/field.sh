@@ -80,17 +80,24 @@ vigil_lost=$(lost_pings vigil)
 check "ipv6: lb2 took over" lab_wait_addr lb2 fd00:11:12::100 yes 1
 stop_all
 
-lab_keepalived lb1 "$(v6 150)"
-lab_wait_addr lb1 fd00:11:12::100 yes 6
-lab_keepalived lb2 "$(v6 100)"
-lab_wait_log lb2 "\(VI_6\) Entering BACKUP STATE" 5
-ka_lost=$(lost_pings keepalived)
-stop_all
-echo "  (ping6 every 50 ms across a SIGTERM failover, DAD on: vigil lost $vigil_lost," \
-	"keepalived lost $ka_lost)"
 # Before nodad vigil lost 31-44 here against keepalived's 11: the VIP was
-# tentative for a second after the NA. Both now lose Skew_Time's worth.
-check "ipv6: vigil loses no more pings than keepalived (+5)" [ "$vigil_lost" -le $((ka_lost + 5)) ]
+# tentative for a second after the NA. Both now lose Skew_Time's worth
+# (0.61 s at priority 100: 12 pings at 50 ms).
+if lab_reference; then
+	lab_keepalived lb1 "$(v6 150)"
+	lab_wait_addr lb1 fd00:11:12::100 yes 6
+	lab_keepalived lb2 "$(v6 100)"
+	lab_wait_log lb2 "\(VI_6\) Entering BACKUP STATE" 5
+	ka_lost=$(lost_pings keepalived)
+	stop_all
+	echo "  (ping6 every 50 ms across a SIGTERM failover, DAD on: vigil lost $vigil_lost," \
+		"keepalived lost $ka_lost)"
+	check "ipv6: vigil loses no more pings than keepalived (+5)" \
+		[ "$vigil_lost" -le $((ka_lost + 5)) ]
+else
+	echo "  (ping6 every 50 ms across a SIGTERM failover, DAD on: vigil lost $vigil_lost)"
+	check "ipv6: vigil loses no more than Skew_Time's worth (+5)" [ "$vigil_lost" -le 17 ]
+fi
 for h in lb1 lb2; do
 	ip netns exec "${P}$h" sysctl -qw net.ipv6.conf.eth0.accept_dad=0
 done
@@ -284,10 +291,12 @@ check "reload: and not on the backup" lab_wait_addr lb2 10.11.12.101 no 1
 check "reload: the master kept its state (no transition, no priority 0)" sh -c \
 	"grep -q 'updated in place' $LAB_TMP/reload.vigil.lb1 && ! grep -qE 'Entering|sent 0 priority' $LAB_TMP/reload.vigil.lb1"
 stop_all
-ka_rl=$(reload_loss keepalived lab_keepalived)
-stop_all
-echo "  (ping every 10 ms across a reload adding a VIP on both directors: vigil lost $vigil_rl," \
-	"keepalived lost $ka_rl)"
+if lab_reference; then
+	ka_rl=$(reload_loss keepalived lab_keepalived)
+	stop_all
+	echo "  (ping every 10 ms across a reload adding a VIP on both directors: vigil lost" \
+		"$vigil_rl, keepalived lost $ka_rl)"
+fi
 check "reload: no ping lost (vigil)" [ "$vigil_rl" -eq 0 ]
 
 lab_summary

@@ -25,6 +25,17 @@ lab_need_root() {
 
 lab_ns() { echo "${P}$1"; }
 
+# lab_reference: whether to run keepalived's reference scenarios. They
+# measure keepalived, so the sanitizer pass (make check sets
+# VIGIL_SANITIZED there) leaves them to the plain build's run.
+lab_reference() {
+	if [ -n "${VIGIL_SANITIZED:-}" ]; then
+		echo "# keepalived's reference figures: in the plain build's run"
+		return 1
+	fi
+	return 0
+}
+
 # Timing tests run one at a time: make check runs tests in parallel (and
 # the sanitizer build beside the plain one), and two labs or a VM at once
 # on a 2-core machine blur failover timings by hundreds of milliseconds.

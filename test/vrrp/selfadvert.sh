@@ -234,7 +234,9 @@ lab_crash lb1
 
 t0=$(awk '{ print $1 }' /proc/uptime)
 scenarios vigil
-if [ -x "$KEEPALIVED" ]; then
+if ! lab_reference; then
+	:
+elif [ -x "$KEEPALIVED" ]; then
 	scenarios keepalived
 else
 	echo "# keepalived not installed: no reference figures"
