@@ -123,6 +123,12 @@ void conf_check_scripts(const struct config *cfg, struct diags *d)
 		for (LIST_EACH(struct real_server, rs, &vs->real_servers)) {
 			check_lvs(d, "notify_up", rs->notify_up);
 			check_lvs(d, "notify_down", rs->notify_down);
+			/* A missing misc_path leaves its checker out at run time
+			 * (misc.c, keepalived's "Disabling misc script"). */
+			for (LIST_EACH(struct checker, c, &rs->checkers))
+				if (c->kind == CHECK_MISC)
+					conf_check_script(d, c->node.pos, "MISC_CHECK misc_path",
+							  ((const struct misc_check *)(const void *)c)->path);
 		}
 	}
 }
