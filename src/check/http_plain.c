@@ -210,7 +210,7 @@ static void take_head(struct http_plain *h, const char *data, size_t n)
 {
 	while (h->a.p && !h->head_done) {
 		size_t take = head_append(h, data, n);
-		if (n && !take) {
+		if (n && !take && h->head_len < HTTP_HEAD_MAX) {
 			probe_attempt_fail(&h->a, PROBE_SOCKET_ERROR, "out of memory");
 			return;
 		}
