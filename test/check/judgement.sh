@@ -17,7 +17,10 @@
 #   HTTP_GET               three urls of 0.3 s under connect_timeout 0.5; a
 #                          1,100-byte url; a reply 95 bytes short of its
 #                          Content-Length (logged, judged: up); 100 Continue,
-#                          bare LF and a 40 KiB head with a digest: all up.
+#                          bare LF and a 40 KiB head with a digest: all up;
+#   SSL_GET                the same pages over TLS (servers.py https, when
+#                          openssl can make a certificate): up, the short
+#                          one logged; an 80 KiB head: down, as HTTP_GET.
 #
 # Usage: VIGILD=build/vigild sh test/check/judgement.sh
 # Ends with "N passed, N failed"; exits 1 on any failure, 77 when it cannot
@@ -76,9 +79,19 @@ eq() { [ "$1" = "$2" ] || { echo "  got '$1', want '$2'"; return 1; }; }
 # ---- the lab ------------------------------------------------------------------
 HTTP=18080
 DEAD=18081
+HTTPS=18443
 ip netns exec "$NS" python3 "$HERE/servers.py" http 0.0.0.0 $HTTP >/dev/null 2>&1 &
 ip netns exec "$NS" python3 "$HERE/servers.py" wait tcp 127.0.0.1 $HTTP 10 ||
 	fatal "servers.py http did not start"
+TLS=0
+if command -v openssl >/dev/null 2>&1 &&
+   openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 1 \
+	-keyout "$T/key.pem" -out "$T/cert.pem" >/dev/null 2>&1; then
+	ip netns exec "$NS" python3 "$HERE/servers.py" https 0.0.0.0 $HTTPS "$T/cert.pem" "$T/key.pem" \
+		>/dev/null 2>&1 &
+	ip netns exec "$NS" python3 "$HERE/servers.py" wait tcp 127.0.0.1 $HTTPS 10 && TLS=1
+fi
+[ $TLS = 1 ] || echo "# no openssl certificate or TLS server here: the SSL_GET cases are left out"
 
 # rc_script NAME RC: $T/NAME exits with the number in $T/NAME.rc
 rc_script() {
@@ -99,6 +112,14 @@ url() { printf '        url {\n            path %s\n%s        }\n' "$1" "${2:+  
 http_rs() { # ADDR URLS...
 	a=$1; shift
 	printf '    real_server %s %s {\n        HTTP_GET {\n            connect_port %s\n' "$a" $HTTP $HTTP
+	printf '            connect_timeout 0.5\n            retry 0\n'
+	for u in "$@"; do printf '%s\n' "$u"; done
+	printf '        }\n    }\n'
+}
+https_rs() { # ADDR URLS...
+	[ $TLS = 1 ] || return 0
+	a=$1; shift
+	printf '    real_server %s %s {\n        SSL_GET {\n            connect_port %s\n' "$a" $HTTPS $HTTPS
 	printf '            connect_timeout 0.5\n            retry 0\n'
 	for u in "$@"; do printf '%s\n' "$u"; done
 	printf '        }\n    }\n'
@@ -148,6 +169,9 @@ $(http_rs 127.0.0.6 "$(url /delay/300)" "$(url /delay/300)" "$(url /delay/300)")
 $(http_rs 127.0.0.7 "$(url "$LONG")")
 $(http_rs 127.0.0.8 "$(url /short "$HELLO")")
 $(http_rs 127.0.0.9 "$(url /continue "$HELLO")" "$(url /lf "$HELLO")" "$(url /bighead/40 "$HELLO")")
+$(https_rs 127.0.0.10 "$(url /short "$HELLO")" "$(url /continue "$HELLO")" "$(url /lf "$HELLO")" "$(url /bighead/40 "$HELLO")")
+$(https_rs 127.0.0.11 "$(url /bighead/80 "$HELLO")")
+$(http_rs 127.0.0.12 "$(url /bighead/80 "$HELLO")")
 }
 EOF
 }
@@ -184,8 +208,21 @@ check "missing misc_path: its server stays in service" not_seen $M0 "service [12
 for a in 127.0.0.6 127.0.0.7 127.0.0.8 127.0.0.9; do
 	check "HTTP_GET [$a]: never removed" not_seen $M0 "service [$a]:tcp:$HTTP from VS"
 done
-check "HTTP_GET: no failure at all" not_seen $M0 "HTTP_CHECK on service"
-check "the short reply's mismatch logged once" eq "$(count $M0 'does not match received bytes')" 1
+check "HTTP_GET: no failure but the 80 KiB head" \
+	sh -c "! grep -F 'HTTP_CHECK on service' '$LOG' | grep -vF -e '[127.0.0.11]' -e '[127.0.0.12]'"
+check "HTTP_GET, an 80 KiB head: down, and why" \
+	grep -qF "HTTP_GET [127.0.0.12]:tcp:$HTTP: reply head over 65536 bytes on url(/bighead/80)" "$LOG"
+if [ $TLS = 1 ]; then
+	check "SSL_GET: short, 100 Continue, bare LF, 40 KiB head: up" \
+		grep -qF "Remote Web server [127.0.0.10]:tcp:$HTTPS succeed on service." "$LOG"
+	check "SSL_GET: never removed" not_seen $M0 "service [127.0.0.10]:tcp:$HTTPS from VS"
+	check "SSL_GET: the short reply's mismatch logged" grep -qF \
+		"http_check for RS [127.0.0.10]:tcp:$HTTPS VS $VS url /short: content_length (100) does not match received bytes (5)" "$LOG"
+	check "SSL_GET, an 80 KiB head: down, and why" \
+		grep -qF "SSL_GET [127.0.0.11]:tcp:$HTTPS: reply head over 65536 bytes on url(/bighead/80)" "$LOG"
+fi
+check "the short reply's mismatch logged once" \
+	eq "$(count $M0 "[127.0.0.8]:tcp:$HTTP VS $VS url /short: content_length")" 1
 check "two dynamic checkers: at most two weight changes (7->3->4 or 7->4), no flapping" \
 	[ "$(count $M0 'service [127.0.0.5]:tcp:80 of VS')" -le 2 ]
 check "two dynamic checkers: the last weight is 4" \

@@ -18,12 +18,15 @@
                                anything else: a plain 200 (sent only once the
                                whole request head has come, so a truncated
                                request gets nothing)
+  servers.py https ADDR PORT CERT KEY
+                               the same replies over TLS
   servers.py wait tcp|udp ADDR PORT SECONDS
                                exit 0 once something listens there (tcp: a
                                connect succeeds; udp: a datagram is answered),
                                1 after SECONDS
 """
 import socket
+import ssl
 import struct
 import sys
 import threading
@@ -135,7 +138,9 @@ def http_conn(c):
             return
         path = req.split(b" ", 2)[1].decode("latin-1").split("?")[0]
         c.sendall(http_reply(path))
-    except (OSError, IndexError, ValueError):
+        if isinstance(c, ssl.SSLSocket):
+            c.unwrap()          # close_notify: a clean end, short body or not
+    except (OSError, IndexError, ValueError, ssl.SSLError):
         pass
     finally:
         c.close()
@@ -146,6 +151,22 @@ def serve_http(addr, port):
     while True:
         c, _ = s.accept()
         threading.Thread(target=http_conn, args=(c,), daemon=True).start()
+
+
+def serve_https(addr, port, cert, key):
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert, key)
+    s = listener("tcp", addr, port)
+
+    def handshake(c):
+        try:
+            c.settimeout(10)
+            http_conn(ctx.wrap_socket(c, server_side=True))
+        except (OSError, ssl.SSLError):
+            c.close()
+    while True:
+        c, _ = s.accept()
+        threading.Thread(target=handshake, args=(c,), daemon=True).start()
 
 
 def wait(kind, addr, port, seconds):
@@ -173,6 +194,9 @@ def main():
     if mode == "wait":
         sys.exit(wait(sys.argv[2], sys.argv[3], int(sys.argv[4]), float(sys.argv[5])))
     addr, port = sys.argv[2], int(sys.argv[3])
+    if mode == "https":
+        serve_https(addr, port, sys.argv[4], sys.argv[5])
+        return
     {"tcp": serve_tcp, "udp": serve_udp, "smtp": serve_smtp, "dns": serve_dns,
      "http": serve_http}[mode](addr, port)
 
