@@ -7,6 +7,13 @@
  * operator pastes into the configuration is the one the checker will
  * compute. The status code is not judged here (keepalived's genhash does
  * not either); -v shows it with the response headers.
+ *
+ * The reply is read by the checker's rules (src/check/http_int.h), so a
+ * digest printed here is one HTTP_GET and SSL_GET can pass: interim 1xx
+ * heads skipped and bare-LF lines taken (libcurl does both, as the
+ * checker's own reader does), a head of at most GENHASH_HEAD_MAX bytes
+ * (else an error, not a digest), and a body cut short of its
+ * Content-Length hashed as received, with the mismatch on stderr.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -21,6 +28,10 @@
 #include <curl/curl.h>
 
 #include "md5.h"
+
+/* HTTP_HEAD_MAX of src/check/http_int.h: the longest reply head the
+ * checker accepts. Keep them equal. */
+#define GENHASH_HEAD_MAX (64 * 1024)
 
 struct genhash_opts {
 	char addr[INET6_ADDRSTRLEN];
@@ -37,6 +48,8 @@ struct genhash_opts {
 struct fetch {
 	struct md5_ctx md5;
 	unsigned long long bytes;
+	size_t head_bytes;           /* of the current reply head */
+	bool head_too_big;
 	const struct genhash_opts *o;
 };
 
@@ -178,9 +191,18 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
 
 static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
 {
-	(void)userp;
-	fwrite(data, size, nmemb, stdout);
-	return size * nmemb;
+	struct fetch *f = userp;
+	size_t n = size * nmemb;
+	if (n >= 5 && !memcmp(data, "HTTP/", 5))
+		f->head_bytes = 0;      /* a new head: an interim 1xx came before */
+	f->head_bytes += n;
+	if (f->head_bytes > GENHASH_HEAD_MAX) {
+		f->head_too_big = true;
+		return 0;               /* ends the transfer */
+	}
+	if (f->o->verbose)
+		fwrite(data, size, nmemb, stdout);
+	return n;
 }
 
 static int on_sockopt(void *clientp, curl_socket_t fd, curlsocktype purpose)
@@ -243,10 +265,19 @@ static CURLcode fetch(const struct genhash_opts *o, struct fetch *f, long *statu
 	curl_easy_setopt(e, CURLOPT_SOCKOPTDATA, (void *)o);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, f);
-	if (o->verbose)
-		curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, f);
 	rc = curl_easy_perform(e);
 	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, status);
+	curl_off_t length = -1;
+	if (rc == CURLE_PARTIAL_FILE && !f->head_too_big &&
+	    curl_easy_getinfo(e, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) == CURLE_OK &&
+	    length >= 0 && (unsigned long long)length > f->bytes) {
+		/* The checker logs this and judges the body as received. */
+		fprintf(stderr, "content_length (%lld) does not match received bytes (%llu)\n",
+			(long long)length, f->bytes);
+		rc = CURLE_OK;
+	}
 out:
 	curl_slist_free_all(headers);
 	curl_slist_free_all(connect_to);
@@ -285,6 +316,12 @@ int main(int argc, char **argv)
 	t0 = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 	CURLcode rc = fetch(&o, &f, &status);
 	curl_global_cleanup();
+	if (f.head_too_big) {
+		fprintf(stderr, "Cannot fetch %s from [%s]:%u: the reply head is over %u bytes, "
+			"which HTTP_GET and SSL_GET reject\n", o.url, o.addr, o.port,
+			(unsigned)GENHASH_HEAD_MAX);
+		return 1;
+	}
 	if (rc != CURLE_OK) {
 		fprintf(stderr, "Cannot fetch %s from [%s]:%u: %s\n", o.url, o.addr, o.port,
 			curl_easy_strerror(rc));

@@ -30,7 +30,10 @@ struct hc_checker {
 	bool log_all_failures;
 	bool running;              /* an attempt is out */
 	bool carried;              /* a reload gave it an old twin's state */
-	bool weighted;             /* its last success set the server's weight */
+	/* The weight its last success asked for (misc_dynamic, FILE_CHECK),
+	 * -1: none. What it adds to the server's weight is this minus the
+	 * configured weight (server_weight()); a reload carries it. */
+	int32_t want;
 	uint64_t started_ms;       /* loop time of the running attempt's start */
 	uint32_t index;            /* position among the server's probes (reload key) */
 };
@@ -38,9 +41,11 @@ struct hc_checker {
 struct hc_server {
 	const struct virtual_server *vs;
 	const struct real_server *rs;
+	struct hc_checker *checks; /* its probes, stored one after another */
+	uint32_t nchecks;
 	uint32_t ndown;            /* checkers counted down (see checker_down()) */
 	bool alive;
-	int32_t weight;            /* the last weight a checker asked for; -1: configured */
+	int32_t weight;            /* from its checkers' wants; -1: configured */
 };
 
 /* Everything built from one configuration. A reload builds the next
@@ -409,9 +414,33 @@ static void server_update(struct health *h, struct hc_server *srv)
 	mark_dirty(h);
 }
 
-static void set_weight(struct health *h, struct hc_server *srv, int32_t weight)
+/* The server's weight from its checkers, as keepalived sums them: the
+ * configured weight plus, for each checker that asked for one, what it
+ * asked minus the configured weight (7 + (3-7) + (8-7) = 4 for two
+ * checkers asking 3 and 8 of a weight-7 server), within 0..INT32_MAX; -1
+ * when none asked. One sum, so two such checkers never undo each other's
+ * weight at each attempt. */
+static int32_t server_weight(const struct hc_server *srv)
 {
+	int64_t w = srv->rs->weight;
+	bool any = false;
+	for (uint32_t i = 0; i < srv->nchecks; i++) {
+		if (srv->checks[i].want < 0)
+			continue;
+		w += (int64_t)srv->checks[i].want - (int64_t)srv->rs->weight;
+		any = true;
+	}
+	if (!any)
+		return -1;
+	return w < 0 ? 0 : w > INT32_MAX ? INT32_MAX : (int32_t)w;
+}
+
+static void update_weight(struct health *h, struct hc_server *srv)
+{
+	int32_t next = server_weight(srv);
 	int32_t old = srv->weight >= 0 ? srv->weight : (int32_t)srv->rs->weight;
+	int32_t weight = next >= 0 ? next : (int32_t)srv->rs->weight;
+	srv->weight = next;
 	if (weight == old)
 		return;
 	char rsname[128], vsname[128];
@@ -419,7 +448,6 @@ static void set_weight(struct health *h, struct hc_server *srv, int32_t weight)
 		srv->alive ? "active" : "inactive",
 		health_rs_fmt(srv->vs, srv->rs, rsname, sizeof(rsname)),
 		health_vs_fmt(srv->vs, vsname, sizeof(vsname)));
-	srv->weight = weight;
 	mark_dirty(h);
 }
 
@@ -429,7 +457,10 @@ static void log_transition(const struct hc_checker *c, const struct probe_result
 	const struct probe_ops *ops = c->probe->ops;
 	const char *name = c->probe->name;
 	bool up = c->prog.state == CHECK_STATE_UP;
-	uint32_t retries = !up && c->t.retry && !first ? c->t.retry : 0;
+	/* A FRESH checker is declared down only once its retries are spent,
+	 * so keepalived says "failed after N retries." then too (it omits
+	 * the count only before its first attempt has run, i.e. retry 0). */
+	uint32_t retries = !up ? c->t.retry : 0;
 	if (ops->transition_line) {
 		char line[512];
 		int prio = ops->transition_line(c->probe, r, up, first, retries, line, sizeof(line));
@@ -503,14 +534,10 @@ static void on_probe_done(struct probe *p, const struct probe_result *r)
 				probe_status_str(r->status), r->detail[0] ? ": " : "", r->detail);
 	}
 	/* A checker that set a weight (misc_dynamic, FILE_CHECK) and now
-	 * succeeds without one gives the configured weight back, as
-	 * keepalived does. */
-	if (ok && r->weight >= 0) {
-		c->weighted = true;
-		set_weight(h, c->srv, r->weight);
-	} else if (ok && c->weighted) {
-		c->weighted = false;
-		set_weight(h, c->srv, (int32_t)c->srv->rs->weight);
+	 * succeeds without one gives its part back, as keepalived does. */
+	if (ok && r->weight != c->want) {
+		c->want = r->weight >= 0 ? r->weight : -1;
+		update_weight(h, c->srv);
 	}
 
 	if (!ok)
@@ -687,6 +714,7 @@ static void gen_build(struct hc_gen *g)
 			srv->vs = vs;
 			srv->rs = rs;
 			srv->weight = -1;
+			srv->checks = &g->checkers[g->nchecks];
 			index_server(g, (uint32_t)si++);
 			uint32_t index = 0;
 			for (const struct node *k = rs->checkers.first; k; k = k->next) {
@@ -702,11 +730,13 @@ static void gen_build(struct hc_gen *g)
 						&((const struct smtp_host *)(const void *)host)->conn : NULL;
 					if (host)
 						host = host->next;
+					c->want = -1;
 					if (!make_probe(h, c, conf, hc))
 						continue;
 					uv_timer_init(h->loop, &c->timer);
 					c->timer.data = c;
 					g->nchecks++;
+					srv->nchecks++;
 				}
 			}
 		}
@@ -800,7 +830,14 @@ static size_t gen_carry(struct hc_gen *g, const struct hc_gen *old)
 			if (!same_checker(c, &key, o, &keys[slot[j]]))
 				continue;
 			c->prog = o->prog;
-			c->srv->weight = o->srv->weight;
+			/* The weight it asked for, unless it can no longer ask
+			 * (misc_dynamic taken out): its next success would give
+			 * it back anyway. server_weight() then sums the parts
+			 * against the new configured weight. */
+			c->want = o->want;
+			if (c->probe->conf->kind == CHECK_MISC &&
+			    !((const struct misc_check *)(const void *)c->probe->conf)->dynamic)
+				c->want = -1;
 			/* Keep its place in the schedule; one that was
 			 * running starts again at once. */
 			c->t.warmup = o->running ? 0 : uv_timer_get_due_in(&o->timer) * 1000;
@@ -827,6 +864,7 @@ static void gen_start(struct hc_gen *g)
 		if (checker_down(&g->checkers[i]))
 			g->checkers[i].srv->ndown++;
 	for (size_t i = 0; i < g->nservers; i++) {
+		g->servers[i].weight = server_weight(&g->servers[i]);
 		g->servers[i].alive = g->servers[i].ndown == 0;
 		h->stats.servers_alive += g->servers[i].alive;
 	}

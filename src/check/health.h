@@ -7,8 +7,10 @@
  * not at random), then delay_loop after each attempt, or
  * delay_before_retry while retries are being spent (state.h has the rule).
  * A real server is alive when every one of its checkers is up (alpha: a
- * checker counts as down until its first success); a checker that reports
- * a weight (misc_dynamic, FILE_CHECK) sets the server's weight.
+ * checker counts as down until its first success). A checker that reports
+ * a weight (misc_dynamic, FILE_CHECK) adds what it asks minus the
+ * configured weight to the server's weight, as keepalived sums them; a
+ * reload keeps each checker's request.
  *
  * Every change of a checker's state is logged in keepalived's words
  * ("TCP connection to [10.0.0.2]:tcp:80 success."), every change of a

@@ -11,13 +11,16 @@
  * a synchronous curl_multi_remove_handle().
  *
  * One attempt. keepalived checks a checker's urls one after the other,
- * each on a new connection, and the checker is up only when all pass. We
- * do the same, sequentially, under one deadline (p->timeout_us from
- * start): each url's easy handle gets the time that is left as its
- * CURLOPT_TIMEOUT_MS, and the first url that fails ends the attempt with
- * that url named in the detail. Sequential rather than concurrent: a
- * real server sees what keepalived would have sent it, one connection at
- * a time per checker.
+ * each on a new connection, and the checker is up only when all pass.
+ * keepalived checks one url per delay_loop; an attempt of ours checks
+ * them all in turn (vigil.conf(5) says so): a url that broke is seen at
+ * the next attempt, not up to N delay_loops later. Each url has its own
+ * deadline, connect_timeout from its own start (CURLOPT_TIMEOUT_MS), as
+ * keepalived's timeout is per connection: three urls that each answer
+ * in 1.2 s pass under connect_timeout 3. The first url that fails ends
+ * the attempt with that url named in the detail. Sequential rather than
+ * concurrent: a real server sees what keepalived would have sent it, one
+ * connection at a time per checker.
  *
  * The request is keepalived's, byte for byte where it matters to a
  * server: "GET <path> HTTP/1.0|1.1", "User-Agent: KeepAliveClient",
@@ -40,7 +43,17 @@
  * nothing is verified, as in keepalived. SSL { certificate, key,
  * password } give a client certificate. SNI is sent only with
  * enable_sni and a virtualhost (keepalived's rule; we take the same
- * virtualhost as the Host header, which includes the real server's).
+ * virtualhost as the Host header, which includes the real server's), as
+ * written: a name with '_' goes out too, as keepalived sends it. One that
+ * libcurl cannot carry as a host name (a ':' or a space in it) cannot be
+ * sent; init says so in the log, since the handshake then goes without
+ * SNI and, with ca, without the name check.
+ *
+ * The reply. libcurl skips interim 1xx replies and takes bare-LF lines,
+ * as the plain reader does; the head is held to HTTP_HEAD_MAX as there
+ * (a header callback counts it). A body cut short of its Content-Length
+ * (CURLE_PARTIAL_FILE) is logged and judged as received, as keepalived
+ * does.
  *
  * Regex. keepalived uses PCRE2; our stack has POSIX regex only, so a url
  * regex is compiled as a POSIX extended regex. regex_options map as:
@@ -64,7 +77,9 @@
 
 #include "md5.h"
 #include "attempt.h"
+#include "health.h"
 #include "http_int.h"
+#include "log.h"
 #include "probe.h"
 
 /* libcurl's functions (curlapi.h), set by the first probe's init. */
@@ -95,13 +110,14 @@ struct http_sock {
 struct http_attempt {
 	struct http_probe *hp;
 	struct http_shared *sh;
-	uint64_t deadline_ns;          /* uv_hrtime() */
 	size_t url;                    /* index of the url being fetched */
 	/* the url's transfer */
 	CURL *easy;
 	struct curl_slist *headers;
 	struct curl_slist *connect_to;
 	struct http_body body;
+	size_t head_bytes;             /* of the current reply head (on_header) */
+	bool head_too_big;
 	int sock_errno;                /* set by on_sockopt */
 	const char *sock_what;
 	char errbuf[CURL_ERROR_SIZE];
@@ -302,14 +318,15 @@ uint16_t http_format_dst(const struct probe *p, bool url, char *buf, size_t len)
 	return ntohs(a->sin_port);
 }
 
-/* A name libcurl can put in a URL's host part (and send as SNI). */
+/* A name libcurl can put in a URL's host part (and send as SNI): what
+ * DNS names and the names operators write hold, '_' included. */
 static bool url_safe_host(const char *h)
 {
 	if (!*h || strlen(h) > 253)
 		return false;
 	for (; *h; h++)
 		if (!((*h >= 'a' && *h <= 'z') || (*h >= 'A' && *h <= 'Z') ||
-		      (*h >= '0' && *h <= '9') || *h == '-' || *h == '.'))
+		      (*h >= '0' && *h <= '9') || *h == '-' || *h == '.' || *h == '_'))
 			return false;
 	return true;
 }
@@ -349,6 +366,22 @@ fail:
 }
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *userp);
+
+/* Each header line of each reply head, the status line first: the final
+ * head may not pass HTTP_HEAD_MAX (http_int.h), as in the plain reader. */
+static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
+{
+	struct http_attempt *a = userp;
+	size_t n = size * nmemb;
+	if (n >= 5 && !memcmp(data, "HTTP/", 5))
+		a->head_bytes = 0;         /* a new head: an interim one came before */
+	a->head_bytes += n;
+	if (a->head_bytes > HTTP_HEAD_MAX) {
+		a->head_too_big = true;
+		return 0;                  /* ends the transfer */
+	}
+	return n;
+}
 
 /* The TLS options of SSL_GET; sni is the name sent, or NULL. */
 static void set_tls(const struct probe *p, CURL *e, const char *sni)
@@ -455,6 +488,8 @@ static CURLcode url_easy(struct http_attempt *a, uint64_t ms)
 	cu->easy_setopt(e, CURLOPT_SOCKOPTDATA, a);
 	cu->easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
 	cu->easy_setopt(e, CURLOPT_WRITEDATA, a);
+	cu->easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	cu->easy_setopt(e, CURLOPT_HEADERDATA, a);
 	cu->easy_setopt(e, CURLOPT_ERRORBUFFER, a->errbuf);
 	cu->easy_setopt(e, CURLOPT_PRIVATE, a);
 	if (a->hp->tls)
@@ -541,6 +576,11 @@ static void transfer_failed(struct http_attempt *a, CURLcode rc, struct probe_re
 	long os_errno = 0;
 
 	cu->easy_getinfo(a->easy, CURLINFO_OS_ERRNO, &os_errno);
+	if (a->head_too_big) {
+		probe_result_fail(r, PROBE_BAD_STATUS, "reply head over %u bytes on url(%s)",
+				  (unsigned)HTTP_HEAD_MAX, path);
+		return;
+	}
 	switch (rc) {
 	case CURLE_OPERATION_TIMEDOUT:
 		probe_result_fail(r, PROBE_TIMEOUT, "no answer within %llu ms on url(%s)",
@@ -623,12 +663,40 @@ bool http_judge(const struct http_url *hu, long code, struct http_body *b,
 	return true;
 }
 
+void http_log_short_reply(const struct http_probe *hp, struct http_url *hu, int64_t length,
+			  uint64_t got)
+{
+	int64_t diff = length - (int64_t)got;
+	if (hu->len_mismatch == diff)
+		return;
+	hu->len_mismatch = diff;
+	const struct probe *p = &hp->p;
+	const char *vh = hu->conf->virtualhost;
+	char rs[128], vs[128] = "?";
+	snprintf(rs, sizeof(rs), "%s", p->name);
+	if (p->vs && p->rs) {
+		health_rs_fmt(p->vs, p->rs, rs, sizeof(rs));
+		health_vs_fmt(p->vs, vs, sizeof(vs));
+	}
+	log_msg(LOG_INFO, "http_check for RS %s VS %s url %s%s: content_length (%lld) does not "
+		"match received bytes (%llu)", rs, vs, vh ? vh : "", hu->conf->path,
+		(long long)length, (unsigned long long)got);
+}
+
 /* Judge the finished transfer of url a->url: status, then digest, then
  * regex, keepalived's order. Returns true when the url passed. */
 static bool url_judge(struct http_attempt *a, CURLcode rc, struct probe_result *r)
 {
 	long code = 0;
+	curl_off_t length = -1;
 
+	if (rc == CURLE_PARTIAL_FILE && !a->head_too_big &&
+	    cu->easy_getinfo(a->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) == CURLE_OK &&
+	    length >= 0 && (uint64_t)length > a->body.bytes) {
+		/* Closed short of its Content-Length: logged, then judged. */
+		http_log_short_reply(a->hp, &a->hp->urls[a->url], (int64_t)length, a->body.bytes);
+		rc = CURLE_OK;
+	}
 	if (rc != CURLE_OK) {
 		transfer_failed(a, rc, r);
 		return false;
@@ -660,18 +728,15 @@ static void attempt_end(struct http_attempt *a, const struct probe_result *r)
 	hp->p.done(&hp->p, r);
 }
 
-/* Start url a->url with the time left; false with r filled on failure. */
+/* Start url a->url with its own connect_timeout; false with r filled on
+ * failure. */
 static bool url_start(struct http_attempt *a, struct probe_result *r)
 {
-	uint64_t now = uv_hrtime();
 	const struct http_url *hu = &a->hp->urls[a->url];
+	uint64_t ms = (a->hp->p.timeout_us + 999) / 1000;
 
-	if (now >= a->deadline_ns) {
-		probe_result_fail(r, PROBE_TIMEOUT, "no answer within %llu ms on url(%s)",
-				  (unsigned long long)(a->hp->p.timeout_us / 1000), hu->conf->path);
-		return false;
-	}
-	uint64_t ms = (a->deadline_ns - now + 999999) / 1000000;
+	a->head_bytes = 0;
+	a->head_too_big = false;
 	a->errbuf[0] = '\0';
 	a->sock_what = NULL;
 	if (http_body_start(&a->body, hu) < 0) {
@@ -752,6 +817,16 @@ static int http_init(struct probe *p, char *err, size_t errlen)
 	for (LIST_EACH(const struct check_url, u, &hc->urls)) {
 		struct http_url *hu = &hp->urls[hp->n_urls++];
 		hu->conf = u;
+		const char *vhost = http_virtualhost_of(p, u);
+		if (hp->tls && hc->enable_sni && (!vhost || !url_safe_host(vhost))) {
+			/* Never drop SNI (and with it the name check) unsaid. */
+			const struct ssl_conf *ssl = p->ctx->cfg ? &p->ctx->cfg->ssl : NULL;
+			log_msg(LOG_WARNING, "SSL_GET %s url(%s): enable_sni, but %s%s%s; the "
+				"handshake goes without a server name%s", p->name, u->path,
+				vhost ? "the virtualhost '" : "no virtualhost is set",
+				vhost ? vhost : "", vhost ? "' cannot be sent as one" : "",
+				ssl && ssl->ca ? ", and the certificate's name is not verified" : "");
+		}
 		if (!u->regex)
 			continue;
 		int flags = REG_EXTENDED;
@@ -791,7 +866,6 @@ static void http_start(struct probe *p)
 	}
 	a->hp = hp;
 	a->sh = sh;
-	a->deadline_ns = uv_hrtime() + p->timeout_us * 1000;
 	hp->a = a;
 	if (!url_start(a, &r))
 		attempt_end(a, &r);

@@ -20,11 +20,26 @@
 /* The part of a body the regex sees (from regex_min_offset on). */
 #define HTTP_REGEX_WINDOW (64 * 1024)
 
+/* The longest reply head (status line and headers, through the blank
+ * line) HTTP_GET, SSL_GET and vigil-genhash accept: keepalived reads 4 KiB,
+ * which a long Content-Security-Policy header alone can pass; libcurl
+ * allows far more. One limit for all three, so genhash never prints a
+ * digest for a page the checker cannot pass. genhash.c keeps a copy
+ * (GENHASH_HEAD_MAX): keep them equal. */
+#define HTTP_HEAD_MAX (64 * 1024)
+
 struct http_url {
 	const struct check_url *conf;
 	regex_t re;
 	bool has_re;
+	/* Content-Length minus the bytes received when the last reply on this
+	 * url was cut short (0: none), so each new mismatch is logged once. */
+	int64_t len_mismatch;
 };
+
+/* The length of the reply head at the start of buf (through its blank
+ * line, which may be LF LF as well as CRLF CRLF), 0 while incomplete. */
+size_t http_head_end(const char *buf, size_t len);
 
 struct http_attempt;      /* http.c: a libcurl transfer */
 struct http_plain;        /* http_plain.c: a socket attempt */
@@ -61,6 +76,13 @@ void http_body_free(struct http_body *b);
  * regex. True when the url passed; else r says why. */
 bool http_judge(const struct http_url *hu, long code, struct http_body *b,
 		struct probe_result *r);
+
+/* A reply on url hu ended (the peer closed) after got of its length
+ * Content-Length bytes: keepalived's line "http_check for RS ... VS ...
+ * url ...: content_length (N) does not match received bytes (M)", logged
+ * once for each new difference on that url. */
+void http_log_short_reply(const struct http_probe *hp, struct http_url *hu, int64_t length,
+			  uint64_t got);
 
 /* http_plain.c: start an attempt of hp (plain HTTP, all its urls in
  * turn); cancel it. */

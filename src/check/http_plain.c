@@ -13,11 +13,19 @@
  * What goes on the wire is what keepalived sends and what the libcurl
  * transport sent: "GET <path> HTTP/1.0" (1.1 under http_protocol 1.1),
  * Host:, User-Agent: KeepAliveClient, and Connection: close except for
- * plain 1.0. The reply is read up to its Content-Length, else to the
- * connection's end; the body is taken as it comes (a chunked body is
- * hashed with its framing, as keepalived does); the verdict is
- * http_judge()'s. Each url is its own connection; one deadline covers
- * them all.
+ * plain 1.0. The request is built to its length: a url may be as long as
+ * the configuration allows.
+ *
+ * The reply, by the rules libcurl applies for SSL_GET and vigil-genhash
+ * (so the digest genhash prints is one this reader can pass): a head of up
+ * to HTTP_HEAD_MAX bytes, lines ended by CRLF or a bare LF, interim 1xx
+ * heads ("100 Continue") skipped. The body is read up to its
+ * Content-Length, else to the connection's end, and taken as it comes (a
+ * chunked body is hashed with its framing, as keepalived does). A body cut
+ * short of its Content-Length by the peer's close is logged and judged as
+ * received, as keepalived does; the verdict is http_judge()'s. Each url is
+ * its own connection with its own connect_timeout deadline (keepalived's
+ * timeout is per connection too).
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -30,18 +38,14 @@
 #include "attempt.h"
 #include "http_int.h"
 
-/* The status line and headers must fit here (keepalived reads 4 KiB). */
-#define HTTP_HEAD_MAX 4096
-
 struct http_plain {
 	struct probe_attempt a;        /* first: attempt.c allocates it */
 	struct http_probe *hp;
 	size_t url;
-	uint64_t deadline_ns;          /* of the whole attempt, uv_hrtime() */
-	char req[1024];
+	char *req;                     /* malloc'd, req_len bytes */
 	size_t req_len, req_sent;
-	char head[HTTP_HEAD_MAX];
-	size_t head_len;
+	char *head;                    /* grows up to HTTP_HEAD_MAX; NUL-terminated */
+	size_t head_len, head_cap;
 	bool head_done;
 	long code;
 	int64_t content_length;        /* -1: not given, read to the end */
@@ -53,7 +57,8 @@ static const struct check_url *url_conf(const struct http_plain *h)
 	return h->hp->urls[h->url].conf;
 }
 
-static void build_request(struct http_plain *h)
+/* 0, or -1 when out of memory. */
+static int build_request(struct http_plain *h)
 {
 	const struct probe *p = &h->hp->p;
 	const struct http_check *hc = http_conf_of(p);
@@ -67,30 +72,51 @@ static void build_request(struct http_plain *h)
 		uint16_t port = http_format_dst(p, false, addr, sizeof(addr));
 		snprintf(host, sizeof(host), "%s:%u", addr, (unsigned)port);
 	}
-	int n = snprintf(h->req, sizeof(h->req),
+	int n = asprintf(&h->req,
 			 "GET %s HTTP/1.%d\r\nHost: %s\r\nUser-Agent: KeepAliveClient\r\n%s\r\n",
 			 u->path, hc->http_protocol == CHECK_HTTP_1_1 ? 1 : 0, host,
 			 hc->http_protocol != CHECK_HTTP_1_0 ? "Connection: close\r\n" : "");
-	h->req_len = n < 0 ? 0 : (size_t)n < sizeof(h->req) ? (size_t)n : sizeof(h->req) - 1;
+	if (n < 0) {
+		h->req = NULL;
+		return -1;
+	}
+	h->req_len = (size_t)n;
 	h->req_sent = 0;
+	return 0;
 }
 
 /* ---- the reply's head ----------------------------------------------------------- */
 
-/* The value of header name (case-insensitive) in head, or NULL. */
+/* The value of header name (case-insensitive) in head, or NULL. Lines
+ * end with LF, CRLF or not; the status line is not a header. */
 static const char *header_value(const char *head, const char *name)
 {
 	size_t nl = strlen(name);
-	for (const char *l = strstr(head, "\r\n"); l; l = strstr(l, "\r\n")) {
-		l += 2;
+	for (const char *l = strchr(head, '\n'); l; l = strchr(l, '\n')) {
+		l++;
 		if (!strncasecmp(l, name, nl) && l[nl] == ':')
 			return l + nl + 1;
 	}
 	return NULL;
 }
 
-/* Parse the complete head (NUL-terminated, "\r\n\r\n" included): false
- * when it is not an HTTP reply. */
+/* The length of the head at the start of buf (through its blank line:
+ * LF LF, or LF CR LF), 0 while it is not complete. */
+size_t http_head_end(const char *buf, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i++) {
+		if (buf[i] != '\n')
+			continue;
+		if (buf[i + 1] == '\n')
+			return i + 2;
+		if (buf[i + 1] == '\r' && i + 2 < len && buf[i + 2] == '\n')
+			return i + 3;
+	}
+	return 0;
+}
+
+/* Parse the complete head (NUL-terminated): false when it is not an
+ * HTTP reply. */
 static bool parse_head(struct http_plain *h)
 {
 	int major, minor, consumed = 0;
@@ -103,6 +129,7 @@ static bool parse_head(struct http_plain *h)
 	const char *cl = header_value(h->head, "Content-Length");
 	if (cl) {
 		char *end;
+		cl += strspn(cl, " \t");
 		long long v = strtoll(cl, &end, 10);
 		if (end != cl && v >= 0)
 			h->content_length = v;
@@ -112,7 +139,7 @@ static bool parse_head(struct http_plain *h)
 
 /* ---- one url ---------------------------------------------------------------------- */
 
-static void url_begin(struct http_probe *hp, size_t url, uint64_t deadline_ns);
+static void url_begin(struct http_probe *hp, size_t url);
 
 /* The reply of this url is complete (or ended by the peer): judge it,
  * and go on to the next url or report. */
@@ -122,15 +149,22 @@ static void reply_complete(struct http_plain *h)
 	struct probe_result r;
 	bool ok = http_judge(&hp->urls[h->url], h->code, &h->body, &r);
 	size_t next = h->url + 1;
-	uint64_t deadline = h->deadline_ns;
 
 	if (ok && next < hp->n_urls) {
 		/* End this connection quietly, then the next url. */
 		probe_attempt_cancel((struct probe_attempt **)(void *)&hp->plain);
-		url_begin(hp, next, deadline);
+		url_begin(hp, next);
 		return;
 	}
 	probe_attempt_end(&h->a, &r);
+}
+
+/* The peer closed before Content-Length bytes came: keepalived logs the
+ * mismatch and judges the reply as received; so do we. */
+static void short_reply(struct http_plain *h)
+{
+	http_log_short_reply(h->hp, &h->hp->urls[h->url], h->content_length, h->body.bytes);
+	reply_complete(h);
 }
 
 static void take_body(struct http_plain *h, const char *data, size_t n)
@@ -145,37 +179,78 @@ static bool body_complete(const struct http_plain *h)
 	return h->content_length >= 0 && h->body.bytes >= (uint64_t)h->content_length;
 }
 
-/* Bytes of the head came in; more may have come with them. */
-static void take_head(struct http_plain *h, const char *data, size_t n)
+/* Append up to n bytes of data to the head buffer, growing it up to
+ * HTTP_HEAD_MAX (a thousand checks in flight should not hold 64 KiB each
+ * for the usual few hundred bytes); returns how many were taken, 0 when
+ * out of memory. */
+static size_t head_append(struct http_plain *h, const char *data, size_t n)
 {
-	size_t room = HTTP_HEAD_MAX - 1 - h->head_len;
+	size_t room = HTTP_HEAD_MAX - h->head_len;
 	size_t take = n < room ? n : room;
+	if (h->head_len + take + 1 > h->head_cap) {
+		size_t cap = h->head_cap ? h->head_cap : 1024;
+		while (cap < h->head_len + take + 1)
+			cap *= 2;
+		if (cap > HTTP_HEAD_MAX + 1)
+			cap = HTTP_HEAD_MAX + 1;
+		char *nh = realloc(h->head, cap);
+		if (!nh)
+			return 0;
+		h->head = nh;
+		h->head_cap = cap;
+	}
 	memcpy(h->head + h->head_len, data, take);
 	h->head_len += take;
 	h->head[h->head_len] = '\0';
-	char *end = strstr(h->head, "\r\n\r\n");
-	if (!end) {
-		if (h->head_len == HTTP_HEAD_MAX - 1 || strncmp(h->head, "HTTP/",
-								  h->head_len < 5 ? h->head_len : 5))
+	return take;
+}
+
+/* Bytes of the head came in; more may have come with them. */
+static void take_head(struct http_plain *h, const char *data, size_t n)
+{
+	while (h->a.p && !h->head_done) {
+		size_t take = head_append(h, data, n);
+		if (n && !take && h->head_len < HTTP_HEAD_MAX) {
+			probe_attempt_fail(&h->a, PROBE_SOCKET_ERROR, "out of memory");
+			return;
+		}
+		data += take;
+		n -= take;
+		size_t head_bytes = http_head_end(h->head, h->head_len);
+		if (!head_bytes) {
+			if (h->head_len == HTTP_HEAD_MAX)
+				probe_attempt_fail(&h->a, PROBE_BAD_STATUS, "reply head over %u bytes "
+						   "on url(%s)", (unsigned)HTTP_HEAD_MAX,
+						   url_conf(h)->path);
+			else if (strncmp(h->head, "HTTP/", h->head_len < 5 ? h->head_len : 5))
+				probe_attempt_fail(&h->a, PROBE_BAD_STATUS,
+						   "not an HTTP reply on url(%s)", url_conf(h)->path);
+			return;
+		}
+		char saved = h->head[head_bytes];
+		h->head[head_bytes] = '\0';
+		bool parsed = parse_head(h);
+		h->head[head_bytes] = saved;
+		if (!parsed) {
 			probe_attempt_fail(&h->a, PROBE_BAD_STATUS, "not an HTTP reply on url(%s)",
 					   url_conf(h)->path);
-		return;
+			return;
+		}
+		if (h->code < 200) {
+			/* An interim reply ("100 Continue", "103 Early Hints"):
+			 * the final one follows on the same connection. */
+			memmove(h->head, h->head + head_bytes, h->head_len - head_bytes + 1);
+			h->head_len -= head_bytes;
+			continue;
+		}
+		h->head_done = true;
+		/* What came after the head is body: the part copied into the
+		 * head buffer, then the part that did not fit. */
+		if (h->head_len > head_bytes)
+			take_body(h, h->head + head_bytes, h->head_len - head_bytes);
+		if (n)
+			take_body(h, data, n);
 	}
-	size_t head_bytes = (size_t)(end + 4 - h->head);
-	end[2] = '\0';        /* header_value() looks for "\r\n" before each name */
-	if (!parse_head(h)) {
-		probe_attempt_fail(&h->a, PROBE_BAD_STATUS, "not an HTTP reply on url(%s)",
-				   url_conf(h)->path);
-		return;
-	}
-	h->head_done = true;
-	/* What came after the head in this read is body: the part copied
-	 * into the head buffer, then the part that did not fit. */
-	size_t body_in_head = h->head_len - head_bytes;
-	if (body_in_head)
-		take_body(h, h->head + head_bytes, body_in_head);
-	if (take < n)
-		take_body(h, data + take, n - take);
 }
 
 static void on_readable(struct http_plain *h)
@@ -201,11 +276,7 @@ static void on_readable(struct http_plain *h)
 				probe_attempt_fail(&h->a, PROBE_BAD_STATUS,
 						   "not an HTTP reply on url(%s)", url_conf(h)->path);
 			else if (h->content_length >= 0 && !body_complete(h))
-				probe_attempt_fail(&h->a, PROBE_CLOSED,
-						   "the reply ended %llu bytes short on url(%s)",
-						   (unsigned long long)((uint64_t)h->content_length -
-									h->body.bytes),
-						   url_conf(h)->path);
+				short_reply(h);
 			else
 				reply_complete(h);
 			return;
@@ -262,7 +333,10 @@ static void on_io(struct probe_attempt *a, int status, int events)
 /* attempt.c frees the attempt once its handles are closed. */
 static void on_free(struct probe_attempt *a)
 {
-	http_body_free(&((struct http_plain *)(void *)a)->body);
+	struct http_plain *h = (struct http_plain *)(void *)a;
+	http_body_free(&h->body);
+	free(h->req);
+	free(h->head);
 }
 
 static void on_deadline(struct probe_attempt *a)
@@ -272,28 +346,21 @@ static void on_deadline(struct probe_attempt *a)
 			   probe_timeout_ms(a->p), url_conf(h)->path);
 }
 
-/* Connect for url, with what is left of the attempt's deadline. */
-static void url_begin(struct http_probe *hp, size_t url, uint64_t deadline_ns)
+/* Connect for url, with its own connect_timeout. */
+static void url_begin(struct http_probe *hp, size_t url)
 {
 	struct probe *p = &hp->p;
-	uint64_t now = uv_hrtime();
-	if (now >= deadline_ns) {
-		probe_report_fail(p, PROBE_TIMEOUT, "no answer within %llu ms on url(%s)",
-				  probe_timeout_ms(p), hp->urls[url].conf->path);
-		return;
-	}
+	uint64_t ms = probe_timeout_ms(p);
 	struct http_plain *h = probe_attempt_open_ms(p, (struct probe_attempt **)(void *)&hp->plain,
 						     sizeof(*h), SOCK_STREAM, IPPROTO_TCP, on_io,
-						     on_deadline, (deadline_ns - now + 999999) / 1000000);
+						     on_deadline, ms ? ms : 1);
 	if (!h)
 		return;
 	h->a.on_free = on_free;
 	h->hp = hp;
 	h->url = url;
-	h->deadline_ns = deadline_ns;
 	h->a.reset_on_close = true;   /* as TCP_CHECK: no TIME_WAIT per check */
-	build_request(h);
-	if (http_body_start(&h->body, &hp->urls[url]) < 0) {
+	if (build_request(h) < 0 || http_body_start(&h->body, &hp->urls[url]) < 0) {
 		probe_attempt_fail(&h->a, PROBE_SOCKET_ERROR, "out of memory");
 		return;
 	}
@@ -303,7 +370,7 @@ static void url_begin(struct http_probe *hp, size_t url, uint64_t deadline_ns)
 
 void http_plain_start(struct http_probe *hp)
 {
-	url_begin(hp, 0, uv_hrtime() + hp->p.timeout_us * 1000);
+	url_begin(hp, 0);
 }
 
 void http_plain_cancel(struct http_probe *hp)

@@ -19,7 +19,13 @@
  * Who runs it (init): "user USER [GROUP]", else global_defs script_user,
  * else keepalived_script if that user exists, else root (lib/user.c, the
  * rule vrrp_script follows too). A named user or group that does not exist
- * leaves the checker out, as keepalived does. With enable_script_security a
+ * leaves the checker out, as keepalived does. So does a program that is not
+ * there or not executable when the checker starts (at start-up and on
+ * every reload), with keepalived's "Disabling misc script ... since not
+ * found/accessible": a typo in a misc_path shared by a whole virtual
+ * server must not take every real server out of service (the servers keep
+ * their other checkers, or stay in service when it was the only one; vigild
+ * -t warns about it at the misc_path's line). With enable_script_security a
  * program that would run as root while a non-root user could change it
  * (script_is_secure) leaves the checker out too, with the culprit named.
  *
@@ -85,6 +91,46 @@ static bool misc_is_secure(const char *text, uid_t uid, gid_t gid, char *why, si
 	return ok;
 }
 
+/* The directories a bare program name is looked for in: the PATH scripts
+ * run with (lib/script.c), as src/conf/scripts.c looks for it at -t. */
+static const char *const misc_search[] = {
+	"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin", NULL
+};
+
+static bool runnable(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	       (st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH));
+}
+
+/* Whether the program the text starts exists and is executable. A shell
+ * command whose first word is not a path (a builtin, a keyword) cannot
+ * be judged before it runs: it passes. */
+static bool misc_found(const char *text)
+{
+	char **argv = NULL;
+	char where[4096];
+	bool ok = true;
+
+	if (cmdline_split(text, &argv, NULL) < 0)
+		return true;            /* refused earlier, for what it is */
+	bool shell = cmdline_needs_shell(text);
+	if (shell)
+		argv[0][strcspn(argv[0], ";&|<>()")] = '\0';
+	if (strchr(argv[0], '/')) {
+		ok = runnable(argv[0]);
+	} else if (!shell) {
+		ok = false;
+		for (size_t i = 0; misc_search[i] && !ok; i++) {
+			snprintf(where, sizeof(where), "%s/%s", misc_search[i], argv[0]);
+			ok = runnable(where);
+		}
+	}
+	free(argv);
+	return ok;
+}
+
 static int misc_init(struct probe *p, char *err, size_t errlen)
 {
 	struct misc_probe *mp = (struct misc_probe *)(void *)p;
@@ -99,6 +145,12 @@ static int misc_init(struct probe *p, char *err, size_t errlen)
 	}
 	if (cmdline_split(mc->path, NULL, &why) < 0) {
 		snprintf(err, errlen, "MISC_CHECK misc_path <%s>: %s", mc->path, why);
+		return -1;
+	}
+	if (!misc_found(mc->path)) {
+		/* keepalived's words; the engine adds that the checker is left out. */
+		snprintf(err, errlen, "Disabling misc script %s since not found/accessible",
+			 mc->path);
 		return -1;
 	}
 	if (!user_resolve_script(mc->user.user, mc->user.group, g ? g->script_user.user : NULL,

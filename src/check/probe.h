@@ -17,7 +17,9 @@
  *      Everything the attempt needs (sockets, timers, curl handles) is
  *      allocated per attempt or lives in p; the kind enforces one deadline
  *      for the whole attempt: p->timeout_us (connect_timeout, or
- *      misc_timeout for MISC_CHECK) from start to verdict.
+ *      misc_timeout for MISC_CHECK) from start to verdict. HTTP_GET and
+ *      SSL_GET give each url's connection its own p->timeout_us, as
+ *      keepalived's timeout is per connection.
  *   3. ops->cancel(p) abandons the running attempt, if any: after it
  *      returns, p->done is not called for it and the engine may free p at
  *      once. Per-attempt libuv handles therefore must not live in p: the

@@ -51,7 +51,9 @@ static enum found find_program(const char *prog, char *where, size_t len)
 	return best;
 }
 
-void conf_check_script(struct diags *d, struct srcpos pos, const char *what, const char *cmd)
+/* then: what comes of it, for the message. */
+static void check_script(struct diags *d, struct srcpos pos, const char *what, const char *cmd,
+			 const char *then)
 {
 	char **argv;
 	char where[4096];
@@ -65,20 +67,22 @@ void conf_check_script(struct diags *d, struct srcpos pos, const char *what, con
 		case FOUND_OK:
 			break;
 		case FOUND_MISSING:
-			diag_warn(d, pos, "%s '%s' does not exist; it fails each time it should run",
-				  what, where);
+			diag_warn(d, pos, "%s '%s' does not exist; %s", what, where, then);
 			break;
 		case FOUND_NOT_EXEC:
-			diag_warn(d, pos, "%s '%s' is not executable; it fails each time it should "
-				  "run", what, where);
+			diag_warn(d, pos, "%s '%s' is not executable; %s", what, where, then);
 			break;
 		case FOUND_NOT_FILE:
-			diag_warn(d, pos, "%s '%s' is not a regular file; it fails each time it "
-				  "should run", what, where);
+			diag_warn(d, pos, "%s '%s' is not a regular file; %s", what, where, then);
 			break;
 		}
 	}
 	free(argv);
+}
+
+void conf_check_script(struct diags *d, struct srcpos pos, const char *what, const char *cmd)
+{
+	check_script(d, pos, what, cmd, "it fails each time it should run");
 }
 
 static void check_notify(struct diags *d, const char *kw, const struct notify_script *ns)
@@ -123,6 +127,15 @@ void conf_check_scripts(const struct config *cfg, struct diags *d)
 		for (LIST_EACH(struct real_server, rs, &vs->real_servers)) {
 			check_lvs(d, "notify_up", rs->notify_up);
 			check_lvs(d, "notify_down", rs->notify_down);
+			/* A missing misc_path leaves its checker out at run time
+			 * (misc.c, keepalived's "Disabling misc script"). */
+			for (LIST_EACH(struct checker, c, &rs->checkers))
+				if (c->kind == CHECK_MISC)
+					check_script(d, c->node.pos, "MISC_CHECK misc_path",
+						     ((const struct misc_check *)(const void *)c)->path,
+						     "the checker is left out when it starts "
+						     "(keepalived's \"Disabling misc script\"), "
+						     "and its real server is judged without it");
 		}
 	}
 }

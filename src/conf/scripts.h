@@ -17,7 +17,8 @@
 struct config;
 
 /* Every script of the VRRP instances and sync groups (notify_*),
- * vrrp_scripts, and the virtual and real servers (quorum_*, notify_*). */
+ * vrrp_scripts, and the virtual and real servers (quorum_*, notify_*,
+ * MISC_CHECK misc_path). */
 void conf_check_scripts(const struct config *cfg, struct diags *d);
 /* One command line: its program is looked up as it will be run (a bare
  * name in the scripts' PATH); what names the keyword in the message. */

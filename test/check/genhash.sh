@@ -49,4 +49,29 @@ got=$("$GENHASH" -s 127.0.0.1 -p "$port" -u /small.txt -V www.example.com -P 1.1
 "$GENHASH" -s nothost -p 80 -u / >/dev/null 2>&1 && { echo "FAIL: bad -s accepted"; fail=1; }
 kill "$pid"; wait "$pid" 2>/dev/null; pid=
 "$GENHASH" -s 127.0.0.1 -p "$port" -u /small.txt -t 2 >/dev/null 2>&1 && { echo "FAIL: refused port gave a digest"; fail=1; }
+
+# The checker's reading rules (issue 16), against servers.py http: every
+# page below has the body "hello", and HTTP_GET passes each of them with
+# this digest (test_check_http reply_heads, short_reply_judged); a head
+# over 64 KiB, which HTTP_GET rejects, gives no digest.
+hello=$(printf hello | md5sum | cut -d' ' -f1)
+python3 "$(dirname "$0")/servers.py" http 127.0.0.1 "$port" >/dev/null 2>&1 &
+pid=$!
+python3 "$(dirname "$0")/servers.py" wait tcp 127.0.0.1 "$port" 10 || { echo "FAIL: servers.py http did not start"; exit 1; }
+for page in /continue /lf /short /bighead/5 /bighead/40; do
+	got=$("$GENHASH" -s 127.0.0.1 -p "$port" -u "$page" -t 5 2>"$dir/err" | sed -n 's/^MD5SUM = //p')
+	[ "$got" = "$hello" ] && echo "ok: $page $got" || { echo "FAIL: $page: '$got' $(cat "$dir/err")"; fail=1; }
+done
+if "$GENHASH" -s 127.0.0.1 -p "$port" -u /short 2>&1 >/dev/null |
+	grep -q 'content_length (100) does not match received bytes (5)'; then
+	echo "ok: /short: the mismatch is reported"
+else
+	echo "FAIL: /short: no mismatch line"; fail=1
+fi
+if out=$("$GENHASH" -s 127.0.0.1 -p "$port" -u /bighead/80 -t 5 2>&1); then
+	echo "FAIL: a head over 64 KiB gave a digest: $out"; fail=1
+else
+	case $out in *"over 65536 bytes"*) echo "ok: /bighead/80 refused" ;;
+	*) echo "FAIL: /bighead/80: $out"; fail=1 ;; esac
+fi
 exit $fail

@@ -7,14 +7,29 @@
                                HELO/EHLO, 221 to QUIT, one client at a time
   servers.py dns  ADDR PORT    answer every query (UDP) with NOERROR and,
                                for SOA ".", a SOA record
+  servers.py http ADDR PORT    canned HTTP replies, each body "hello", one
+                               thread per connection, by path:
+                               /continue  a 100 Continue head before the 200
+                               /lf        lines ended by a bare LF
+                               /short     Content-Length 100, 5 bytes, close
+                               /bighead/N a head of about N KiB (one long
+                                          Content-Security-Policy header)
+                               /delay/MS  the reply after MS milliseconds
+                               anything else: a plain 200 (sent only once the
+                               whole request head has come, so a truncated
+                               request gets nothing)
+  servers.py https ADDR PORT CERT KEY
+                               the same replies over TLS
   servers.py wait tcp|udp ADDR PORT SECONDS
                                exit 0 once something listens there (tcp: a
                                connect succeeds; udp: a datagram is answered),
                                1 after SECONDS
 """
 import socket
+import ssl
 import struct
 import sys
+import threading
 import time
 
 
@@ -92,6 +107,68 @@ def serve_dns(addr, port):
         s.sendto(hdr + question + answer, peer)
 
 
+def http_reply(path):
+    body = b"hello"
+    if path == "/continue":
+        return (b"HTTP/1.1 100 Continue\r\n\r\n"
+                b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n" + body)
+    if path == "/lf":
+        return b"HTTP/1.0 200 OK\nContent-Length: 5\nX-A: b\n\n" + body
+    if path == "/short":
+        return b"HTTP/1.0 200 OK\r\nContent-Length: 100\r\n\r\n" + body
+    if path.startswith("/bighead/"):
+        csp = b"c" * (int(path[9:]) * 1024)
+        return (b"HTTP/1.0 200 OK\r\nContent-Length: 5\r\nContent-Security-Policy: " + csp +
+                b"\r\n\r\n" + body)
+    if path.startswith("/delay/"):
+        time.sleep(int(path[7:]) / 1000.0)
+    return b"HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\r\n" + body
+
+
+def http_conn(c):
+    try:
+        c.settimeout(30)
+        req = b""
+        while b"\r\n\r\n" not in req and len(req) < 1 << 20:
+            data = c.recv(65536)
+            if not data:
+                return
+            req += data
+        if b"\r\n\r\n" not in req:
+            return
+        path = req.split(b" ", 2)[1].decode("latin-1").split("?")[0]
+        c.sendall(http_reply(path))
+        if isinstance(c, ssl.SSLSocket):
+            c.unwrap()          # close_notify: a clean end, short body or not
+    except (OSError, IndexError, ValueError, ssl.SSLError):
+        pass
+    finally:
+        c.close()
+
+
+def serve_http(addr, port):
+    s = listener("tcp", addr, port)
+    while True:
+        c, _ = s.accept()
+        threading.Thread(target=http_conn, args=(c,), daemon=True).start()
+
+
+def serve_https(addr, port, cert, key):
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert, key)
+    s = listener("tcp", addr, port)
+
+    def handshake(c):
+        try:
+            c.settimeout(10)
+            http_conn(ctx.wrap_socket(c, server_side=True))
+        except (OSError, ssl.SSLError):
+            c.close()
+    while True:
+        c, _ = s.accept()
+        threading.Thread(target=handshake, args=(c,), daemon=True).start()
+
+
 def wait(kind, addr, port, seconds):
     end = time.monotonic() + seconds
     while time.monotonic() < end:
@@ -117,7 +194,11 @@ def main():
     if mode == "wait":
         sys.exit(wait(sys.argv[2], sys.argv[3], int(sys.argv[4]), float(sys.argv[5])))
     addr, port = sys.argv[2], int(sys.argv[3])
-    {"tcp": serve_tcp, "udp": serve_udp, "smtp": serve_smtp, "dns": serve_dns}[mode](addr, port)
+    if mode == "https":
+        serve_https(addr, port, sys.argv[4], sys.argv[5])
+        return
+    {"tcp": serve_tcp, "udp": serve_udp, "smtp": serve_smtp, "dns": serve_dns,
+     "http": serve_http}[mode](addr, port)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
  * reports, reload carrying state, spreading over warmup, clean shutdown. */
 #include <check.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -90,8 +91,12 @@ static void lab_start(struct lab *l, const char *text)
 static void lab_stop(struct lab *l)
 {
 	health_free(l->h);
-	for (int i = 0; i < 100 && uv_loop_alive(&l->loop); i++)
+	/* Killed scripts are reaped on the loop: up to 3 s for them. */
+	for (int i = 0; i < 300 && uv_loop_alive(&l->loop); i++) {
 		uv_run(&l->loop, UV_RUN_NOWAIT);
+		if (uv_loop_alive(&l->loop))
+			usleep(10000);
+	}
 	ck_assert_int_eq(uv_loop_close(&l->loop), 0);
 	conf_unref(l->cfg);
 }
@@ -207,6 +212,203 @@ START_TEST(reload_carries_state)
 }
 END_TEST
 
+
+/* ---- dynamic weights and MISC_CHECK programs (issue 16) -------------------------- */
+
+static char sdir[64];
+
+/* sdir/name: a script that exits with the number in sdir/name.rc. */
+static void rc_script(const char *name, int rc)
+{
+	char path[128], body[256];
+	snprintf(path, sizeof(path), "%s/%s.rc", sdir, name);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "%d\n", rc);
+	ck_assert_int_eq(fclose(f), 0);
+	snprintf(path, sizeof(path), "%s/%s", sdir, name);
+	if (access(path, X_OK) == 0)
+		return;
+	snprintf(body, sizeof(body), "#!/bin/sh\nexit $(cat %s/%s.rc)\n", sdir, name);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(body, f);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(chmod(path, 0755), 0);
+}
+
+static void sdir_make(void)
+{
+	snprintf(sdir, sizeof(sdir), "/tmp/vigil-hc-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(sdir));
+	ck_assert_int_eq(chmod(sdir, 0755), 0);
+}
+
+static void sdir_remove(void)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", sdir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* The weight IPVS would be given: the verdict's, else the configured. */
+static long eff_weight(struct lab *l, const struct real_server *rs)
+{
+	struct rs_verdict v = health_verdict(NULL, rs, l->h);
+	return v.weight >= 0 ? v.weight : (long)rs->weight;
+}
+
+static char *misc_text(const char *rs_body)
+{
+	char *s = NULL;
+	int n = asprintf(&s,
+		"virtual_server 10.11.12.99 80 {\n"
+		"  delay_loop 0.2\n  lb_kind NAT\n  protocol TCP\n  warmup 0\n"
+		"  real_server 10.0.0.2 80 {\n    weight 7\n%s  }\n"
+		"}\n", rs_body);
+	ck_assert_int_gt(n, 0);
+	return s;
+}
+
+static char *misc_text_dyn(const char *name, bool dynamic, unsigned weight)
+{
+	char body[512], *s = NULL;
+	snprintf(body, sizeof(body), "    MISC_CHECK {\n      misc_path %s/%s\n%s    }\n", sdir,
+		 name, dynamic ? "      misc_dynamic\n" : "");
+	int n = asprintf(&s,
+		"virtual_server 10.11.12.99 80 {\n"
+		"  delay_loop 0.2\n  lb_kind NAT\n  protocol TCP\n  warmup 0\n"
+		"  real_server 10.0.0.2 80 {\n    weight %u\n%s  }\n"
+		"}\n", weight, body);
+	ck_assert_int_gt(n, 0);
+	return s;
+}
+
+static void reload_text(struct lab *l, const char *text)
+{
+	struct config *fresh = parse_ok(text, NULL);
+	health_reload(l->h, fresh);
+	conf_unref(l->cfg);
+	l->cfg = fresh;
+}
+
+/* Exit 2 (weight 0), a reload, exit 0: the configured weight comes back.
+ * Before the fix the reload carried the weight but not that a checker had
+ * set it, and it stayed 0 for ever. */
+START_TEST(dynamic_weight_given_back_after_reload)
+{
+	sdir_make();
+	rc_script("dyn", 2);
+	char *text = misc_text_dyn("dyn", true, 7);
+	struct lab l;
+	lab_start(&l, text);
+	run_for(&l, 600);
+	ck_assert_int_eq(eff_weight(&l, rs_at(l.cfg, 0, 0)), 0);
+	ck_assert(health_verdict(NULL, rs_at(l.cfg, 0, 0), l.h).up);
+
+	reload_text(&l, text);
+	ck_assert_int_eq(eff_weight(&l, rs_at(l.cfg, 0, 0)), 0);   /* carried */
+	rc_script("dyn", 0);
+	run_for(&l, 600);
+	ck_assert_int_eq(eff_weight(&l, rs_at(l.cfg, 0, 0)), 7);
+
+	/* The weight edited while a checker holds its part: the part is
+	 * what it asked for, against the new weight. */
+	rc_script("dyn", 5);                                          /* weight 3 */
+	run_for(&l, 600);
+	ck_assert_int_eq(eff_weight(&l, rs_at(l.cfg, 0, 0)), 3);
+	char *text10 = misc_text_dyn("dyn", true, 10);
+	reload_text(&l, text10);
+	ck_assert_int_eq(eff_weight(&l, rs_at(l.cfg, 0, 0)), 3);
+	rc_script("dyn", 0);
+	run_for(&l, 600);
+	ck_assert_int_eq(eff_weight(&l, rs_at(l.cfg, 0, 0)), 10);
+
+	/* misc_dynamic taken out by a reload: its weight goes with it. */
+	rc_script("dyn", 2);
+	reload_text(&l, text);
+	run_for(&l, 600);
+	ck_assert_int_eq(eff_weight(&l, rs_at(l.cfg, 0, 0)), 0);
+	char *plain = misc_text_dyn("dyn", false, 7);
+	rc_script("dyn", 0);
+	reload_text(&l, plain);
+	ck_assert_int_eq(eff_weight(&l, rs_at(l.cfg, 0, 0)), 7);
+	run_for(&l, 400);
+	ck_assert_int_eq(eff_weight(&l, rs_at(l.cfg, 0, 0)), 7);
+	ck_assert(health_verdict(NULL, rs_at(l.cfg, 0, 0), l.h).up);
+	lab_stop(&l);
+	free(text);
+	free(text10);
+	free(plain);
+	sdir_remove();
+}
+END_TEST
+
+/* Two dynamic checkers asking 3 and 8 of a weight-7 server: keepalived's
+ * sum 7 + (3-7) + (8-7) = 4, set once, not a flap at every attempt. */
+START_TEST(two_dynamic_checkers_sum)
+{
+	sdir_make();
+	rc_script("five", 5);
+	rc_script("ten", 10);
+	char body[512];
+	snprintf(body, sizeof(body),
+		 "    MISC_CHECK {\n      misc_path %s/five\n      misc_dynamic\n    }\n"
+		 "    MISC_CHECK {\n      misc_path %s/ten\n      misc_dynamic\n    }\n",
+		 sdir, sdir);
+	char *text = misc_text(body);
+	struct lab l;
+	lab_start(&l, text);
+	run_for(&l, 600);
+	ck_assert_int_eq(eff_weight(&l, rs_at(l.cfg, 0, 0)), 4);
+	int changes = l.changes;
+	/* ~8 more attempts of each at 0.2 s: no change at all. */
+	for (int i = 0; i < 8; i++) {
+		run_for(&l, 200);
+		ck_assert_int_eq(eff_weight(&l, rs_at(l.cfg, 0, 0)), 4);
+	}
+	ck_assert_int_eq(l.changes, changes);
+	struct health_stats st;
+	health_get_stats(l.h, &st);
+	ck_assert_uint_ge(st.attempts, 12);
+	lab_stop(&l);
+	free(text);
+	sdir_remove();
+}
+END_TEST
+
+/* A misc_path that is not there leaves its checker out (keepalived's
+ * "Disabling misc script"): its server stays in service, and one with
+ * another checker is judged by that one alone. */
+START_TEST(missing_misc_path_keeps_servers)
+{
+	uint16_t dead = probetest_closed_port();
+	char text[2048];
+	snprintf(text, sizeof(text),
+		 "virtual_server 10.11.12.99 80 {\n"
+		 "  delay_loop 0.2\n  lb_kind NAT\n  protocol TCP\n  warmup 0\n"
+		 "  real_server 10.0.0.2 80 {\n"
+		 "    MISC_CHECK {\n      misc_path /nonexistent/vigil-check.sh\n    }\n  }\n"
+		 "  real_server 10.0.0.3 80 {\n"
+		 "    MISC_CHECK {\n      misc_path \"/nonexistent/vigil-check.sh arg\"\n    }\n"
+		 "    MISC_CHECK {\n      misc_path /bin/true\n    }\n  }\n"
+		 "  real_server 127.0.0.1 %u {\n"
+		 "    MISC_CHECK {\n      misc_path /nonexistent/vigil-check.sh\n    }\n"
+		 "    TCP_CHECK {\n      connect_timeout 1\n      retry 0\n    }\n  }\n"
+		 "}\n", (unsigned)dead);
+	struct lab l;
+	lab_start(&l, text);
+	run_for(&l, 800);
+	ck_assert(health_verdict(NULL, rs_at(l.cfg, 0, 0), l.h).up);
+	ck_assert(health_verdict(NULL, rs_at(l.cfg, 0, 1), l.h).up);
+	ck_assert(!health_verdict(NULL, rs_at(l.cfg, 0, 2), l.h).up);
+	struct health_stats st;
+	health_get_stats(l.h, &st);
+	ck_assert_uint_eq(st.checkers, 2);                 /* /bin/true and the TCP_CHECK */
+	lab_stop(&l);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("check_health");
@@ -216,6 +418,9 @@ int main(void)
 	tcase_add_test(tc, alpha_starts_down_until_success);
 	tcase_add_test(tc, listener_killed_then_back);
 	tcase_add_test(tc, reload_carries_state);
+	tcase_add_test(tc, dynamic_weight_given_back_after_reload);
+	tcase_add_test(tc, two_dynamic_checkers_sum);
+	tcase_add_test(tc, missing_misc_path_keeps_servers);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

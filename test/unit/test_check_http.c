@@ -99,6 +99,33 @@ static void serve_one(int fd, char *big)
 		sleep(5);
 	} else if (!strcmp(path, "/garbage")) {
 		send_all(fd, "SPLAT\r\n\r\n", 9);
+	} else if (!strcmp(path, "/delay")) {
+		usleep(300000);
+		reply(fd, 200, "late\n", 5);
+	} else if (!strncmp(path, "/long", 5)) {
+		/* Reached only when the whole head came (read_request). */
+		reply(fd, 200, "long\n", 5);
+	} else if (!strcmp(path, "/short")) {
+		static const char r[] = "HTTP/1.0 200 OK\r\nContent-Length: 100\r\n\r\n0123456789";
+		send_all(fd, r, sizeof(r) - 1);
+	} else if (!strcmp(path, "/continue")) {
+		static const char r[] = "HTTP/1.1 100 Continue\r\n\r\n"
+					"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
+		send_all(fd, r, sizeof(r) - 1);
+	} else if (!strcmp(path, "/lf")) {
+		static const char r[] = "HTTP/1.0 200 OK\nContent-Length: 5\nX-A: b\n\nhello";
+		send_all(fd, r, sizeof(r) - 1);
+	} else if (!strncmp(path, "/bighead/", 9)) {
+		/* A head of about N KiB: one long header, as a big CSP. */
+		size_t kib = (size_t)atoi(path + 9);
+		char *h = malloc(kib * 1024 + 256);
+		if (!h)
+			return;
+		int n = sprintf(h, "HTTP/1.0 200 OK\r\nContent-Length: 5\r\nContent-Security-Policy: ");
+		memset(h + n, 'c', kib * 1024);
+		memcpy(h + n + kib * 1024, "\r\n\r\nhello", 9);
+		send_all(fd, h, (size_t)n + kib * 1024 + 9);
+		free(h);
 	} else if (!strcmp(path, "/close")) {
 		/* nothing: the connection closes without a reply */
 	} else {
@@ -485,7 +512,8 @@ START_TEST(slow_server_times_out)
 }
 END_TEST
 
-/* One deadline for the attempt, not one per url. */
+/* A url that does not answer within connect_timeout fails the attempt,
+ * naming the url. */
 START_TEST(deadline_covers_all_urls)
 {
 	struct hc_fixture f;
@@ -498,6 +526,75 @@ START_TEST(deadline_covers_all_urls)
 	uint64_t ms = (uv_hrtime() - t0) / 1000000;
 	ck_assert_msg(ms < 1000, "timed out after %llu ms", (unsigned long long)ms);
 	ck_assert_msg(strstr(t.r.detail, "/slow"), "detail: %s", t.r.detail);
+	probetest_fini(&t);
+}
+END_TEST
+
+/* Each url has its own connect_timeout (issue 16): two urls answering in
+ * 0.3 s each pass under a 0.45 s timeout, as in keepalived, where one
+ * deadline for both failed them every time. */
+START_TEST(deadline_per_url)
+{
+	struct hc_fixture f;
+	struct probetest t;
+	uint16_t port = server_start();
+	make_check(&f, CHECK_HTTP, "/delay", "/delay");
+	probetest_init(&t, &probe_http_ops, &f.hc.c, "127.0.0.1", port, 450 * MS);
+	ck_assert_int_eq(attempt(&t)->status, PROBE_OK);
+	probetest_fini(&t);
+}
+END_TEST
+
+/* A request longer than any fixed buffer goes out whole (issue 16: 1,023
+ * bytes were sent and the server waited for the rest). */
+START_TEST(long_request)
+{
+	struct hc_fixture f;
+	char *path = malloc(5001);
+	ck_assert_ptr_nonnull(path);
+	memcpy(path, "/long?token=", 12);
+	memset(path + 12, 'a', 5000 - 12);
+	path[5000] = '\0';
+	uint16_t port = server_start();
+	make_check(&f, CHECK_HTTP, path, NULL);
+	run_one(&f, port, PROBE_OK);
+	free(path);
+}
+END_TEST
+
+/* A reply cut short of its Content-Length is judged as received, as
+ * keepalived does (which logs the mismatch). */
+START_TEST(short_reply_judged)
+{
+	struct hc_fixture f;
+	uint16_t port = server_start();
+	make_check(&f, CHECK_HTTP, "/short", NULL);
+	set_digest(&f.url[0], "0123456789", 10);
+	run_one(&f, port, PROBE_OK);
+	make_check(&f, CHECK_HTTP, "/short", NULL);
+	set_digest(&f.url[0], "0123456789x", 11);
+	run_one(&f, port, PROBE_BAD_DIGEST);
+}
+END_TEST
+
+/* The reader's rules, libcurl's (SSL_GET, vigil-genhash): interim 1xx
+ * heads skipped, bare LF line ends, heads up to HTTP_HEAD_MAX (64 KiB). */
+START_TEST(reply_heads)
+{
+	struct hc_fixture f;
+	uint16_t port = server_start();
+	static const char *const ok[] = { "/continue", "/lf", "/bighead/5", "/bighead/40" };
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		make_check(&f, CHECK_HTTP, ok[i], NULL);
+		set_digest(&f.url[0], "hello", 5);
+		run_one(&f, port, PROBE_OK);
+	}
+	make_check(&f, CHECK_HTTP, "/bighead/80", NULL);
+	struct probetest t;
+	probetest_init(&t, &probe_http_ops, &f.hc.c, "127.0.0.1", port, 2000 * MS);
+	const struct probe_result *r = attempt(&t);
+	ck_assert_int_eq(r->status, PROBE_BAD_STATUS);
+	ck_assert_msg(strstr(r->detail, "reply head over 65536 bytes"), "%s", r->detail);
 	probetest_fini(&t);
 }
 END_TEST
@@ -591,6 +688,7 @@ END_TEST
 
 static char tls_dir[64];
 static char cert_pem[128], key_pem[128], other_pem[128], other_key[128];
+static char sni_pem[128], sni_key[128];
 
 static int run_quiet(char *const argv[])
 {
@@ -630,14 +728,17 @@ static void tls_setup(void)
 	snprintf(key_pem, sizeof(key_pem), "%s/key.pem", tls_dir);
 	snprintf(other_pem, sizeof(other_pem), "%s/other.pem", tls_dir);
 	snprintf(other_key, sizeof(other_key), "%s/other-key.pem", tls_dir);
+	snprintf(sni_pem, sizeof(sni_pem), "%s/sni.pem", tls_dir);
+	snprintf(sni_key, sizeof(sni_key), "%s/sni-key.pem", tls_dir);
 	if (make_cert(cert_pem, key_pem, "localhost") != 0 ||
-	    make_cert(other_pem, other_key, "localhost") != 0)
+	    make_cert(other_pem, other_key, "localhost") != 0 ||
+	    make_cert(sni_pem, sni_key, "my_host.example") != 0)
 		fprintf(stderr, "openssl req failed: the TLS tests will fail\n");
 }
 
 static void tls_teardown(void)
 {
-	const char *files[] = { cert_pem, key_pem, other_pem, other_key };
+	const char *files[] = { cert_pem, key_pem, other_pem, other_key, sni_pem, sni_key };
 	if (!tls_dir[0])
 		return;
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
@@ -656,8 +757,10 @@ static bool port_answers(uint16_t port)
 	return ok;
 }
 
-/* openssl s_server -www on 127.0.0.1; returns its port once it accepts. */
-static uint16_t tls_server_start(void)
+/* openssl s_server -www on 127.0.0.1; returns its port once it accepts.
+ * With a servername, a client that sends that name as SNI gets the
+ * certificate for my_host.example (sni_pem) instead. */
+static uint16_t tls_server_start_sni(const char *servername)
 {
 	uint16_t port = probetest_closed_port();
 	char accept_arg[32];
@@ -668,8 +771,13 @@ static uint16_t tls_server_start(void)
 		child_leash();
 		freopen("/dev/null", "w", stdout);
 		freopen("/dev/null", "w", stderr);
-		execlp("openssl", "openssl", "s_server", "-www", "-accept", accept_arg, "-cert",
-		       cert_pem, "-key", key_pem, (char *)NULL);
+		if (servername)
+			execlp("openssl", "openssl", "s_server", "-www", "-accept", accept_arg,
+			       "-cert", cert_pem, "-key", key_pem, "-servername", servername,
+			       "-cert2", sni_pem, "-key2", sni_key, (char *)NULL);
+		else
+			execlp("openssl", "openssl", "s_server", "-www", "-accept", accept_arg,
+			       "-cert", cert_pem, "-key", key_pem, (char *)NULL);
 		_exit(127);
 	}
 	server_pid = pid;
@@ -677,6 +785,11 @@ static uint16_t tls_server_start(void)
 		usleep(50000);
 	ck_assert_msg(port_answers(port), "openssl s_server did not start");
 	return port;
+}
+
+static uint16_t tls_server_start(void)
+{
+	return tls_server_start_sni(NULL);
 }
 
 static void run_tls(struct hc_fixture *f, uint16_t port, const struct config *cfg,
@@ -737,6 +850,26 @@ START_TEST(tls_verification)
 }
 END_TEST
 
+/* enable_sni with a '_' in the virtualhost: the name goes out as written
+ * (issue 16: it was silently not sent). The server answers that name
+ * with sni_pem, which the CA check accepts; without SNI it would present
+ * cert_pem, which sni_pem did not sign. */
+START_TEST(tls_sni_underscore)
+{
+	struct hc_fixture f;
+	uint16_t port = tls_server_start_sni("my_host.example");
+	memset(&tls_cfg, 0, sizeof(tls_cfg));
+	make_check(&f, CHECK_SSL, "/", NULL);
+	f.hc.enable_sni = true;
+	f.hc.virtualhost = "my_host.example";
+	tls_cfg.ssl.ca = sni_pem;
+	run_tls(&f, port, &tls_cfg, PROBE_OK);
+	/* Without SNI: the default certificate, not signed by that CA. */
+	f.hc.enable_sni = false;
+	run_tls(&f, port, &tls_cfg, PROBE_TLS_ERROR);
+}
+END_TEST
+
 /* ---- runner ---------------------------------------------------------------------- */
 
 int main(void)
@@ -756,6 +889,10 @@ int main(void)
 	tcase_add_test(tc, ipv6);
 	tcase_add_test(tc, slow_server_times_out);
 	tcase_add_test(tc, deadline_covers_all_urls);
+	tcase_add_test(tc, deadline_per_url);
+	tcase_add_test(tc, long_request);
+	tcase_add_test(tc, short_reply_judged);
+	tcase_add_test(tc, reply_heads);
 	tcase_add_test(tc, refused);
 	tcase_add_test(tc, bad_replies);
 	tcase_add_test(tc, cancel_mid_transfer);
@@ -768,6 +905,7 @@ int main(void)
 	tcase_set_timeout(tls, 60);
 	tcase_add_test(tls, tls_no_verification);
 	tcase_add_test(tls, tls_verification);
+	tcase_add_test(tls, tls_sni_underscore);
 	suite_add_tcase(s, tls);
 
 	SRunner *sr = srunner_create(s);

@@ -239,16 +239,32 @@ START_TEST(signalled_and_missing)
 	snprintf(body, sizeof(body), "misc_path %s", s);
 	expect(body, PROBE_SCRIPT_FAILED, -1, "due to signal 9");
 
+	/* A program that is not there, or not executable, when the checker
+	 * starts leaves the checker out, in keepalived's words (issue 16). */
 	snprintf(body, sizeof(body), "misc_path %s/no-such-program", tmp);
-	expect(body, PROBE_SCRIPT_FAILED, -1, "No such file or directory");
-	expect("misc_path vigil-no-such-program-in-path", PROBE_SCRIPT_FAILED, -1,
-	       "No such file or directory");
-
-	/* A file that is not executable. */
+	expect_refused("", body, "Disabling misc script");
+	expect_refused("", body, "since not found/accessible");
+	expect_refused("", "misc_path vigil-no-such-program-in-path",
+		       "Disabling misc script vigil-no-such-program-in-path since not "
+		       "found/accessible");
+	snprintf(body, sizeof(body), "misc_path \"%s/no-such-program arg; true\"", tmp);
+	expect_refused("", body, "since not found/accessible");
 	s = script("noexec.sh", "exit 0");
 	ck_assert_int_eq(chmod(s, 0644), 0);
 	snprintf(body, sizeof(body), "misc_path %s", s);
-	expect(body, PROBE_SCRIPT_FAILED, -1, "Permission denied");
+	expect_refused("", body, "since not found/accessible");
+
+	/* One that goes away after the start fails when it should run. */
+	s = script("gone.sh", "exit 0");
+	snprintf(body, sizeof(body), "misc_path %s", s);
+	struct probetest t;
+	struct misc_fixture f = start_probe(&t, "", body, 5000 * MS);
+	ck_assert_int_eq(unlink(s), 0);
+	const struct probe_result *r = probetest_attempt(&t);
+	ck_assert_int_eq(r->status, PROBE_SCRIPT_FAILED);
+	ck_assert_msg(strstr(r->detail, "No such file or directory"), "%s", r->detail);
+	probetest_fini_wait(&t, 2000);
+	conf_unref(f.cfg);
 }
 END_TEST
 
@@ -425,7 +441,7 @@ START_TEST(script_security)
 	expect_in(sec, body, PROBE_OK, -1, NULL);
 	/* A program that is not there is refused up front. */
 	snprintf(body, sizeof(body), "misc_path %s/ww/missing.sh", tmp);
-	expect_refused(sec, body, "No such file or directory");
+	expect_refused(sec, body, "since not found/accessible");
 }
 END_TEST
 
