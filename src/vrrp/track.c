@@ -153,7 +153,7 @@ static void schedule_script(struct tracked *t, uint64_t delay_us)
 static void start_script(struct vrrp_engine *e, struct tracked *t)
 {
 	const struct vrrp_script *s = t->script;
-	char why[512], prog[512];
+	char why[512];
 
 	t->up = !s->init_fail;
 	t->weight = s->weight.value;
@@ -170,10 +170,8 @@ static void start_script(struct vrrp_engine *e, struct tracked *t)
 		t->up = false;
 		return;
 	}
-	snprintf(prog, sizeof(prog), "%s", s->script);
-	prog[strcspn(prog, " \t")] = '\0';
 	if (e->cfg->global.enable_script_security &&
-	    !script_is_secure(prog, t->uid, t->gid, why, sizeof(why))) {
+	    !script_command_is_secure(s->script, t->uid, t->gid, why, sizeof(why))) {
 		log_msg(LOG_ERR, "VRRP_Script(%s): SECURITY VIOLATION - %s; script disabled, "
 			"and counted as failed", t->name, why);
 		t->disabled = true;
