@@ -110,8 +110,11 @@ static void check_one(const struct config *cfg, struct diags *d, struct srcpos p
 {
 	if (!cmd)
 		return;
+	size_t before = d->nwarnings;
 	conf_check_script(d, pos, what, cmd);
-	check_secure(cfg, d, pos, what, cmd, user, group);
+	/* A missing program is said once; shell syntax is a warning of its own. */
+	if (d->nwarnings == before || cmdline_needs_shell(cmd))
+		check_secure(cfg, d, pos, what, cmd, user, group);
 }
 
 static void check_notify(const struct config *cfg, struct diags *d, const char *kw,
@@ -139,7 +142,7 @@ static void check_lvs(const struct config *cfg, struct diags *d, const char *kw,
 		check_one(cfg, d, s->pos, kw, s->cmd, s->user, s->group);
 }
 
-static void check_fifo_script(const struct config *cfg, struct diags *d, const char *kw,
+static void check_run_as(const struct config *cfg, struct diags *d, const char *kw,
 			      const struct run_as *r, struct srcpos pos)
 {
 	check_one(cfg, d, pos, kw, r->path, r->user, r->group);
@@ -150,9 +153,11 @@ void conf_check_scripts(const struct config *cfg, struct diags *d)
 	const struct global_defs *g = &cfg->global;
 	struct srcpos gpos = { 0 };     /* global_defs keeps no position */
 
-	check_fifo_script(cfg, d, "notify_fifo_script", &g->notify_fifo_script, gpos);
-	check_fifo_script(cfg, d, "vrrp_notify_fifo_script", &g->vrrp_notify_fifo_script, gpos);
-	check_fifo_script(cfg, d, "lvs_notify_fifo_script", &g->lvs_notify_fifo_script, gpos);
+	check_run_as(cfg, d, "startup_script", &g->startup_script, gpos);
+	check_run_as(cfg, d, "shutdown_script", &g->shutdown_script, gpos);
+	check_run_as(cfg, d, "notify_fifo_script", &g->notify_fifo_script, gpos);
+	check_run_as(cfg, d, "vrrp_notify_fifo_script", &g->vrrp_notify_fifo_script, gpos);
+	check_run_as(cfg, d, "lvs_notify_fifo_script", &g->lvs_notify_fifo_script, gpos);
 	for (LIST_EACH(struct vrrp_script, vs, &cfg->vrrp_scripts))
 		check_one(cfg, d, vs->hdr.node.pos, "vrrp_script script", vs->script,
 			  vs->user.user, vs->user.group);

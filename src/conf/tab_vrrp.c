@@ -96,7 +96,7 @@ static bool notify_eq(const struct kw *k, const void *a, const void *b)
 	return notify_same(a, b);
 }
 
-static const struct vtype vt_notify = {
+const struct vtype vt_notify = {
 	"a script [user [group]]", -1, notify_parse, notify_dump, notify_eq, VT_VALUE
 };
 
@@ -130,7 +130,7 @@ static bool notify_deleted_eq(const struct kw *k, const void *a, const void *b)
 	return x->on == y->on && notify_same(&x->script, &y->script);
 }
 
-static const struct vtype vt_notify_deleted = {
+const struct vtype vt_notify_deleted = {
 	"[a script [user [group]]]", -1, notify_deleted_parse, notify_deleted_dump,
 	notify_deleted_eq, VT_VALUE
 };
