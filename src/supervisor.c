@@ -234,6 +234,7 @@ static void on_hup(uv_signal_t *h, int signum)
 	}
 	conf_unref(s->cfg);
 	s->cfg = fresh;
+	umask(s->cfg->global.umask);
 	if (s->opts->dump_conf)
 		log_config(s->cfg);
 	bool want_check = !s->opts->vrrp_only && s->cfg->virtual_servers.n > 0;
@@ -353,6 +354,12 @@ int supervisor_run(const struct options *o, const char *config_id)
 	size_t exelen = sizeof(s.exe);
 
 	log_info("Starting vigil v" PACKAGE_VERSION);
+	/* global_defs umask (keepalived's default 022) for every file vigil
+	 * and its workers create, whatever umask vigild was started with: the
+	 * default now, for the pid files, and the configured one once it is
+	 * read (again at each reload; the workers inherit it, and set it at
+	 * their own reloads). */
+	umask(022);
 	/* One instance per pid file, the workers' included (two VRRP workers
 	 * on one node would fight over the addresses): every file is locked
 	 * before anything starts, and before daemonising, so a second
@@ -377,6 +384,7 @@ int supervisor_run(const struct options *o, const char *config_id)
 		pidfile_release(pidfd, o->pidfile);
 		return 1;
 	}
+	umask(s.cfg->global.umask);
 	if (o->dump_conf)
 		log_config(s.cfg);
 	if (!o->foreground && daemonize() < 0) {

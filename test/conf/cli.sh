@@ -460,6 +460,24 @@ else
 	daemon_check "SIGTERM: the pid files are removed" \
 		test ! -e "$tmp/d.pid" -a ! -e "$tmp/vr.pid" -a ! -e "$tmp/vc.pid"
 
+	# global_defs umask is applied (issue 15 hole 6): keepalived's 022 by
+	# default, whatever umask vigild was started with, and the configured
+	# one when there is one, in the supervisor and in both workers.
+	umask_of() { awk '/^Umask:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
+	all_umask() { for p in "$dpid" "$vpid" "$cpid"; do [ "$(umask_of "$p")" = "$1" ] || return 1; done; }
+	saved_umask=$(umask)
+	umask 000
+	start_daemon
+	umask "$saved_umask"
+	daemon_check "umask: 022 by default, though started with 000" all_umask 0022
+	kill -TERM "$dpid"; gone "$dpid" 5; wait "$dpid" 2>/dev/null
+	cp "$tmp/vs.conf" "$tmp/vs.orig"
+	printf 'global_defs {\n    umask 027\n}\n' >>"$tmp/vs.conf"
+	start_daemon
+	daemon_check "umask: global_defs umask 027 in every process" all_umask 0027
+	kill -TERM "$dpid"; gone "$dpid" 5; wait "$dpid" 2>/dev/null
+	cp "$tmp/vs.orig" "$tmp/vs.conf"
+
 	# A planted symbolic link is not written through (issue 15 hole 3).
 	echo precious >"$tmp/victim"
 	ln -s "$tmp/victim" "$tmp/d.pid"
