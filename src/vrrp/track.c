@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "iface.h"
@@ -210,12 +211,27 @@ static void on_file_event(uv_fs_event_t *h, const char *filename, int events, in
 		read_file_value(t);
 }
 
+/* init_file [VALUE] [overwrite]: never through a symbolic link, and an
+ * existing file is truncated only when it is a regular file with one
+ * name (a hard link could be another user's way to a root file). */
 static void init_file(const struct track_file *f)
 {
-	int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (f->init_file.overwrite ? O_TRUNC : O_EXCL);
+	int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
+		    (f->init_file.overwrite ? 0 : O_EXCL);
+	struct stat st;
 	int fd = open(f->file, flags, 0644);
-	if (fd < 0)
+	if (fd < 0) {
+		if (errno != EEXIST)          /* EEXIST: kept, as asked (no overwrite) */
+			log_warn("track_file %s: init_file not written", f->file);
 		return;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1 ||
+	    ftruncate(fd, 0) < 0) {
+		log_msg(LOG_WARNING, "track_file %s: not a regular file with one name; init_file "
+			"not written", f->file);
+		close(fd);
+		return;
+	}
 	dprintf(fd, "%d\n", f->init_file.value);
 	close(fd);
 }

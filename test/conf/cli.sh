@@ -488,6 +488,41 @@ else
 	daemon_check "pid file: the link's target is untouched" \
 		test "$(cat "$tmp/victim")" = precious
 	rm -f "$tmp/d.pid"
+
+	# track_file init_file overwrite through a planted link (hole 3): the
+	# VRRP worker must not truncate the link's target. A veth pair in the
+	# daemon's namespace carries the instance that tracks the file.
+	echo secret >"$tmp/victim"
+	chmod 600 "$tmp/victim"
+	ln -s "$tmp/victim" "$tmp/tf"
+	cat >"$tmp/tf.conf" <<EOC
+track_file TF {
+    file "$tmp/tf"
+    init_file 5 overwrite
+}
+vrrp_instance VI_TF {
+    interface d0
+    virtual_router_id 7
+    priority 100
+    virtual_ipaddress {
+        192.0.2.77/32
+    }
+    track_file {
+        TF
+    }
+}
+EOC
+	: >"$tmp/d.log"
+	$netns sh -c "ip link add d0 type veth peer name d1 && ip link set d0 up &&
+		exec '$VIGILD' -n -l -P -f '$tmp/tf.conf' -p '$tmp/tf.pid'" >>"$tmp/d.log" 2>&1 &
+	dpid=$!
+	daemon_check "init_file: refused through a symbolic link, and said" \
+		wait_log "track_file $tmp/tf: init_file not written" 5
+	daemon_check "init_file: the link's target is untouched" \
+		test "$(cat "$tmp/victim")" = secret
+	kill -TERM "$dpid" 2>/dev/null
+	gone "$dpid" 5
+	wait "$dpid" 2>/dev/null
 	sanitizer_clean
 fi
 
