@@ -2,7 +2,10 @@
 #include "json.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 void json_str(FILE *f, const char *s)
@@ -21,11 +24,23 @@ void json_str(FILE *f, const char *s)
 
 int json_write_atomic(const char *path, void (*fn)(const void *data, FILE *f), const void *data)
 {
+	/* A fresh name in the target's directory (mkstemp: O_EXCL, never
+	 * through a link another user planted as "<path>.tmp"), mode set on
+	 * the descriptor, then rename(), which replaces path itself even if
+	 * it is a symbolic link: root never writes through one. */
 	char tmp[4096];
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	FILE *f = fopen(tmp, "we");
-	if (!f)
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	int fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
 		return -errno;
+	FILE *f = fchmod(fd, 0644) == 0 ? fdopen(fd, "w") : NULL;
+	if (!f) {
+		int err = -errno;
+		close(fd);
+		unlink(tmp);
+		return err;
+	}
 	fn(data, f);
 	if (fclose(f) != 0 || rename(tmp, path) != 0) {
 		int err = -errno;

@@ -50,6 +50,8 @@
 #include <sys/types.h>
 #include <uv.h>
 
+#include "scriptsec.h"   /* script_is_secure(), script_command_is_secure() */
+
 #define SCRIPT_OUTPUT_MAX 1024    /* bytes of stdout+stderr kept with capture */
 
 /* What to run. Read during script_run() only: nothing in it needs to
@@ -172,31 +174,5 @@ static inline bool script_result_ok(const struct script_result *r)
 {
 	return r->status == SCRIPT_EXITED && r->exit_code == 0;
 }
-
-/* enable_script_security: may a script run with these ids without a
- * non-root user being able to change what runs? keepalived.conf(5):
- * "Don't run scripts configured to be run as root if any part of the
- * path is writable by a non-root user."
- *
- * path is the program (argv[0] of cmdline_split(); for a shell command
- * the caller checks /bin/sh and, best effort, the first word). A name
- * without '/' is looked up in $PATH like execvp(). It needs checking when
- * uid or gid is 0 ((uid_t)-1 / (gid_t)-1 mean geteuid() / getegid()), or
- * when the file is set-uid or set-gid root; otherwise it is secure.
- *
- * Checked is every directory from / down to the file and the file
- * itself, resolving symbolic links one at a time, so the directories
- * holding each link and each link target are checked too. Each must be
- * owned by root and not writable by group (unless the group is root) or
- * others; a directory with the sticky bit (/tmp) may be writable, as in
- * keepalived, since nobody can replace a root-owned entry in it. A
- * symbolic link must be owned by root. The file must be a regular file.
- * POSIX ACLs are not looked at.
- *
- * Returns true when secure. Otherwise false with the reason in why (when
- * not NULL), naming the culprit: "/etc/vigil/check.sh: directory
- * /etc/vigil is writable by group 1000 (mode 0775)". Reads only the file
- * system (and $PATH, the working directory for a relative path). */
-bool script_is_secure(const char *path, uid_t uid, gid_t gid, char *why, size_t whylen);
 
 #endif

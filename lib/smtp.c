@@ -35,6 +35,12 @@
 #define DFL_TOTAL_TIMEOUT_US 120000000ULL
 #define DFL_MAX_IN_FLIGHT 32
 #define REPLY_LINE_MAX 1024                   /* RFC 5321 4.5.3.1.5: 512 */
+/* A reply's lines and bytes, at most. RFC 5321 sets no limit on
+ * continuation lines, but a real EHLO reply has a dozen or two; a server
+ * that streams "250-" lines without end would otherwise keep the worker
+ * (the VRRP worker sends alerts) busy reading until the total timeout. */
+#define REPLY_LINES_MAX 100
+#define REPLY_BYTES_MAX (16 * 1024)
 
 enum xstate {
 	X_RESOLVE,
@@ -109,6 +115,8 @@ struct smtp_xfer {
 	char *subject;
 	char rbuf[REPLY_LINE_MAX];
 	size_t rlen;
+	unsigned reply_lines;         /* of the reply being read, so far */
+	size_t reply_bytes;
 	char last[160];               /* the last reply line, for the log */
 };
 
@@ -539,8 +547,16 @@ static void on_line(struct smtp_xfer *x, char *line, size_t len)
 			      wait_name[x->state], x->last);
 		return;
 	}
-	if (len > 3 && line[3] == '-')
-		return;                /* more lines of this reply follow */
+	if (len > 3 && line[3] == '-') {
+		/* More lines of this reply follow: up to a point. */
+		if (++x->reply_lines >= REPLY_LINES_MAX || x->reply_bytes > REPLY_BYTES_MAX)
+			xfer_log_fail(x, SMTP_PROTOCOL_ERROR, "reply to %s goes on past %u lines or "
+				      "%d bytes; giving up on this server", wait_name[x->state],
+				      REPLY_LINES_MAX, REPLY_BYTES_MAX);
+		return;
+	}
+	x->reply_lines = 0;
+	x->reply_bytes = 0;
 	on_reply(x, (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0'));
 }
 
@@ -585,6 +601,7 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 		if (len && x->rbuf[len - 1] == '\r')
 			len--;
 		x->rbuf[len] = '\0';
+		x->reply_bytes += used;
 		on_line(x, x->rbuf, len);
 		memmove(x->rbuf, x->rbuf + used, x->rlen - used);
 		x->rlen -= used;

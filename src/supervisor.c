@@ -25,6 +25,7 @@
 #include "conf.h"
 #include "json.h"
 #include "log.h"
+#include "pidfile.h"
 #include "vrrp/status.h"
 #include "vrrp/worker.h"
 
@@ -37,6 +38,7 @@ struct child {
 	const char *what;            /* "VRRP", "Healthcheck" */
 	const char *arg;             /* "--worker=vrrp" */
 	const char *pidfile;         /* -r / -c; NULL: none */
+	int pidfd;                   /* pidfile, locked for our life; -1: none */
 	bool wanted;                 /* -P / -C leave one out */
 	uv_process_t proc;
 	bool running;
@@ -59,16 +61,18 @@ struct supervisor {
 
 static void begin_stop(struct supervisor *s);
 
-static int write_pidfile(const char *path, pid_t pid)
+/* Lock a pid file (lib/pidfile.h) or say why not; -1 then. */
+static int lock_pidfile(const char *path)
 {
-	char buf[32];
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	char why[512];
+	pid_t stale = 0;
+	int fd = pidfile_lock(path, &stale, why, sizeof(why));
 	if (fd < 0)
-		return -1;
-	int n = snprintf(buf, sizeof(buf), "%d\n", (int)pid);
-	ssize_t w = write(fd, buf, (size_t)n);
-	close(fd);
-	return w == n ? 0 : -1;
+		log_msg(LOG_ERR, "%s; not starting", why);
+	else if (stale)
+		log_msg(LOG_WARNING, "pid file %s names pid %d, which is not running (it holds no "
+			"lock): taking the file over", path, (int)stale);
+	return fd;
 }
 
 /* -d (keepalived's --dump-conf): the model as vigild -t --dump prints
@@ -138,8 +142,9 @@ static void on_child_exit(uv_process_t *p, int64_t status, int term_signal)
 	struct supervisor *s = c->sup;
 	c->running = false;
 	uv_close((uv_handle_t *)p, NULL);
-	if (c->pidfile)
-		unlink(c->pidfile);
+	/* Empty, not removed: the lock stays ours until vigild stops. */
+	if (c->pidfd >= 0 && pidfile_write(c->pidfd, 0) < 0)
+		log_warn("cannot empty pid file %s", c->pidfile);
 	if (s->stopping || !c->wanted) {
 		log_info("%s child process exited", c->what);
 		maybe_finish(s);
@@ -213,7 +218,7 @@ static void start_child(struct supervisor *s, struct child *c)
 	}
 	c->running = true;
 	log_info("Starting %s child process, pid=%d", c->what, c->proc.pid);
-	if (c->pidfile && write_pidfile(c->pidfile, c->proc.pid) < 0)
+	if (c->pidfd >= 0 && pidfile_write(c->pidfd, c->proc.pid) < 0)
 		log_warn("cannot write pid file %s", c->pidfile);
 }
 
@@ -229,6 +234,7 @@ static void on_hup(uv_signal_t *h, int signum)
 	}
 	conf_unref(s->cfg);
 	s->cfg = fresh;
+	umask(s->cfg->global.umask);
 	if (s->opts->dump_conf)
 		log_config(s->cfg);
 	bool want_check = !s->opts->vrrp_only && s->cfg->virtual_servers.n > 0;
@@ -348,9 +354,37 @@ int supervisor_run(const struct options *o, const char *config_id)
 	size_t exelen = sizeof(s.exe);
 
 	log_info("Starting vigil v" PACKAGE_VERSION);
-	s.cfg = load_config(&s);
-	if (!s.cfg)
+	/* global_defs umask (keepalived's default 022) for every file vigil
+	 * and its workers create, whatever umask vigild was started with: the
+	 * default now, for the pid files, and the configured one once it is
+	 * read (again at each reload; the workers inherit it, and set it at
+	 * their own reloads). */
+	umask(022);
+	/* One instance per pid file, the workers' included (two VRRP workers
+	 * on one node would fight over the addresses): every file is locked
+	 * before anything starts, and before daemonising, so a second
+	 * vigild says why on the terminal and exits 1. */
+	int pidfd = lock_pidfile(o->pidfile);
+	if (pidfd < 0)
 		return 1;
+	const char *child_files[2] = { o->vrrp_pidfile, o->checkers_pidfile };
+	int child_fds[2] = { -1, -1 };
+	for (size_t i = 0; i < 2; i++) {
+		if (child_files[i] && (child_fds[i] = lock_pidfile(child_files[i])) < 0) {
+			if (i)
+				pidfile_release(child_fds[0], child_files[0]);
+			pidfile_release(pidfd, o->pidfile);
+			return 1;
+		}
+	}
+	s.cfg = load_config(&s);
+	if (!s.cfg) {
+		pidfile_release(child_fds[0], child_files[0]);
+		pidfile_release(child_fds[1], child_files[1]);
+		pidfile_release(pidfd, o->pidfile);
+		return 1;
+	}
+	umask(s.cfg->global.umask);
 	if (o->dump_conf)
 		log_config(s.cfg);
 	if (!o->foreground && daemonize() < 0) {
@@ -358,7 +392,7 @@ int supervisor_run(const struct options *o, const char *config_id)
 		conf_unref(s.cfg);
 		return 1;
 	}
-	if (write_pidfile(o->pidfile, getpid()) < 0)
+	if (pidfile_write(pidfd, getpid()) < 0)
 		log_warn("cannot write pid file %s", o->pidfile);
 	snprintf(s.pid_arg, sizeof(s.pid_arg), "--supervisor-pid=%d", (int)getpid());
 	s.loop = uv_default_loop();
@@ -372,10 +406,11 @@ int supervisor_run(const struct options *o, const char *config_id)
 	uv_timer_init(s.loop, &s.stop_timer);
 	s.stop_timer.data = &s;
 	s.vrrp = (struct child){ .sup = &s, .what = "VRRP", .arg = "--worker=vrrp",
-				 .pidfile = o->vrrp_pidfile, .wanted = !o->check_only };
+				 .pidfile = o->vrrp_pidfile, .pidfd = child_fds[0],
+				 .wanted = !o->check_only };
 	/* Like keepalived, no checker process without virtual servers. */
 	s.check = (struct child){ .sup = &s, .what = "Healthcheck", .arg = "--worker=check",
-				  .pidfile = o->checkers_pidfile,
+				  .pidfile = o->checkers_pidfile, .pidfd = child_fds[1],
 				  .wanted = !o->vrrp_only && s.cfg->virtual_servers.n > 0 };
 	struct child *children[] = { &s.vrrp, &s.check };
 	for (size_t i = 0; i < 2; i++) {
@@ -389,7 +424,9 @@ int supervisor_run(const struct options *o, const char *config_id)
 	uv_walk(s.loop, close_walk, NULL);
 	uv_run(s.loop, UV_RUN_DEFAULT);
 	uv_loop_close(s.loop);
-	unlink(o->pidfile);
+	pidfile_release(s.vrrp.pidfd, s.vrrp.pidfile);
+	pidfile_release(s.check.pidfd, s.check.pidfile);
+	pidfile_release(pidfd, o->pidfile);
 	conf_unref(s.cfg);
 	log_info("Stopped vigil v" PACKAGE_VERSION);
 	return s.exit_code;

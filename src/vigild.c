@@ -5,6 +5,7 @@
 #include <string.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 
 #include "conf.h"
@@ -114,6 +115,7 @@ static int run_worker(const struct options *o, const char *config_id)
 		log_msg(LOG_ERR, "%s: the configuration does not load", o->worker);
 		return 1;
 	}
+	umask(cfg->global.umask);      /* the supervisor set it too; a reload may change it */
 	int rc = vrrp ? vrrp_worker_run(cfg, &wo) : check_worker_run(cfg, &co_check);
 	log_close();
 	return rc;

@@ -332,6 +332,17 @@ static void run_script(struct health *h, const struct lvs_script *s)
 		free(job);
 		return;
 	}
+	/* enable_script_security: the same gate as every other script
+	 * (script_command_is_secure), so notify_up/down and quorum_up/down
+	 * cannot run what a non-root user planted. */
+	char sec[512];
+	if (h->ctx.cfg->global.enable_script_security &&
+	    !script_command_is_secure(s->cmd, spec.uid, spec.gid, sec, sizeof(sec))) {
+		log_msg(LOG_ERR, "SECURITY VIOLATION - notify script [%s] not run: %s", s->cmd,
+			sec);
+		free(job);
+		return;
+	}
 	/* The callback names the script; a reload may free the model first. */
 	char *name = strdup(s->cmd);
 	script_job_init(job);

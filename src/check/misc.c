@@ -66,29 +66,12 @@ static const struct misc_check *misc_conf(const struct probe *p)
 	return (const struct misc_check *)(const void *)p->conf;
 }
 
-/* enable_script_security for the program the text runs: argv[0]; or, for
- * a shell command, /bin/sh and, best effort, the first word up to a shell
- * operator ("/x/check.sh;" is /x/check.sh) when it names an existing file
- * by path. A first word that is a builtin or a keyword has no file to
- * check, and what the shell runs after it is beyond this check. */
+/* enable_script_security: the one gate every script runner uses
+ * (script_command_is_secure(): no shell syntax as root, the program's
+ * path owned and writable by root only). */
 static bool misc_is_secure(const char *text, uid_t uid, gid_t gid, char *why, size_t whylen)
 {
-	char **argv = NULL;
-	struct stat st;
-	bool ok;
-
-	if (cmdline_split(text, &argv, NULL) < 0)
-		return true;            /* refused earlier, for what it is */
-	if (cmdline_needs_shell(text)) {
-		ok = script_is_secure("/bin/sh", uid, gid, why, whylen);
-		argv[0][strcspn(argv[0], ";&|<>()")] = '\0';
-		if (ok && strchr(argv[0], '/') && lstat(argv[0], &st) == 0)
-			ok = script_is_secure(argv[0], uid, gid, why, whylen);
-	} else {
-		ok = script_is_secure(argv[0], uid, gid, why, whylen);
-	}
-	free(argv);
-	return ok;
+	return script_command_is_secure(text, uid, gid, why, whylen);
 }
 
 /* The directories a bare program name is looked for in: the PATH scripts

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -117,6 +118,7 @@ static void on_reload(void *data)
 	ipvs_engine_reload(&w->ipvs, fresh);
 	conf_unref(w->cfg);
 	w->cfg = fresh;
+	umask(w->cfg->global.umask);      /* as the supervisor does */
 	log_msg(LOG_INFO, "checker: configuration reloaded");
 }
 

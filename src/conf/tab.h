@@ -9,6 +9,14 @@
 #include "kw.h"
 #include "model.h"
 
+/* The value types that hold a script to run (with vt_cmd of kw.h): a
+ * test walks the tables for them to prove every script keyword goes
+ * through enable_script_security (test/unit/test_script_keywords.c). */
+extern const struct vtype vt_run_as;          /* tab_global.c: PROGRAM [USER [GROUP]] */
+extern const struct vtype vt_notify;          /* tab_vrrp.c: notify_* */
+extern const struct vtype vt_notify_deleted;  /* tab_vrrp.c */
+extern const struct vtype vt_lvs_script;      /* tab_lvs.c: notify_up, quorum_up, ... */
+
 /* tab_root.c */
 extern struct block_desc desc_root;
 

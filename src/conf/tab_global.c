@@ -91,7 +91,7 @@ static bool run_as_eq(const struct kw *k, const void *a, const void *b)
 	       str_same(x->group, y->group);
 }
 
-static const struct vtype vt_run_as = { "PROGRAM [USER [GROUP]]", 3, run_as_parse, run_as_dump, run_as_eq, VT_VALUE };
+const struct vtype vt_run_as = { "PROGRAM [USER [GROUP]]", 3, run_as_parse, run_as_dump, run_as_eq, VT_VALUE };
 
 /* vt_user_group: struct user_group from "USER [GROUP]". */
 static bool user_group_parse(struct pctx *p, const struct kw *k, const struct stmt *s, void *f)

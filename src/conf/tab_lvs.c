@@ -223,7 +223,7 @@ static bool script_eq(const struct kw *k, const void *a, const void *b)
 	       str_same(x->group, y->group);
 }
 
-static const struct vtype vt_lvs_script = {
+const struct vtype vt_lvs_script = {
 	"a script", -1, script_parse, script_dump, script_eq, VT_VALUE
 };
 

@@ -290,21 +290,11 @@ static bool secure(struct vrrp_notifier *n, const char *cmd, uid_t uid, gid_t gi
 
 	struct verdict *v = xcalloc(1, sizeof(*v));
 	char why[512] = "";
-	char **argv = NULL;
-	const char *err = NULL;
 
 	v->cmd = xstrdup(cmd);
 	v->uid = uid;
 	v->gid = gid;
-	if (cmdline_split(cmd, &argv, &err) < 0) {
-		v->ok = true;         /* script_run() reports the bad text */
-	} else if (cmdline_needs_shell(cmd)) {
-		v->ok = script_is_secure("/bin/sh", uid, gid, why, sizeof(why)) &&
-			(!strchr(argv[0], '/') || script_is_secure(argv[0], uid, gid, why, sizeof(why)));
-	} else {
-		v->ok = script_is_secure(argv[0], uid, gid, why, sizeof(why));
-	}
-	free(argv);
+	v->ok = script_command_is_secure(cmd, uid, gid, why, sizeof(why));
 	if (!v->ok)
 		log_msg(LOG_ERR, "SECURITY VIOLATION - notify script '%s' disabled: %s", cmd, why);
 	v->next = n->verdicts;

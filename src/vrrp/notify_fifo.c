@@ -29,6 +29,7 @@ struct notify_fifo {
 	char *path;
 	int fd;
 	bool created;                 /* we mkfifo()ed it: unlink at the end */
+	bool owner_set;               /* its owner and mode are set (fifo_set_owner) */
 	dev_t dev;
 	ino_t ino;
 	int open_errno;               /* last failure logged, 0: none */
@@ -87,6 +88,37 @@ static void on_script_done(struct script_job *job, const struct script_result *r
 	fifo_free_if_done(f);
 }
 
+/* Who may own a FIFO vigil writes root's notifications to: root, the
+ * FIFO's configured user, or its reader's user. Nobody else may write to
+ * it (a forged line would reach a reader that may act on it as root). */
+static bool fifo_owner_ok(const struct notify_fifo *f, const struct stat *st)
+{
+	bool owner = st->st_uid == 0 ||
+		     (f->owner_uid != (uid_t)-1 && st->st_uid == f->owner_uid) ||
+		     (f->script && st->st_uid == f->uid);
+	return owner && !(st->st_mode & S_IWOTH);
+}
+
+/* A FIFO we made: its owner and mode set on the descriptor, never by
+ * path (the name may have been swapped meanwhile). 0600 for its owner
+ * (root, or the configured user); 0660 with the reader's group when the
+ * reader runs as someone else, so that it can open it. */
+static void fifo_set_owner(struct notify_fifo *f, int fd)
+{
+	uid_t owner = f->owner_uid != (uid_t)-1 ? f->owner_uid : geteuid();
+	gid_t group = f->owner_uid != (uid_t)-1 ? f->owner_gid : (gid_t)-1;
+	mode_t mode = S_IRUSR | S_IWUSR;
+
+	if (f->script && f->uid != owner) {
+		group = f->gid;
+		mode |= S_IRGRP | S_IWGRP;
+	}
+	if ((owner != geteuid() || group != (gid_t)-1) && fchown(fd, owner, group) < 0)
+		log_warn("cannot give %s %s to uid %u", f->setting, f->path, (unsigned)owner);
+	if (fchmod(fd, mode) < 0)
+		log_warn("cannot set the mode of %s %s", f->setting, f->path);
+}
+
 static bool fifo_open(struct notify_fifo *f)
 {
 	struct stat st;
@@ -94,21 +126,42 @@ static bool fifo_open(struct notify_fifo *f)
 	int e = errno;
 
 	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode))) {
+		e = ENOTSUP;
+	} else if (fd >= 0 && f->created && !f->owner_set) {
+		/* What we just made: still ours, or someone swapped it. */
+		if (st.st_uid != geteuid())
+			e = EPERM;
+	} else if (fd >= 0 && !fifo_owner_ok(f, &st)) {
+		e = EPERM;
+	}
+	if (fd >= 0 && (e == ENOTSUP || e == EPERM)) {
 		close(fd);
 		fd = -1;
-		e = ENOTSUP;
 	}
 	if (fd < 0) {
 		if (e != f->open_errno) {     /* log each new reason once */
 			if (e == ENOTSUP)
 				log_msg(LOG_ERR, "%s %s is not a FIFO: not writing to it", f->setting,
 					f->path);
+			else if (e == EPERM)
+				log_msg(LOG_ERR, "%s %s is owned by uid %u (mode %04o): only root, the "
+					"FIFO's user or its reader's may own it, and nobody else write "
+					"to it; not writing to it (remove it: vigil creates it)",
+					f->setting, f->path, (unsigned)st.st_uid,
+					(unsigned)(st.st_mode & 07777));
+			else if (e == ELOOP)
+				log_msg(LOG_ERR, "%s %s is a symbolic link: not writing through it",
+					f->setting, f->path);
 			else
 				log_msg(LOG_ERR, "cannot open %s %s: %s; will retry at the next "
 					"transition", f->setting, f->path, strerror(e));
 			f->open_errno = e;
 		}
 		return false;
+	}
+	if (f->created && !f->owner_set) {
+		fifo_set_owner(f, fd);
+		f->owner_set = true;
 	}
 	if (f->open_errno)
 		log_msg(LOG_INFO, "%s %s is open again", f->setting, f->path);
@@ -136,11 +189,11 @@ struct notify_fifo *notify_fifo_new(uv_loop_t *loop, const struct notify_fifo_sp
 	uv_timer_init(loop, &f->grace);
 	f->grace.data = f;
 
-	if (mkfifo(f->path, S_IRUSR | S_IWUSR | S_IRGRP | S_IROTH) == 0) {
+	/* Created 0600 and opened at once, so its owner and mode are set on
+	 * the descriptor before the reader starts (fifo_set_owner). */
+	if (mkfifo(f->path, S_IRUSR | S_IWUSR) == 0) {
 		f->created = true;
-		if (f->owner_uid != (uid_t)-1 && chown(f->path, f->owner_uid, f->owner_gid) < 0)
-			log_warn("cannot give %s %s to uid %u", f->setting, f->path,
-				 (unsigned)f->owner_uid);
+		fifo_open(f);
 	} else if (errno != EEXIST) {
 		log_warn("cannot create %s %s", f->setting, f->path);
 	}
@@ -159,7 +212,8 @@ struct notify_fifo *notify_fifo_new(uv_loop_t *loop, const struct notify_fifo_sp
 			f->pending++;
 		}
 	}
-	fifo_open(f);
+	if (f->fd < 0)
+		fifo_open(f);
 	return f;
 }
 
@@ -174,6 +228,7 @@ void notify_fifo_take_path(struct notify_fifo *f, struct notify_fifo *old)
 {
 	if (old && old != f && same_str(f->path, old->path) && old->created) {
 		f->created = true;
+		f->owner_set = true;          /* old made it and set it */
 		f->dev = old->dev;
 		f->ino = old->ino;
 		old->created = false;

@@ -1,10 +1,14 @@
 /* notify_fifo.h - a notify FIFO and its reader script (notify_fifo and
  * vrrp_notify_fifo, with notify_fifo_script / vrrp_notify_fifo_script).
  *
- * vigil creates the FIFO (mode 0644, owned by the FIFO's user when one is
- * given) if it does not exist, starts the reader script with the FIFO's
- * path as its last argument (no timeout), then opens the FIFO O_RDWR |
- * O_NONBLOCK like keepalived: holding a read end means an open never fails
+ * vigil creates the FIFO if it does not exist: mode 0600, owned by the
+ * FIFO's user when one is given, else root; 0660 with the reader's group
+ * when the reader runs as another user. Owner and mode are set on the
+ * open descriptor, never by path. An existing FIFO is used only if root,
+ * the FIFO's user or the reader's user owns it and others cannot write to
+ * it; never through a symbolic link. vigil starts the reader script with
+ * the FIFO's path as its last argument (no timeout), and keeps the FIFO
+ * open O_RDWR | O_NONBLOCK like keepalived: holding a read end means an open never fails
  * for want of a reader, a write never raises SIGPIPE, and lines written
  * while no one reads wait in the pipe. A full pipe drops the line, counted
  * and logged at most every 10 s, rather than wait.

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "iface.h"
@@ -153,7 +154,7 @@ static void schedule_script(struct tracked *t, uint64_t delay_us)
 static void start_script(struct vrrp_engine *e, struct tracked *t)
 {
 	const struct vrrp_script *s = t->script;
-	char why[512], prog[512];
+	char why[512];
 
 	t->up = !s->init_fail;
 	t->weight = s->weight.value;
@@ -170,10 +171,8 @@ static void start_script(struct vrrp_engine *e, struct tracked *t)
 		t->up = false;
 		return;
 	}
-	snprintf(prog, sizeof(prog), "%s", s->script);
-	prog[strcspn(prog, " \t")] = '\0';
 	if (e->cfg->global.enable_script_security &&
-	    !script_is_secure(prog, t->uid, t->gid, why, sizeof(why))) {
+	    !script_command_is_secure(s->script, t->uid, t->gid, why, sizeof(why))) {
 		log_msg(LOG_ERR, "VRRP_Script(%s): SECURITY VIOLATION - %s; script disabled, "
 			"and counted as failed", t->name, why);
 		t->disabled = true;
@@ -212,12 +211,27 @@ static void on_file_event(uv_fs_event_t *h, const char *filename, int events, in
 		read_file_value(t);
 }
 
+/* init_file [VALUE] [overwrite]: never through a symbolic link, and an
+ * existing file is truncated only when it is a regular file with one
+ * name (a hard link could be another user's way to a root file). */
 static void init_file(const struct track_file *f)
 {
-	int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (f->init_file.overwrite ? O_TRUNC : O_EXCL);
+	int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
+		    (f->init_file.overwrite ? 0 : O_EXCL);
+	struct stat st;
 	int fd = open(f->file, flags, 0644);
-	if (fd < 0)
+	if (fd < 0) {
+		if (errno != EEXIST)          /* EEXIST: kept, as asked (no overwrite) */
+			log_warn("track_file %s: init_file not written", f->file);
 		return;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1 ||
+	    ftruncate(fd, 0) < 0) {
+		log_msg(LOG_WARNING, "track_file %s: not a regular file with one name; init_file "
+			"not written", f->file);
+		close(fd);
+		return;
+	}
 	dprintf(fd, "%d\n", f->init_file.value);
 	close(fd);
 }

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "log.h"
 #include "signals.h"
@@ -66,6 +67,7 @@ static void on_reload(void *data)
 	vrrp_engine_reload(&w->eng, fresh);
 	conf_unref(w->cfg);
 	w->cfg = fresh;
+	umask(w->cfg->global.umask);      /* as the supervisor does */
 	log_msg(LOG_INFO, "VRRP: configuration reloaded");
 }
 

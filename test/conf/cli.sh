@@ -296,7 +296,7 @@ if [ "$(id -u)" -eq 0 ]; then netns="unshare -n"; else netns="unshare -rn"; fi
 start_daemon() {
 	sanitizer_clean
 	: >"$tmp/d.log"
-	rm -f "$tmp/d.pid" "$tmp/vr.pid" "$tmp/vc.pid"
+	[ -n "${KEEP_PIDFILES:-}" ] || rm -f "$tmp/d.pid" "$tmp/vr.pid" "$tmp/vc.pid"
 	$netns "$VIGILD" -n -l -f "$tmp/vs.conf" -p "$tmp/d.pid" -r "$tmp/vr.pid" \
 		-c "$tmp/vc.pid" "$@" >>"$tmp/d.log" 2>&1 &
 	dpid=$!
@@ -307,6 +307,22 @@ start_daemon() {
 	vpid=$(cat "$tmp/vr.pid" 2>/dev/null)
 	cpid=$(cat "$tmp/vc.pid" 2>/dev/null)
 	: "${vpid:=0}" "${cpid:=0}"
+}
+# second ARGS...: another vigild beside the running one, in a namespace of
+# its own; at most 5 s (a second instance that starts is a failure, and
+# timeout stops it); stderr in $tmp/err, exit status in $rc.
+second() {
+	timeout 5 $netns "$VIGILD" -n -l -f "$tmp/vs.conf" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+}
+# vrrp_workers: how many VRRP workers of this test's configuration run
+vrrp_workers() {
+	n=0
+	for f in /proc/[0-9]*/cmdline; do
+		c=$({ tr '\0' ' ' <"$f"; } 2>/dev/null) || continue
+		case $c in *--worker=vrrp*"$tmp/vs.conf"*) n=$((n + 1)) ;; esac
+	done
+	echo $n
 }
 # sanitizer_clean: the last daemon's log has no sanitizer report (the
 # supervisor restarts a worker that aborted, so only the log tells)
@@ -403,6 +419,110 @@ else
 	wait "$dpid" 2>/dev/null
 	rc=$?
 	expect_rc "no -R: exit status after SIGTERM" 0
+
+	# One instance per pid file (issue 15 hole 4; issue 17 item 10: two
+	# VRRP workers on one node). The pid files are locked for vigild's
+	# life; a second vigild refuses before it starts anything.
+	start_daemon
+	daemon_check "one instance: the first runs" alive "$dpid" "$vpid" "$cpid"
+	second -p "$tmp/d.pid" -r "$tmp/vr2.pid" -c "$tmp/vc2.pid"
+	expect_rc "one instance: a second vigild with the same pid file refuses" 1
+	expect_has "$tmp/err" "pid file $tmp/d.pid is locked by a running vigild (pid $dpid)" \
+		"one instance: the refusal names the file and the running pid"
+	daemon_check "one instance: the refused one wrote no worker pid file" \
+		test ! -e "$tmp/vr2.pid" -a ! -e "$tmp/vc2.pid"
+	second -p "$tmp/d2.pid" -r "$tmp/vr.pid" -c "$tmp/vc2.pid"
+	expect_rc "one instance: a second vigild with the same VRRP pid file refuses" 1
+	expect_has "$tmp/err" "pid file $tmp/vr.pid is locked by a running vigild (pid $vpid)" \
+		"one instance: the VRRP refusal names the VRRP worker"
+	daemon_check "one instance: the refused one removed the pid file it made" \
+		test ! -e "$tmp/d2.pid"
+	daemon_check "one instance: one VRRP worker runs" test "$(vrrp_workers)" -eq 1
+	daemon_check "one instance: the first still runs, its pid files intact" sh -c "
+		kill -0 $dpid && kill -0 $vpid && [ \"\$(cat '$tmp/d.pid')\" = $dpid ] &&
+		[ \"\$(cat '$tmp/vr.pid')\" = $vpid ]"
+
+	# A crash leaves the pid files of dead processes: taken over.
+	old=$dpid
+	kill -9 "$dpid"
+	daemon_check "stale pid file: the workers go with their supervisor" gone "$vpid" 5
+	wait "$dpid" 2>/dev/null
+	daemon_check "stale pid file: left behind" test -s "$tmp/d.pid"
+	KEEP_PIDFILES=1 start_daemon
+	daemon_check "stale pid file: a new vigild starts" alive "$dpid" "$vpid" "$cpid"
+	daemon_check "stale pid file: taken over, and said" \
+		wait_log "pid file $tmp/d.pid names pid $old, which is not running" 2
+	daemon_check "stale pid file: it names the new vigild" \
+		test "$(cat "$tmp/d.pid")" = "$dpid"
+	kill -TERM "$dpid"
+	daemon_check "stale pid file: SIGTERM stops vigild" gone "$dpid" 5
+	wait "$dpid" 2>/dev/null
+	daemon_check "SIGTERM: the pid files are removed" \
+		test ! -e "$tmp/d.pid" -a ! -e "$tmp/vr.pid" -a ! -e "$tmp/vc.pid"
+
+	# global_defs umask is applied (issue 15 hole 6): keepalived's 022 by
+	# default, whatever umask vigild was started with, and the configured
+	# one when there is one, in the supervisor and in both workers.
+	umask_of() { awk '/^Umask:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
+	all_umask() { for p in "$dpid" "$vpid" "$cpid"; do [ "$(umask_of "$p")" = "$1" ] || return 1; done; }
+	saved_umask=$(umask)
+	umask 000
+	start_daemon
+	umask "$saved_umask"
+	daemon_check "umask: 022 by default, though started with 000" all_umask 0022
+	kill -TERM "$dpid"; gone "$dpid" 5; wait "$dpid" 2>/dev/null
+	cp "$tmp/vs.conf" "$tmp/vs.orig"
+	printf 'global_defs {\n    umask 027\n}\n' >>"$tmp/vs.conf"
+	start_daemon
+	daemon_check "umask: global_defs umask 027 in every process" all_umask 0027
+	kill -TERM "$dpid"; gone "$dpid" 5; wait "$dpid" 2>/dev/null
+	cp "$tmp/vs.orig" "$tmp/vs.conf"
+
+	# A planted symbolic link is not written through (issue 15 hole 3).
+	echo precious >"$tmp/victim"
+	ln -s "$tmp/victim" "$tmp/d.pid"
+	second -p "$tmp/d.pid"
+	expect_rc "pid file: a symbolic link is refused" 1
+	expect_has "$tmp/err" "pid file $tmp/d.pid is a symbolic link" \
+		"pid file: the refusal says why"
+	daemon_check "pid file: the link's target is untouched" \
+		test "$(cat "$tmp/victim")" = precious
+	rm -f "$tmp/d.pid"
+
+	# track_file init_file overwrite through a planted link (hole 3): the
+	# VRRP worker must not truncate the link's target. A veth pair in the
+	# daemon's namespace carries the instance that tracks the file.
+	echo secret >"$tmp/victim"
+	chmod 600 "$tmp/victim"
+	ln -s "$tmp/victim" "$tmp/tf"
+	cat >"$tmp/tf.conf" <<EOC
+track_file TF {
+    file "$tmp/tf"
+    init_file 5 overwrite
+}
+vrrp_instance VI_TF {
+    interface d0
+    virtual_router_id 7
+    priority 100
+    virtual_ipaddress {
+        192.0.2.77/32
+    }
+    track_file {
+        TF
+    }
+}
+EOC
+	: >"$tmp/d.log"
+	$netns sh -c "ip link add d0 type veth peer name d1 && ip link set d0 up &&
+		exec '$VIGILD' -n -l -P -f '$tmp/tf.conf' -p '$tmp/tf.pid'" >>"$tmp/d.log" 2>&1 &
+	dpid=$!
+	daemon_check "init_file: refused through a symbolic link, and said" \
+		wait_log "track_file $tmp/tf: init_file not written" 5
+	daemon_check "init_file: the link's target is untouched" \
+		test "$(cat "$tmp/victim")" = secret
+	kill -TERM "$dpid" 2>/dev/null
+	gone "$dpid" 5
+	wait "$dpid" 2>/dev/null
 	sanitizer_clean
 fi
 

@@ -409,6 +409,86 @@ START_TEST(missing_misc_path_keeps_servers)
 }
 END_TEST
 
+/* Issue 15, hole 1: notify_up/notify_down and quorum_up/quorum_down run
+ * from the engine; under enable_script_security a script anyone may
+ * replace must not run as root from there either. The same scripts run
+ * without the option, so the test sees a run when there is one. */
+static char *lvs_scripts_text(const char *global, const char *script, const char *ran,
+			      uint16_t dead_port)
+{
+	char *s = NULL;
+	int n = asprintf(&s,
+		"global_defs {\n  script_user root\n%s}\n"
+		"virtual_server 10.11.12.99 80 {\n"
+		"  delay_loop 0.2\n  lb_kind NAT\n  protocol TCP\n  warmup 0\n  quorum 1\n"
+		"  quorum_up \"%s quorum_up %s\"\n  quorum_down \"%s quorum_down %s\"\n"
+		"  real_server 127.0.0.1 %u {\n"
+		"    notify_up \"%s notify_up %s\"\n    notify_down \"%s notify_down %s\"\n"
+		"    TCP_CHECK {\n      connect_timeout 1\n      retry 0\n    }\n  }\n"
+		"}\n", global, script, ran, script, ran, (unsigned)dead_port, script, ran, script,
+		ran);
+	ck_assert_int_gt(n, 0);
+	return s;
+}
+
+static char *read_all(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = calloc(1, 4096);
+	ck_assert_ptr_nonnull(buf);
+	if (f) {
+		size_t n = fread(buf, 1, 4095, f);
+		buf[n] = '\0';
+		fclose(f);
+	}
+	return buf;
+}
+
+START_TEST(lvs_scripts_obey_script_security)
+{
+	char tmp[] = "/tmp/vigil-hsec-XXXXXX", pub[64], evil[96], ran[96], cmd[128];
+	ck_assert_ptr_nonnull(mkdtemp(tmp));
+	snprintf(pub, sizeof(pub), "%s/pub", tmp);
+	ck_assert_int_eq(mkdir(pub, 0777), 0);
+	ck_assert_int_eq(chmod(pub, 0777), 0);          /* anyone may plant here */
+	snprintf(evil, sizeof(evil), "%s/evil.sh", pub);
+	snprintf(ran, sizeof(ran), "%s/ran", tmp);
+	FILE *f = fopen(evil, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("#!/bin/sh\necho \"$1\" >> \"$2\"\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(chmod(evil, 0755), 0);
+
+	static const char *const globals[] = { "", "  enable_script_security\n" };
+	for (int secure = 0; secure < 2; secure++) {
+		unlink(ran);
+		char *text = lvs_scripts_text(globals[secure], evil, ran, probetest_closed_port());
+		struct lab l;
+		lab_start(&l, text);
+		const struct virtual_server *vs =
+			(const void *)l.cfg->virtual_servers.first;
+		run_for(&l, 800);              /* the server goes down: notify_down */
+		ck_assert(!health_verdict(NULL, rs_at(l.cfg, 0, 0), l.h).up);
+		health_quorum_changed(l.h, vs, false);
+		health_quorum_changed(l.h, vs, true);
+		run_for(&l, 700);              /* the scripts have run, if they may */
+		lab_stop(&l);
+		free(text);
+		char *got = read_all(ran);
+		if (secure)
+			ck_assert_msg(!got[0], "a planted LVS script ran as root under "
+				      "enable_script_security: <%s>", got);
+		else
+			ck_assert_msg(strstr(got, "notify_down") && strstr(got, "quorum_down") &&
+				      strstr(got, "quorum_up"), "without the option the scripts "
+				      "should run: <%s>", got);
+		free(got);
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("check_health");
@@ -421,6 +501,7 @@ int main(void)
 	tcase_add_test(tc, dynamic_weight_given_back_after_reload);
 	tcase_add_test(tc, two_dynamic_checkers_sum);
 	tcase_add_test(tc, missing_misc_path_keeps_servers);
+	tcase_add_test(tc, lvs_scripts_obey_script_security);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

@@ -422,9 +422,10 @@ START_TEST(script_security)
 	snprintf(body, sizeof(body), "misc_path %s", s);
 	expect_refused(sec, body, "SECURITY VIOLATION");
 	expect_refused(sec, body, "/ww is writable by everyone");
-	/* A shell command is checked too: /bin/sh, and the program it names. */
+	/* Shell syntax run as root is refused whatever it names: the shell
+	 * would run programs no check has seen (issue 15, hole 2). */
 	snprintf(body, sizeof(body), "misc_path \"%s; true\"", s);
-	expect_refused(sec, body, "/ww is writable by everyone");
+	expect_refused(sec, body, "uses shell syntax (';')");
 	/* Without the option it runs. */
 	snprintf(body, sizeof(body), "misc_path %s", s);
 	expect_in("script_user root", body, PROBE_OK, -1, NULL);
@@ -439,6 +440,31 @@ START_TEST(script_security)
 	ck_assert_int_eq(chmod(dir, 0755), 0);
 	snprintf(body, sizeof(body), "misc_path %s", s);
 	expect_in(sec, body, PROBE_OK, -1, NULL);
+	/* The attack: a safe program first, then one anyone may plant, by
+	 * every shell operator. Refused before anything runs. */
+	mkdir_mode("pub", 0777);
+	char okp[128], evil[128];
+	snprintf(okp, sizeof(okp), "%s", s);
+	snprintf(evil, sizeof(evil), "%s", script("pub/evil.sh", "touch \"$0.ran\""));
+	static const char *const forms[][2] = {
+		{ "%s; %s", ";" }, { "%s && %s", "&" }, { "%s | %s", "|" },
+		{ "%s `%s`", "`" }, { "%s $(%s)", "$" },
+	};
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		char cmd[200], want[64];
+		snprintf(cmd, sizeof(cmd), forms[i][0], okp, evil);
+		snprintf(body, sizeof(body), "misc_path \"%s\"", cmd);
+		snprintf(want, sizeof(want), "uses shell syntax ('%s')", forms[i][1]);
+		expect_refused(sec, body, want);
+	}
+	char ran[160];
+	snprintf(ran, sizeof(ran), "%s.ran", evil);
+	ck_assert_msg(access(ran, F_OK) != 0, "the planted script ran as root");
+	/* As another user the shell is harmless to root: it runs. */
+	if (getpwnam("nobody")) {
+		snprintf(body, sizeof(body), "misc_path \"%s; true\"\n user nobody", okp);
+		expect_in(sec, body, PROBE_OK, -1, NULL);
+	}
 	/* A program that is not there is refused up front. */
 	snprintf(body, sizeof(body), "misc_path %s/ww/missing.sh", tmp);
 	expect_refused(sec, body, "since not found/accessible");

@@ -309,6 +309,25 @@ START_TEST(one_deadline_for_all)
 }
 END_TEST
 
+/* Issue 15, hole 7, the checker's side: a reply of endless "250-" lines
+ * ends the attempt as a bad reply once SMTP_REPLY_MAX (4096) bytes are in,
+ * well before the check's deadline, instead of reading on. */
+START_TEST(endless_continuation_lines)
+{
+	static char helo[8192];
+	size_t n = 0;
+	while (n + 8 < sizeof(helo)) {
+		memcpy(helo + n, "250-xyz\r\n", 9);
+		n += 9;
+	}
+	helo[n] = '\0';
+	struct script s = { .greeting = "220 x\r\n", .helo_reply = helo };
+	struct probe_result r;
+	ck_assert_int_eq(run_script(&s, NULL, 5000 * MS, &r), PROBE_BAD_REPLY);
+	ck_assert_msg(strstr(r.detail, "longer than 4096 bytes"), "detail: %s", r.detail);
+}
+END_TEST
+
 START_TEST(cancel_mid_attempt)
 {
 	struct script s = { .greeting = NULL };
@@ -373,6 +392,7 @@ int main(void)
 	tcase_add_test(tc, refused);
 	tcase_add_test(tc, hang_times_out);
 	tcase_add_test(tc, one_deadline_for_all);
+	tcase_add_test(tc, endless_continuation_lines);
 	tcase_add_test(tc, cancel_mid_attempt);
 	tcase_add_test(tc, helo_name_with_line_break);
 	tcase_add_test(tc, log_formats);

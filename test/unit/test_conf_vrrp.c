@@ -717,13 +717,36 @@ START_TEST(warnings_keepalived_also_gives)
 		       " virtual_ipaddress {\n  10.0.0.2\n }\n}\n",
 		       "'global_tracking' is deprecated");
 	expect_warning(INST(" state master\n"), "state 'master' taken as MASTER; write MASTER");
-	expect_warning(INST(" state MASTER\n authentication {\n  auth_type AH\n  auth_pass x\n }\n"),
-		       "AH authentication cannot start in state MASTER");
 	/* keepalived's own misplaced-keyword handling still applies */
 	expect_warning(INST(" auth_pass secret\n"), "'auth_pass' belongs inside authentication { }");
 	expect_warning(INST(" garp_interval 1\n"),
 		       "keyword 'garp_interval' does not belong in vrrp_instance (it belongs in "
 		       "garp_group)");
+}
+END_TEST
+
+/* Issue 15, hole 5: vigil has no IPsec AH, and keepalived's AH instance
+ * ran here with no authentication at all (an unauthenticated advert of
+ * priority 254 took the address). Refused at -t, at the value. */
+START_TEST(auth_type_ah_refused)
+{
+	struct diags d;
+	char where[256];
+	diags_init(&d);
+	struct config *cfg = parse_text(INST(" state BACKUP\n authentication {\n  auth_type AH\n"
+					     "  auth_pass x\n }\n"), &d);
+	ck_assert_ptr_null(cfg);
+	ck_assert(diags_has(&d, DIAG_ERROR, "auth_type AH is not implemented by vigil"));
+	ck_assert(diags_has(&d, DIAG_ERROR, "use auth_type PASS"));
+	/* file:line:col of the word AH */
+	for (size_t i = 0; i < d.n; i++)
+		if (d.msgs[i].sev == DIAG_ERROR && strstr(d.msgs[i].text, "auth_type AH"))
+			ck_assert_str_eq(diags_where(&d, d.msgs[i].pos, where, sizeof(where)),
+					 "test.conf:9:13: ");
+	diags_free(&d);
+	expect_error(INST(" authentication {\n  auth_type ah\n }\n"), "auth_type AH is not");
+	/* PASS is still fine. */
+	expect_clean(INST(" authentication {\n  auth_type PASS\n  auth_pass x\n }\n"));
 }
 END_TEST
 
@@ -1047,6 +1070,7 @@ static Suite *vrrp_suite(void)
 	tcase_add_test(tc, block_level_checks);
 	tcase_add_test(tc, advert_int_and_version);
 	tcase_add_test(tc, warnings_keepalived_also_gives);
+	tcase_add_test(tc, auth_type_ah_refused);
 	tcase_add_test(tc, global_tracking_is_sync_group_tracking_weight);
 	tcase_add_test(tc, accept_is_three_states);
 	suite_add_tcase(s, tc);

@@ -567,8 +567,89 @@ START_TEST(fifo_owner)
 	start(&r, fmt("global_defs {\n vrrp_notify_fifo %s nobody\n}\n", fifo));
 	ck_assert_int_eq(stat(fifo, &st), 0);
 	ck_assert_int_eq(st.st_uid, uid);
-	ck_assert_int_eq(st.st_mode & 0777, 0644 & ~(mode_t)umask(022));
+	/* 0600: nobody but its user reads root's notifications. */
+	ck_assert_int_eq(st.st_mode & 0777, 0600);
 	drain_and_finish(&r, SEC);
+}
+END_TEST
+
+/* Issue 15, hole 3: a symbolic link planted where the FIFO goes, to a
+ * root-owned file. The notifier must not write through it, nor change
+ * the file's owner or mode. */
+START_TEST(fifo_planted_link)
+{
+	struct run r;
+	struct stat st;
+	char buf[64];
+	LOCAL_PATH(fifo, "fifo");
+	LOCAL_PATH(victim, "victim");
+
+	write_file(victim, "precious\n", 0600);
+	ck_assert_int_eq(symlink(victim, fifo), 0);
+	start(&r, fmt("global_defs {\n vrrp_notify_fifo %s nobody\n}\n", fifo));
+	struct notify_queue *q = notify_queue_new(r.n, "INSTANCE", "VI_1");
+	notify_transition(q, NULL, TRI_UNSET, "MASTER", 100);
+	drain_and_finish(&r, SEC);
+	ck_assert_int_eq(r.st.fifo_lines, 0);
+	ck_assert_msg(logged("is a symbolic link: not writing through it"), "%s", logs);
+	ck_assert_int_eq(stat(victim, &st), 0);
+	ck_assert_int_eq(st.st_uid, geteuid());
+	ck_assert_int_eq(st.st_mode & 07777, 0600);
+	FILE *f = fopen(victim, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	ck_assert_str_eq(buf, "precious\n");
+	ck_assert_int_eq(lstat(fifo, &st), 0);       /* the link is not ours to remove */
+	ck_assert(S_ISLNK(st.st_mode));
+	unlink(fifo);
+}
+END_TEST
+
+/* An existing FIFO is used only when root (or the FIFO's or reader's
+ * user) owns it and others cannot write to it: a FIFO another user
+ * planted, or one anyone may write to, would carry forged lines to a
+ * reader. */
+START_TEST(fifo_foreign_refused)
+{
+	struct run r;
+	struct passwd *pw = getpwnam("nobody");
+	LOCAL_PATH(fifo, "fifo");
+
+	/* Writable by everyone, root's: refused. */
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	ck_assert_int_eq(chmod(fifo, 0666), 0);
+	start(&r, fmt("global_defs {\n vrrp_notify_fifo %s\n}\n", fifo));
+	notify_transition(notify_queue_new(r.n, "INSTANCE", "VI_1"), NULL, TRI_UNSET, "MASTER",
+			  100);
+	drain_and_finish(&r, SEC);
+	ck_assert_int_eq(r.st.fifo_lines, 0);
+	ck_assert_msg(logged("(mode 0666): only root, the FIFO's user or its reader's may own it"),
+		      "%s", logs);
+	/* Made safe, it is used (and, not ours, left in place). */
+	ck_assert_int_eq(chmod(fifo, 0644), 0);
+	start(&r, fmt("global_defs {\n vrrp_notify_fifo %s\n}\n", fifo));
+	notify_transition(notify_queue_new(r.n, "INSTANCE", "VI_1"), NULL, TRI_UNSET, "MASTER",
+			  100);
+	drain_and_finish(&r, SEC);
+	ck_assert_int_eq(r.st.fifo_lines, 1);
+	if (geteuid() == 0 && pw) {
+		/* Owned by another user than root or the FIFO's: refused. */
+		ck_assert_int_eq(chown(fifo, pw->pw_uid, pw->pw_gid), 0);
+		start(&r, fmt("global_defs {\n vrrp_notify_fifo %s\n}\n", fifo));
+		notify_transition(notify_queue_new(r.n, "INSTANCE", "VI_1"), NULL, TRI_UNSET,
+				  "MASTER", 100);
+		drain_and_finish(&r, SEC);
+		ck_assert_int_eq(r.st.fifo_lines, 0);
+		ck_assert_msg(logged("is owned by uid"), "%s", logs);
+		/* ... unless it is the FIFO's user. */
+		start(&r, fmt("global_defs {\n vrrp_notify_fifo %s nobody\n}\n", fifo));
+		notify_transition(notify_queue_new(r.n, "INSTANCE", "VI_1"), NULL, TRI_UNSET,
+				  "MASTER", 100);
+		drain_and_finish(&r, SEC);
+		ck_assert_int_eq(r.st.fifo_lines, 1);
+	}
+	unlink(fifo);
 }
 END_TEST
 
@@ -825,6 +906,8 @@ static Suite *notify_suite(void)
 	tcase_add_test(tc, config_scripts_prepared);
 	tcase_add_test(tc, fifo_lines);
 	tcase_add_test(tc, fifo_owner);
+	tcase_add_test(tc, fifo_planted_link);
+	tcase_add_test(tc, fifo_foreign_refused);
 	tcase_add_test(tc, fifo_script);
 	tcase_add_test(tc, fifo_survives_reloads);
 	tcase_add_test(tc, fifo_no_reader);

@@ -12,6 +12,9 @@
  * keepalived.conf.conditional_conf is loaded once per config-id it uses.
  * Inputs the fuzzer once broke (test/fuzz/regress/conf/) need not load,
  * but when they do the round trip must hold.
+ * keepalived.conf.SSL_GET says "auth_type AH", which vigil refuses (it has
+ * no IPsec AH and would run unauthenticated, issue 15): that file is read
+ * with AH written as PASS, so the rest of it still makes the round trip.
  */
 #include <glob.h>
 #include <stdio.h>
@@ -82,6 +85,39 @@ static struct config *parse_dump(const char *text, const struct input *in, struc
 	return parse_text_id(text, in->config_id, d);
 }
 
+/* conf_load_file(), but "auth_type AH" (refused by design) read as PASS. */
+static struct config *load_input(const struct input *in, const struct conf_opts *opts,
+				 struct diags *d)
+{
+	FILE *f = fopen(in->path, "r");
+	char *buf = NULL, *dir = NULL;
+	size_t len = 0;
+	ck_assert_msg(f != NULL, "cannot open %s", in->path);
+	FILE *m = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(m);
+	char line[4096];
+	while (fgets(line, sizeof(line), f)) {
+		char *ah = strstr(line, "auth_type AH");
+		if (ah) {
+			*ah = '\0';
+			fprintf(m, "%sauth_type PASS%s", line, ah + strlen("auth_type AH"));
+		} else {
+			fputs(line, m);
+		}
+	}
+	fclose(f);
+	ck_assert_int_eq(fclose(m), 0);
+	dir = strdup(in->path);
+	ck_assert_ptr_nonnull(dir);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	struct config *cfg = conf_load_buffer(in->path, slash ? dir : ".", buf, len, opts, d);
+	free(buf);
+	free(dir);
+	return cfg;
+}
+
 START_TEST(file_roundtrips)
 {
 	const struct input *in = &inputs[_i];
@@ -89,7 +125,7 @@ START_TEST(file_roundtrips)
 	struct diags d;
 
 	diags_init(&d);
-	struct config *cfg = conf_load_file(in->path, &opts, &d);
+	struct config *cfg = load_input(in, &opts, &d);
 	if (!cfg || d.nerrors || (in->ours && d.nwarnings))
 		print_diags("messages for", in, &d);
 	ck_assert_msg(cfg != NULL && d.nerrors == 0, "%s: %zu error(s)", in->path, d.nerrors);

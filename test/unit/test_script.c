@@ -739,6 +739,51 @@ START_TEST(security_as_root)
 }
 END_TEST
 
+/* script_command_is_secure(): the gate every runner asks (issue 15,
+ * holes 1 and 2). Shell syntax run as root is refused whatever follows
+ * it, with the reason; as another user it is allowed; a plain command is
+ * its program's script_is_secure(). Needs no special file: /bin/true and
+ * /bin/sh are root's. */
+START_TEST(command_gate)
+{
+	char why[512];
+	static const char *const shell[][2] = {
+		{ "/bin/true; /tmp/evil.sh", "uses shell syntax (';')" },
+		{ "/bin/true && /tmp/evil.sh", "uses shell syntax ('&')" },
+		{ "/bin/true | /tmp/evil.sh", "uses shell syntax ('|')" },
+		{ "/bin/true `/tmp/evil.sh`", "uses shell syntax ('`')" },
+		{ "/bin/true $(/tmp/evil.sh)", "uses shell syntax ('$')" },
+		{ "/bin/true > /etc/passwd", "uses shell syntax ('>')" },
+		{ "/bin/true\n/tmp/evil.sh", "uses shell syntax (a newline)" },
+		{ "exit 0", "needs a shell (a shell keyword, builtin or assignment)" },
+		{ "X=1 /bin/true", "needs a shell" },
+	};
+	for (size_t i = 0; i < sizeof(shell) / sizeof(shell[0]); i++) {
+		ck_assert_msg(!script_command_is_secure(shell[i][0], 0, 0, why, sizeof(why)),
+			      "<%s> allowed as root", shell[i][0]);
+		ck_assert_msg(strstr(why, shell[i][1]), "<%s>: why <%s> lacks <%s>", shell[i][0],
+			      why, shell[i][1]);
+		ck_assert_msg(strncmp(why, shell[i][0], strlen(shell[i][0])) == 0,
+			      "why <%s> should name the command", why);
+		/* group root counts as root */
+		ck_assert(!script_command_is_secure(shell[i][0], 65534, 0, NULL, 0));
+		/* another user: the shell has that user's power only */
+		ck_assert_msg(script_command_is_secure(shell[i][0], 65534, 65534, why, sizeof(why)),
+			      "<%s> refused as nobody: %s", shell[i][0], why);
+	}
+	/* Quoted, the same characters are arguments, not shell syntax. */
+	ck_assert_msg(script_command_is_secure("/bin/true ';' '$(x)' \"a|b\"", 0, 0, why,
+					       sizeof(why)), "%s", why);
+	ck_assert(script_command_is_secure("/bin/true", 0, 0, why, sizeof(why)));
+	ck_assert(script_command_is_secure("true --arg", 0, 0, why, sizeof(why)));
+	ck_assert(!script_command_is_secure("/vigil/no/such", 0, 0, why, sizeof(why)));
+	ck_assert_msg(strstr(why, "No such file or directory"), "%s", why);
+	ck_assert(!script_command_is_secure("'unterminated", 0, 0, why, sizeof(why)));
+	ck_assert_msg(strstr(why, "unterminated single quote"), "%s", why);
+	ck_assert(!script_command_is_secure(NULL, 0, 0, why, sizeof(why)));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("script");
@@ -762,6 +807,7 @@ int main(void)
 	tcase_add_test(tc, run_as_nobody);
 	tcase_add_test(tc, status_names);
 	tcase_add_test(tc, security_as_root);
+	tcase_add_test(tc, command_gate);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -474,6 +474,94 @@ START_TEST(bad_messages)
 }
 END_TEST
 
+/* Issue 15, hole 7: a hostile server answers EHLO with "250-" lines that
+ * never end. The client must give up after a bounded reply (lines and
+ * bytes), at once, not read on until the total timeout with the worker
+ * at 100% CPU. The server is a child process of the test, on 127.0.0.1;
+ * it reports through a pipe how many bytes it got written before the
+ * client hung up. */
+static pid_t hostile_server(int *port, int report)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t sl = sizeof(sin);
+	int ls = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_eq(bind(ls, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	ck_assert_int_eq(listen(ls, 1), 0);
+	ck_assert_int_eq(getsockname(ls, (struct sockaddr *)&sin, &sl), 0);
+	*port = ntohs(sin.sin_port);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid > 0) {
+		close(ls);
+		return pid;
+	}
+	/* child: bounded in time (alarm) and in bytes */
+	signal(SIGPIPE, SIG_IGN);
+	alarm(15);
+	int fd = accept(ls, NULL, NULL);
+	if (fd < 0)
+		_exit(2);
+	static const char greet[] = "220 hostile ESMTP\r\n";
+	if (write(fd, greet, sizeof(greet) - 1) < 0)
+		_exit(3);
+	char buf[512];
+	if (read(fd, buf, sizeof(buf)) <= 0)       /* EHLO */
+		_exit(4);
+	static const char line[] = "250-PIPELINING PIPELINING PIPELINING PIPELINING\r\n";
+	char block[64 * (sizeof(line) - 1)];
+	for (size_t i = 0; i < 64; i++)
+		memcpy(block + i * (sizeof(line) - 1), line, sizeof(line) - 1);
+	unsigned long long sent = 0;
+	while (sent < (1ULL << 30)) {
+		ssize_t n = write(fd, block, sizeof(block));
+		if (n <= 0)
+			break;
+		sent += (unsigned long long)n;
+	}
+	if (write(report, &sent, sizeof(sent)) != sizeof(sent))
+		_exit(5);
+	_exit(0);
+}
+
+START_TEST(endless_continuation_lines)
+{
+	uv_loop_t loop;
+	struct done d = { 0 };
+	int port, rep[2];
+	ck_assert_int_eq(pipe(rep), 0);
+	pid_t srv = hostile_server(&port, rep[1]);
+	close(rep[1]);
+
+	logcap_start();
+	ck_assert_int_eq(uv_loop_init(&loop), 0);
+	struct smtp_opts o = { .host = "127.0.0.1", .port = (uint16_t)port,
+			       .connect_timeout_us = 10000000, .total_timeout_us = 10000000 };
+	struct smtp_client *c = smtp_client_new(&loop, &o);
+	struct smtp_msg m = alert();
+	uint64_t t0 = now_ms();
+	send_one(c, &m, &d);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	uint64_t took = d.at - t0;
+	ck_assert_int_eq(d.calls, 1);
+	ck_assert_msg(d.r == SMTP_PROTOCOL_ERROR, "result %s after %llu ms", smtp_result_str(d.r),
+		      (unsigned long long)took);
+	ck_assert_msg(took < 1000, "gave up after %llu ms", (unsigned long long)took);
+	smtp_client_free(c);
+	finish_loop(&loop);
+	ck_assert_msg(logged("goes on past 100 lines or 16384 bytes"), "log: %s", logs);
+
+	/* The server wrote what the socket buffers took, and no more. */
+	unsigned long long sent = 0;
+	ck_assert_int_eq(read(rep[0], &sent, sizeof(sent)), (ssize_t)sizeof(sent));
+	close(rep[0]);
+	int st;
+	ck_assert_int_eq(waitpid(srv, &st, 0), srv);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	ck_assert_msg(sent < 64ULL << 20, "the server could push %llu bytes", sent);
+	logcap_stop();
+}
+END_TEST
+
 static Suite *smtp_suite(void)
 {
 	Suite *s = suite_create("smtp");
@@ -488,6 +576,7 @@ static Suite *smtp_suite(void)
 	tcase_add_test(tc, slow_accept_times_out);
 	tcase_add_test(tc, cancel_and_drop);
 	tcase_add_test(tc, bad_messages);
+	tcase_add_test(tc, endless_continuation_lines);
 	suite_add_tcase(s, tc);
 	return s;
 }
