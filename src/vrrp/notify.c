@@ -508,15 +508,9 @@ static void on_script_done(struct script_job *job, const struct script_result *r
 	if (r->status == SCRIPT_CANCELLED) {
 		log_msg(LOG_INFO, "(%s) %s '%s' cancelled", q->name, it->what, it->cmd);
 	} else if (!script_result_ok(r)) {
-		char first[128] = "";
 		n->st.scripts_failed++;
-		if (r->output_len) {
-			size_t l = strcspn(r->output, "\n");
-			snprintf(first, sizeof(first), "; it said: %.*s", (int)(l < 100 ? l : 100),
-				 r->output);
-		}
-		log_msg(LOG_WARNING, "(%s) %s '%s' %s%s", q->name, it->what, it->cmd,
-			script_result_describe(r, d, sizeof(d)), first);
+		log_msg(LOG_WARNING, "(%s) %s '%s' %s", q->name, it->what, it->cmd,
+			script_result_describe(r, d, sizeof(d)));
 	} else {
 		log_debug("(%s) %s '%s' done in %llu ms", q->name, it->what, it->cmd,
 			  (unsigned long long)(r->runtime_us / 1000));
@@ -549,7 +543,12 @@ static void start_next(struct notify_queue *q)
 			.extra_args = it->args[0] ? (const char *const *)it->args : NULL,
 			.uid = it->uid, .gid = it->gid,
 			.timeout_us = n->script_timeout_us,
-			.capture = true,
+			/* stdout and stderr to /dev/null, as keepalived: a
+			 * captured pipe is closed when the script exits, and
+			 * what it started in the background (the usual job of
+			 * a notify_master) would die of SIGPIPE at its first
+			 * write. */
+			.capture = false,
 		};
 		q->running = it;
 		if (script_run(n->loop, &q->job, &spec, on_script_done, q) != 0) {
