@@ -36,7 +36,9 @@
  *
  * When the script exits on its own, anything it left running in the
  * background is left alone (a notify script may start a service). Its
- * output pipe is closed, so with capture it should not write to stdout.
+ * output pipe is closed, so with capture whatever it left behind dies of
+ * SIGPIPE at its next write to stdout or stderr: a script that starts
+ * services (notify scripts) runs without capture.
  *
  * libuv reaps children from its SIGCHLD handler: nothing else in the
  * process may reap with waitpid(-1) or set SIGCHLD to SIG_IGN.

@@ -2,8 +2,9 @@
  *
  * Sockets are shared per (interface, family); a readable socket is
  * drained (boundedly) and each packet goes through the validation layers:
- * IP header (packet.c) -> VRRP message (packet.c) -> instance (by VRID
- * on that socket) -> acceptance (instance.c).
+ * IP header (packet.c) -> VRRP message (packet.c) -> instance (by
+ * destination and VRID on that socket, find_instance()) -> acceptance
+ * (instance.c).
  */
 #include <errno.h>
 #include <stdio.h>
