@@ -14,6 +14,8 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 lab_need_root
+[ -x "${VIGILD:-}" ] || { echo "SKIP: vigild (VIGILD) not built"; exit 77; }
+command -v keepalived > /dev/null || { echo "SKIP: no keepalived to compare with"; exit 77; }
 trap lab_down EXIT INT TERM
 lab_up
 
