@@ -305,6 +305,23 @@ static void on_child_exit(uv_process_t *p, int64_t exit_status, int term_signal)
 	finish(job);
 }
 
+static void on_timer(uv_timer_t *t);
+
+/* hold_us has passed and the script still runs: tell the caller, then
+ * wait for the rest of the timeout. */
+static void on_hold(uv_timer_t *t)
+{
+	struct script_job *job = t->data;
+	void (*cb)(struct script_job *, void *) = job->hold_cb;
+	uint64_t held = job->hold_ms;
+
+	job->hold_cb = NULL;
+	job->hold_ms = 0;
+	if (job->timeout_ms)
+		uv_timer_start(t, on_timer, job->timeout_ms - held, 0);
+	cb(job, job->data);     /* may cancel: that stops the timer */
+}
+
 static void on_timer(uv_timer_t *t)
 {
 	struct script_job *job = t->data;
@@ -365,6 +382,8 @@ int script_run(uv_loop_t *loop, struct script_job *job, const struct script_spec
 	job->proc_init = job->spawned = job->exited = job->closing = job->capturing = false;
 	job->timed_out = job->cancelled = false;
 	job->kill_stage = 0;
+	job->timeout_ms = job->hold_ms = 0;
+	job->hold_cb = NULL;
 	memset(&job->result, 0, sizeof(job->result));
 	job->started = uv_hrtime();
 
@@ -433,11 +452,19 @@ int script_run(uv_loop_t *loop, struct script_job *job, const struct script_spec
 	job->result.pid = job->proc.pid;
 	if (job->capturing)
 		uv_read_start((uv_stream_t *)&job->out, on_alloc, on_read);
+	uv_update_time(loop);   /* deadlines count from the spawn */
 	if (spec->timeout_us) {
 		uint64_t ms = spec->timeout_us / 1000 + (spec->timeout_us % 1000 != 0);
 		job->grace_ms = ms < KILL_GRACE_MS ? ms : KILL_GRACE_MS;
-		uv_update_time(loop);   /* the deadline counts from the spawn */
-		uv_timer_start(&job->timer, on_timer, ms, 0);
+		job->timeout_ms = ms;
+	}
+	uint64_t hold_ms = spec->hold_us / 1000 + (spec->hold_us % 1000 != 0);
+	if (spec->hold_cb && hold_ms && (!job->timeout_ms || hold_ms < job->timeout_ms)) {
+		job->hold_ms = hold_ms;
+		job->hold_cb = spec->hold_cb;
+		uv_timer_start(&job->timer, on_hold, hold_ms, 0);
+	} else if (job->timeout_ms) {
+		uv_timer_start(&job->timer, on_timer, job->timeout_ms, 0);
 	}
 	return 0;
 }

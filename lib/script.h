@@ -36,7 +36,9 @@
  *
  * When the script exits on its own, anything it left running in the
  * background is left alone (a notify script may start a service). Its
- * output pipe is closed, so with capture it should not write to stdout.
+ * output pipe is closed, so with capture whatever it left behind dies of
+ * SIGPIPE at its next write to stdout or stderr: a script that starts
+ * services (notify scripts) runs without capture.
  *
  * libuv reaps children from its SIGCHLD handler: nothing else in the
  * process may reap with waitpid(-1) or set SIGCHLD to SIG_IGN.
@@ -53,6 +55,8 @@
 #include "scriptsec.h"   /* script_is_secure(), script_command_is_secure() */
 
 #define SCRIPT_OUTPUT_MAX 1024    /* bytes of stdout+stderr kept with capture */
+
+struct script_job;
 
 /* What to run. Read during script_run() only: nothing in it needs to
  * outlive that call. */
@@ -71,6 +75,13 @@ struct script_spec {
 					  * with uid, or the script keeps group 0 */
 	uint64_t timeout_us;             /* 0: no timeout */
 	bool capture;                    /* keep the start of stdout+stderr */
+	/* hold_cb(job, data) is called once, from the loop, when the script
+	 * still runs hold_us after its start (0, or not below timeout_us:
+	 * never). The run goes on: it ends, or is killed at timeout_us, and
+	 * the done callback comes as always. It lets a caller stop waiting
+	 * for a script without killing it. hold_cb may cancel the job. */
+	uint64_t hold_us;
+	void (*hold_cb)(struct script_job *job, void *data);
 };
 
 enum script_status {
@@ -133,6 +144,9 @@ struct script_job {
 	int kill_stage;          /* 0 none, 1 SIGTERM sent, 2 SIGKILL sent */
 	int open_handles;        /* closes still to come */
 	uint64_t grace_ms;
+	uint64_t timeout_ms;     /* 0: none; counted from the spawn */
+	uint64_t hold_ms;        /* 0: no hold callback (pending or done) */
+	void (*hold_cb)(struct script_job *job, void *data);
 	uint64_t started;        /* uv_hrtime() at spawn */
 	struct script_result result;
 	char output[SCRIPT_OUTPUT_MAX + 1];

@@ -175,6 +175,8 @@ struct global_defs {
 	bool vrrp_strict;
 	bool vrrp_notify_priority_changes;
 	bool log_unknown_vrids;
+	uint64_t vrrp_notify_script_hold;    /* vigil: how long a notify script holds
+					      * back the next ones; default 5 s */
 	uint64_t vrrp_startup_delay;
 	char *vmac_prefix;                   /* default "vrrp" */
 	char *vmac_addr_prefix;              /* NULL: vmac_prefix */

@@ -758,6 +758,7 @@ static void global_init(void *obj)
 	g->vrrp_garp_lower_prio_repeat = -1;
 	g->vrrp_garp_master_refresh_repeat = 1;
 	g->vrrp_down_timer_adverts = 3;
+	g->vrrp_notify_script_hold = SEC(5);
 	g->vrrp_version = 2;
 	g->vmac_prefix = (char *)"vrrp";
 	g->nftables_priority = -1;
@@ -852,6 +853,9 @@ static const struct kw global_kws[] = {
 	KW_FLAG("vrrp_notify_priority_changes", G, vrrp_notify_priority_changes),
 	KW_FLAG("log_unknown_vrids", G, log_unknown_vrids),
 	KW_TIMER("vrrp_startup_delay", G, vrrp_startup_delay, 1000, USEC_MAX),
+	/* vigil: a notify script running longer no longer holds back the next
+	 * transition's scripts (notify.h); 0.01 s to the 60 s script timeout */
+	KW_TIMER("vrrp_notify_script_hold", G, vrrp_notify_script_hold, 10000, SEC(60)),
 	KW_STR("vmac_prefix", G, vmac_prefix),
 	KW_STR("vmac_addr_prefix", G, vmac_addr_prefix),
 	KW_FLAG("disable_local_igmp", G, disable_local_igmp),

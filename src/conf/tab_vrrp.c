@@ -1529,16 +1529,38 @@ static bool peers_overlap(const struct vrrp_instance *a, const struct vrrp_insta
 	return false;
 }
 
-static bool same_channel(const struct vrrp_instance *a, const struct vrrp_instance *b)
+/* The interface an instance runs on, as the VRRP engine resolves it. */
+static const char *instance_ifname(const struct config *cfg, const struct vrrp_instance *v)
 {
-	if (a->vrid != b->vrid || !str_same(a->interface, b->interface) ||
+	if (v->interface)
+		return v->interface;
+	return cfg->global.default_interface ? cfg->global.default_interface : "eth0";
+}
+
+/* The group a multicast instance sends to, as the engine resolves it. */
+static struct vaddr instance_group(const struct config *cfg, const struct vrrp_instance *v)
+{
+	if (vaddr_is_set(&v->mcast_dst_ip))
+		return v->mcast_dst_ip;
+	return instance_family(v) == AF_INET6 ? cfg->global.vrrp_mcast_group6
+					      : cfg->global.vrrp_mcast_group4;
+}
+
+/* Resolved, not as written: an instance without an interface line is on
+ * default_interface, one without mcast_dst_ip on vrrp_mcast_group4/6, and
+ * the receive path could not tell such twins apart. */
+static bool same_channel(const struct config *cfg, const struct vrrp_instance *a,
+			 const struct vrrp_instance *b)
+{
+	if (a->vrid != b->vrid || strcmp(instance_ifname(cfg, a), instance_ifname(cfg, b)) != 0 ||
 	    instance_family(a) != instance_family(b))
 		return false;
 	if (!a->unicast_peers.n != !b->unicast_peers.n)
 		return false;
 	if (a->unicast_peers.n)
 		return peers_overlap(a, b);
-	return vaddr_equal(&a->mcast_dst_ip, &b->mcast_dst_ip);
+	struct vaddr ga = instance_group(cfg, a), gb = instance_group(cfg, b);
+	return vaddr_equal(&ga, &gb);
 }
 
 static void check_vrids(struct pctx *p, const struct config *cfg)
@@ -1550,14 +1572,14 @@ static void check_vrids(struct pctx *p, const struct config *cfg)
 		for (LIST_EACH(const struct vrrp_instance, a, &cfg->vrrp_instances)) {
 			if (a == b)
 				break;
-			if (!same_channel(a, b))
+			if (!same_channel(cfg, a, b))
 				continue;
 			p_error(p, b->hdr.node.pos, "(%s) virtual_router_id %d is already used by "
 				"vrrp_instance %s (%s) on %s%s for %s; give one another "
 				"virtual_router_id", iname(b), b->vrid, iname(a),
 				where(p, a->hdr.node.pos, b->hdr.node.pos, buf, sizeof(buf)),
-				b->interface ? "interface " : "the default interface",
-				b->interface ? b->interface : "", family_name(instance_family(b)));
+				b->interface ? "interface " : "the default interface ",
+				instance_ifname(cfg, b), family_name(instance_family(b)));
 			break;
 		}
 	}

@@ -2,14 +2,17 @@
  *
  * Sockets are shared per (interface, family); a readable socket is
  * drained (boundedly) and each packet goes through the validation layers:
- * IP header (packet.c) -> VRRP message (packet.c) -> instance (by VRID
- * on that socket) -> acceptance (instance.c).
+ * IP header (packet.c) -> VRRP message (packet.c) -> instance (by
+ * destination and VRID on that socket, find_instance()) -> acceptance
+ * (instance.c).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include "log.h"
 #include "tab.h"
@@ -22,15 +25,57 @@
  * model a reload replaced) may still run. */
 #define NOTIFY_DRAIN_US (3 * 1000000ULL)
 
-static struct vrrp_rt *find_instance(struct vrrp_engine *e, const struct vrrp_sock *s,
-				     uint8_t vrid)
+static bool is_multicast(const struct vaddr *a)
 {
+	if (a->family == AF_INET)
+		return IN_MULTICAST(ntohl(a->u.v4.s_addr));
+	return a->family == AF_INET6 && IN6_IS_ADDR_MULTICAST(&a->u.v6);
+}
+
+static bool is_peer_of(const struct vrrp_rt *rt, const struct vaddr *src)
+{
+	for (const struct node *n = rt->cfg->unicast_peers.first; n; n = n->next) {
+		struct vaddr p = ((const struct unicast_peer *)n)->addr;
+		p.has_prefix = false;
+		if (vaddr_equal(&p, src))
+			return true;
+	}
+	return false;
+}
+
+/* The instance an advert for vrid is meant for. Several instances of a
+ * socket may share a VRID when their destinations differ (keepalived
+ * allows it too): an advert to a multicast group belongs to the multicast
+ * instance of that group, a unicast advert (to one of our addresses; the
+ * kernel delivers no other) to the unicast instance that has its sender
+ * as a peer. Without such a match, a unicast advert still goes to an
+ * instance with the VRID, unicast first, so that its acceptance checks
+ * name what is wrong (an unknown peer); a multicast advert to a group no
+ * instance with that VRID uses is nobody's. */
+static struct vrrp_rt *find_instance(struct vrrp_engine *e, const struct vrrp_sock *s,
+				     uint8_t vrid, const struct vrrp_rx_meta *m)
+{
+	bool mcast = is_multicast(&m->dst);
+	struct vrrp_rt *fallback = NULL, *fallback_ucast = NULL;
 	for (size_t i = 0; i < e->nrts; i++) {
 		struct vrrp_rt *rt = e->rts[i];
-		if (rt->fd == s->fd && rt->cfg->vrid == vrid && rt->state != VRRP_STATE_INIT)
+		if (rt->fd != s->fd || rt->cfg->vrid != vrid || rt->state == VRRP_STATE_INIT)
+			continue;
+		if (mcast) {
+			struct vaddr g = rt->mcast_dst;
+			g.has_prefix = false;
+			if (!rt->unicast && vaddr_equal(&g, &m->dst))
+				return rt;
+			continue;
+		}
+		if (rt->unicast && is_peer_of(rt, &m->src))
 			return rt;
+		if (!fallback)
+			fallback = rt;
+		if (rt->unicast && !fallback_ucast)
+			fallback_ucast = rt;
 	}
-	return NULL;
+	return fallback_ucast ? fallback_ucast : fallback;
 }
 
 static void engine_drop(struct vrrp_engine *e, enum vrrp_drop why, const char *detail)
@@ -74,11 +119,13 @@ static void handle_packet(struct vrrp_sock *s, const uint8_t *buf, size_t len,
 		engine_drop(e, VRRP_DROP_MALFORMED, detail);
 		return;
 	}
-	struct vrrp_rt *rt = find_instance(e, s, a.vrid);
+	struct vrrp_rt *rt = find_instance(e, s, a.vrid, m);
 	if (!rt) {
 		/* Other VRIDs on a shared segment are normal: counted, and
 		 * logged at the same modest rate as any other drop. */
-		snprintf(detail, sizeof(detail), "VRID %u", a.vrid);
+		char to[VADDR_STRLEN];
+		snprintf(detail, sizeof(detail), "VRID %u to %s", a.vrid,
+			 vaddr_format(&m->dst, to, sizeof(to)));
 		engine_drop(e, VRRP_DROP_NO_INSTANCE, detail);
 		return;
 	}
@@ -116,35 +163,61 @@ static void *grow(void *arr, size_t n, size_t elem)
 	return p;
 }
 
-/* The socket for (family, ifindex), opened on first use. */
+/* Join group on s unless it is joined already. */
+static int join_group(struct vrrp_sock *s, const struct vaddr *group)
+{
+	struct vaddr g = *group;
+	g.has_prefix = false;
+	for (size_t i = 0; i < s->ngroups; i++)
+		if (vaddr_equal(&s->groups[i], &g))
+			return 0;
+	int err = vrrp_socket_join(s->fd, s->ifindex, &g);
+	if (err < 0 && err != -EADDRINUSE)
+		return err;
+	s->groups = grow(s->groups, s->ngroups, sizeof(*s->groups));
+	s->groups[s->ngroups++] = g;
+	return 0;
+}
+
+/* The socket for (family, ifindex), opened on first use, joined to rt's
+ * multicast group. Every instance joins its group, a unicast one too:
+ * cheap, and the receive path tells the destinations apart. */
 static int socket_for(struct vrrp_engine *e, struct vrrp_rt *rt)
 {
-	for (size_t i = 0; i < e->nsocks; i++)
+	struct vrrp_sock *s = NULL;
+	for (size_t i = 0; i < e->nsocks && !s; i++)
 		if (e->socks[i]->family == rt->family && e->socks[i]->ifindex == rt->ifi.ifindex)
-			return e->socks[i]->fd;
-	/* Join the group even for unicast instances: cheap, and a
-	 * multicast instance on the same interface needs it anyway. */
-	int fd = vrrp_socket_open(rt->family, rt->ifi.ifindex, rt->ifname, &rt->mcast_dst);
-	if (fd < 0) {
-		log_msg(LOG_ERR, "(%s) cannot open the VRRP socket on %s: %s", rt->name,
-			rt->ifname, strerror(-fd));
-		return -1;
-	}
-	struct vrrp_sock *s = calloc(1, sizeof(*s));
+			s = e->socks[i];
 	if (!s) {
-		close(fd);
+		int fd = vrrp_socket_open(rt->family, rt->ifi.ifindex, rt->ifname, NULL);
+		if (fd < 0) {
+			log_msg(LOG_ERR, "(%s) cannot open the VRRP socket on %s: %s", rt->name,
+				rt->ifname, strerror(-fd));
+			return -1;
+		}
+		s = calloc(1, sizeof(*s));
+		if (!s) {
+			close(fd);
+			return -1;
+		}
+		s->eng = e;
+		s->family = rt->family;
+		s->ifindex = rt->ifi.ifindex;
+		s->fd = fd;
+		uv_poll_init(e->loop, &s->poll, fd);
+		s->poll.data = s;
+		uv_poll_start(&s->poll, UV_READABLE, on_readable);
+		e->socks = grow(e->socks, e->nsocks, sizeof(*e->socks));
+		e->socks[e->nsocks++] = s;
+	}
+	int err = join_group(s, &rt->mcast_dst);
+	if (err < 0) {
+		char g[VADDR_STRLEN];
+		log_msg(LOG_ERR, "(%s) cannot join multicast group %s on %s: %s", rt->name,
+			vaddr_format(&rt->mcast_dst, g, sizeof(g)), rt->ifname, strerror(-err));
 		return -1;
 	}
-	s->eng = e;
-	s->family = rt->family;
-	s->ifindex = rt->ifi.ifindex;
-	s->fd = fd;
-	uv_poll_init(e->loop, &s->poll, fd);
-	s->poll.data = s;
-	uv_poll_start(&s->poll, UV_READABLE, on_readable);
-	e->socks = grow(e->socks, e->nsocks, sizeof(*e->socks));
-	e->socks[e->nsocks++] = s;
-	return fd;
+	return s->fd;
 }
 
 static void free_closed_instance(uv_handle_t *h)
@@ -536,6 +609,7 @@ static void free_closed_socket(uv_handle_t *h)
 {
 	struct vrrp_sock *s = h->data;
 	close(s->fd);
+	free(s->groups);
 	free(s);
 }
 

@@ -103,9 +103,12 @@ struct verdict {
 	bool ok;
 };
 
-/* One script run waiting (or running) in a queue. */
+/* One script run waiting (or running) in a queue. A running item is on
+ * its queue's running list until its callback, which frees it. */
 struct item {
-	struct item *next;
+	struct item *next;            /* waiting list, then running list */
+	struct notify_queue *q;
+	struct script_job job;
 	const char *what;             /* "notify_master", "notify", ... */
 	char *cmd;
 	char *args[5];                /* extra arguments, NULL-terminated */
@@ -119,8 +122,9 @@ struct notify_queue {
 	char *type, *name;
 	struct item *head, *tail;     /* waiting */
 	size_t waiting;
-	struct item *running;
-	struct script_job job;
+	struct item *running;         /* started, not called back yet */
+	struct item *holding;         /* the running one later scripts wait
+				       * for; NULL once it ran past the hold */
 	char last_email[16];          /* state of the last email, "" none */
 	unsigned warned;              /* bits: a skipped script was logged */
 	bool freeing;
@@ -135,6 +139,7 @@ struct vrrp_notifier {
 	int refs;
 	bool dying;
 	uint64_t script_timeout_us;
+	uint64_t script_hold_us;      /* vrrp_notify_script_hold */
 
 	struct ids *ids;              /* cache of resolved names */
 	struct ids dflt;              /* scripts without a user */
@@ -483,37 +488,44 @@ static void queue_release(struct notify_queue *q)
 
 static void start_next(struct notify_queue *q);
 
+static void unlink_running(struct notify_queue *q, struct item *it)
+{
+	for (struct item **pp = &q->running; *pp; pp = &(*pp)->next)
+		if (*pp == it) {
+			*pp = it->next;
+			break;
+		}
+	it->next = NULL;
+	if (q->holding == it)
+		q->holding = NULL;
+}
+
 static void on_script_done(struct script_job *job, const struct script_result *r, void *data)
 {
-	struct notify_queue *q = data;
+	struct item *it = data;
+	struct notify_queue *q = it->q;
 	struct vrrp_notifier *n = q->n;
-	struct item *it = q->running;
 	char d[160];
 
 	(void)job;
-	q->running = NULL;
+	unlink_running(q, it);
 	n->st.scripts_run++;
 	if (r->status == SCRIPT_TIMED_OUT)
 		n->st.scripts_timed_out++;
 	if (r->status == SCRIPT_CANCELLED) {
 		log_msg(LOG_INFO, "(%s) %s '%s' cancelled", q->name, it->what, it->cmd);
 	} else if (!script_result_ok(r)) {
-		char first[128] = "";
 		n->st.scripts_failed++;
-		if (r->output_len) {
-			size_t l = strcspn(r->output, "\n");
-			snprintf(first, sizeof(first), "; it said: %.*s", (int)(l < 100 ? l : 100),
-				 r->output);
-		}
-		log_msg(LOG_WARNING, "(%s) %s '%s' %s%s", q->name, it->what, it->cmd,
-			script_result_describe(r, d, sizeof(d)), first);
+		log_msg(LOG_WARNING, "(%s) %s '%s' %s", q->name, it->what, it->cmd,
+			script_result_describe(r, d, sizeof(d)));
 	} else {
 		log_debug("(%s) %s '%s' done in %llu ms", q->name, it->what, it->cmd,
 			  (unsigned long long)(r->runtime_us / 1000));
 	}
 	item_free(it);
 	if (q->freeing) {
-		queue_release(q);
+		if (!q->running)
+			queue_release(q);
 		return;
 	}
 	start_next(q);
@@ -524,11 +536,33 @@ static void on_script_done(struct script_job *job, const struct script_result *r
 	check_drain(n);
 }
 
+/* A script ran past vrrp_notify_script_hold: the next transition's
+ * scripts no longer wait for it (a notify_master hung on the network must
+ * not hold back notify_fault for the whole script timeout). It runs on
+ * until it ends or its timeout kills it. */
+static void on_script_held(struct script_job *job, void *data)
+{
+	struct item *it = data;
+	struct notify_queue *q = it->q;
+	struct vrrp_notifier *n = q->n;
+
+	(void)job;
+	if (q->holding != it || q->freeing)
+		return;
+	q->holding = NULL;
+	n->st.scripts_held++;
+	log_msg(LOG_WARNING, "(%s) %s '%s' still running after %.1f s "
+		"(vrrp_notify_script_hold); the next notify scripts no longer wait for it, "
+		"it is killed at %.0f s", q->name, it->what, it->cmd,
+		(double)n->script_hold_us / 1e6, (double)n->script_timeout_us / 1e6);
+	start_next(q);
+}
+
 static void start_next(struct notify_queue *q)
 {
 	struct vrrp_notifier *n = q->n;
 
-	while (!q->running && q->head) {
+	while (!q->holding && q->head) {
 		struct item *it = q->head;
 		q->head = it->next;
 		if (!q->head)
@@ -539,11 +573,20 @@ static void start_next(struct notify_queue *q)
 			.extra_args = it->args[0] ? (const char *const *)it->args : NULL,
 			.uid = it->uid, .gid = it->gid,
 			.timeout_us = n->script_timeout_us,
-			.capture = true,
+			/* stdout and stderr to /dev/null, as keepalived: a
+			 * captured pipe is closed when the script exits, and
+			 * what it started in the background (the usual job of
+			 * a notify_master) would die of SIGPIPE at its first
+			 * write. */
+			.capture = false,
+			.hold_us = n->script_hold_us,
+			.hold_cb = on_script_held,
 		};
+		it->next = q->running;
 		q->running = it;
-		if (script_run(n->loop, &q->job, &spec, on_script_done, q) != 0) {
-			q->running = NULL;     /* cannot happen: the job is idle here */
+		q->holding = it;
+		if (script_run(n->loop, &it->job, &spec, on_script_done, it) != 0) {
+			unlink_running(q, it);  /* cannot happen: the job is new */
 			item_free(it);
 		}
 	}
@@ -590,6 +633,8 @@ static void enqueue(struct notify_queue *q, const char *what, const struct notif
 	}
 
 	struct item *it = xcalloc(1, sizeof(*it));
+	it->q = q;
+	script_job_init(&it->job);
 	it->what = what;
 	it->cmd = xstrdup(s->cmd);
 	for (int k = 0; extra && extra[k] && k < 4; k++)
@@ -661,13 +706,21 @@ struct notify_queue *notify_queue_new(struct vrrp_notifier *n, const char *type,
 	q->n = n;
 	q->type = xstrdup(type);
 	q->name = xstrdup(name);
-	script_job_init(&q->job);
 	q->next = n->queues;
 	if (n->queues)
 		n->queues->prev = q;
 	n->queues = q;
 	n->refs++;
 	return q;
+}
+
+/* Each callback may free its item (never another): take the next first. */
+static void cancel_running(struct notify_queue *q)
+{
+	for (struct item *it = q->running, *nx; it; it = nx) {
+		nx = it->next;
+		script_cancel(&it->job);
+	}
 }
 
 void notify_queue_free(struct notify_queue *q)
@@ -683,7 +736,7 @@ void notify_queue_free(struct notify_queue *q)
 	q->tail = NULL;
 	q->waiting = 0;
 	if (q->running)
-		script_cancel(&q->job);     /* on_script_done() releases q */
+		cancel_running(q);          /* the last on_script_done() releases q */
 	else
 		queue_release(q);
 }
@@ -710,6 +763,7 @@ struct vrrp_notifier *vrrp_notifier_new(uv_loop_t *loop, const struct config *cf
 	n->g = g;
 	n->refs = 1;
 	n->script_timeout_us = NOTIFY_SCRIPT_TIMEOUT_US;
+	n->script_hold_us = g->vrrp_notify_script_hold;
 	uv_timer_init(loop, &n->drain_timer);
 	n->drain_timer.data = n;
 	n->refs++;
@@ -735,6 +789,11 @@ struct vrrp_notifier *vrrp_notifier_new(uv_loop_t *loop, const struct config *cf
 void vrrp_notifier_set_script_timeout(struct vrrp_notifier *n, uint64_t timeout_us)
 {
 	n->script_timeout_us = timeout_us;
+}
+
+void vrrp_notifier_set_script_hold(struct vrrp_notifier *n, uint64_t hold_us)
+{
+	n->script_hold_us = hold_us;
 }
 
 void vrrp_notifier_stats(const struct vrrp_notifier *n, struct notify_stats *s)
@@ -767,7 +826,7 @@ void vrrp_notifier_free(struct vrrp_notifier *n)
 		q->tail = NULL;
 		q->waiting = 0;
 		if (q->running) {
-			script_cancel(&q->job);
+			cancel_running(q);
 		} else {
 			free(q->type);
 			free(q->name);

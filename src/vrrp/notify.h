@@ -6,10 +6,12 @@
  * goes to the notify FIFO (INSTANCE "VI_1" MASTER 100), and an email
  * alert is sent when enabled.
  *
- * Scripts of one queue run in transition order and never concurrently: a
- * transition that arrives while a script runs waits its turn. Queues are
- * independent, so a slow script of one instance never delays another, and
- * nothing here ever blocks the loop.
+ * Scripts of one queue run in transition order: a transition that arrives
+ * while a script runs waits its turn, for at most vrrp_notify_script_hold
+ * (global_defs, default 5 s); a script still running then is logged and
+ * left to run on (until its timeout) beside the ones that follow. Queues
+ * are independent, so a slow script of one instance never delays another,
+ * and nothing here ever blocks the loop.
  *
  * What keepalived does, and where vigil differs (keepalived 2.2.7,
  * keepalived/vrrp/vrrp_notify.c, lib/notify.c, keepalived/core/smtp.c):
@@ -91,6 +93,10 @@ struct vrrp_notifier *vrrp_notifier_new(uv_loop_t *loop, const struct config *cf
  * and a future global setting; applies to the runs started afterwards. */
 void vrrp_notifier_set_script_timeout(struct vrrp_notifier *n, uint64_t timeout_us);
 
+/* How long the scripts of a queue wait for the one before them (0: until
+ * it ends); global_defs vrrp_notify_script_hold sets it at creation. */
+void vrrp_notifier_set_script_hold(struct vrrp_notifier *n, uint64_t hold_us);
+
 /* Call cb(data) once, from the loop, when every queue is empty and idle
  * and no email is in flight - or after timeout_us, whichever is first.
  * For a shutdown: send STOP transitions, drain, then free. A second
@@ -144,6 +150,7 @@ struct notify_stats {
 	uint64_t scripts_timed_out;
 	uint64_t scripts_skipped;    /* disabled: unknown user, insecure */
 	uint64_t scripts_dropped;    /* NOTIFY_QUEUE_MAX overflow */
+	uint64_t scripts_held;       /* ran past the hold: the next ones went on */
 	uint64_t fifo_lines;         /* written whole */
 	uint64_t fifo_dropped;       /* pipe full, FIFO not open, write error */
 	uint64_t emails_sent;

@@ -14,7 +14,7 @@ static int set_int(int fd, int level, int opt, int v)
 	return setsockopt(fd, level, opt, &v, sizeof(v));
 }
 
-static int setup_v4(int fd, int ifindex, const struct vaddr *group)
+static int setup_v4(int fd, int ifindex)
 {
 	if (set_int(fd, IPPROTO_IP, IP_MULTICAST_TTL, 255) < 0 ||
 	    set_int(fd, IPPROTO_IP, IP_TTL, 255) < 0 ||
@@ -23,15 +23,10 @@ static int setup_v4(int fd, int ifindex, const struct vaddr *group)
 	struct ip_mreqn m = { .imr_ifindex = ifindex };
 	if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &m, sizeof(m)) < 0)
 		return -errno;
-	if (group) {
-		m.imr_multiaddr = group->u.v4;
-		if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &m, sizeof(m)) < 0)
-			return -errno;
-	}
 	return 0;
 }
 
-static int setup_v6(int fd, int ifindex, const struct vaddr *group)
+static int setup_v6(int fd, int ifindex)
 {
 	if (set_int(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, 255) < 0 ||
 	    set_int(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, 255) < 0 ||
@@ -40,12 +35,22 @@ static int setup_v6(int fd, int ifindex, const struct vaddr *group)
 	    set_int(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1) < 0 ||
 	    set_int(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1) < 0)
 		return -errno;
-	if (group) {
-		struct ipv6_mreq m = { .ipv6mr_interface = (unsigned)ifindex };
-		m.ipv6mr_multiaddr = group->u.v6;
-		if (setsockopt(fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &m, sizeof(m)) < 0)
+	return 0;
+}
+
+int vrrp_socket_join(int fd, int ifindex, const struct vaddr *group)
+{
+	if (group->family == AF_INET) {
+		struct ip_mreqn m = { .imr_ifindex = ifindex };
+		m.imr_multiaddr = group->u.v4;
+		if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &m, sizeof(m)) < 0)
 			return -errno;
+		return 0;
 	}
+	struct ipv6_mreq m6 = { .ipv6mr_interface = (unsigned)ifindex };
+	m6.ipv6mr_multiaddr = group->u.v6;
+	if (setsockopt(fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &m6, sizeof(m6)) < 0)
+		return -errno;
 	return 0;
 }
 
@@ -60,7 +65,9 @@ int vrrp_socket_open(int family, int ifindex, const char *ifname, const struct v
 	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname) + 1) < 0)
 		err = -errno;
 	if (!err)
-		err = family == AF_INET ? setup_v4(fd, ifindex, group) : setup_v6(fd, ifindex, group);
+		err = family == AF_INET ? setup_v4(fd, ifindex) : setup_v6(fd, ifindex);
+	if (!err && group)
+		err = vrrp_socket_join(fd, ifindex, group);
 	if (err) {
 		close(fd);
 		return err;

@@ -1,8 +1,10 @@
 /* socket.h - the raw IP sockets VRRP adverts travel on (protocol 112).
  *
  * One socket per (interface, address family), shared by every instance on
- * that interface: the kernel hands each socket every VRRP packet for its
- * protocol, and the receive path demultiplexes by VRID. Adverts leave
+ * that interface: it joins every multicast group those instances use, the
+ * kernel hands it every VRRP packet of the interface, and the receive path
+ * demultiplexes by destination (group, or unicast from a configured peer)
+ * and VRID. Adverts leave
  * with TTL / hop limit 255 (RFC 5798 5.1.1.3, 5.1.2.3) and the instance's
  * own source address, set per packet with IP_PKTINFO / IPV6_PKTINFO.
  */
@@ -30,6 +32,9 @@ struct vrrp_rx_meta {
 /* Open a socket for family on ifindex/ifname; join group unless it is
  * NULL (unicast only). Returns the fd or -errno. */
 int vrrp_socket_open(int family, int ifindex, const char *ifname, const struct vaddr *group);
+/* Join one more multicast group on a socket from vrrp_socket_open().
+ * 0 or -errno (-EADDRINUSE: already joined). */
+int vrrp_socket_join(int fd, int ifindex, const struct vaddr *group);
 /* Send a VRRP message (no IP header) from src to dst. 0 or -errno. */
 int vrrp_socket_send(int fd, int ifindex, const void *buf, size_t len,
 		     const struct vaddr *src, const struct vaddr *dst);

@@ -156,6 +156,8 @@ struct vrrp_sock {
 	int ifindex;
 	int fd;
 	uv_poll_t poll;
+	struct vaddr *groups;          /* multicast groups joined; owned */
+	size_t ngroups;
 };
 
 /* A vrrp_sync_group at run time: its members change state together. */

@@ -68,6 +68,7 @@ START_TEST(empty_config_has_keepalived_defaults)
 	ck_assert_uint_eq(g->vrrp_garp_interval, 0);
 	ck_assert_uint_eq(g->vrrp_garp_extra_if.interval, 0);
 	ck_assert_int_eq(g->vrrp_down_timer_adverts, 3);
+	ck_assert_uint_eq(g->vrrp_notify_script_hold, 5000000);
 	ck_assert_int_eq(g->vrrp_version, 2);
 	ck_assert(!g->vrrp_strict);
 	ck_assert_str_eq(g->vmac_prefix, "vrrp");
@@ -163,6 +164,7 @@ static const char every_keyword[] =
 	" vrrp_notify_priority_changes\n"
 	" log_unknown_vrids\n"
 	" vrrp_startup_delay 5.5\n"
+	" vrrp_notify_script_hold 0.5\n"
 	" vmac_prefix vm\n"
 	" vmac_addr_prefix va\n"
 	" disable_local_igmp\n"
@@ -320,6 +322,7 @@ START_TEST(every_global_keyword)
 	ck_assert(g->vrrp_check_unicast_src && g->vrrp_skip_check_adv_addr && g->vrrp_strict);
 	ck_assert(g->vrrp_notify_priority_changes && g->log_unknown_vrids);
 	ck_assert_uint_eq(g->vrrp_startup_delay, 5500000);
+	ck_assert_uint_eq(g->vrrp_notify_script_hold, 500000);
 	ck_assert_str_eq(g->vmac_prefix, "vm");
 	ck_assert_str_eq(g->vmac_addr_prefix, "va");
 	ck_assert(g->disable_local_igmp);
@@ -830,6 +833,8 @@ START_TEST(global_range_errors)
 	global_error("vrrp_garp_interval 0", "out of range");
 	global_error("vrrp_garp_interval 4295", "out of range");
 	global_error("vrrp_startup_delay 0", "out of range");
+	global_error("vrrp_notify_script_hold 0", "out of range");
+	global_error("vrrp_notify_script_hold 61", "out of range");
 	global_error("vrrp_priority -21", "out of range; use -20..19");
 	global_error("vrrp_rt_priority 0", "out of range; use 1..99");
 	global_error("vrrp_rlimit_rttime 1", "out of range");

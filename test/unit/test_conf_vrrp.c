@@ -996,7 +996,25 @@ START_TEST(vrid_must_be_unique_per_interface_and_family)
 	/* two instances without an interface both use default_interface */
 	expect_error("vrrp_instance A {\n virtual_router_id 5\n virtual_ipaddress {\n  10.0.0.1\n }\n}\n"
 		     "vrrp_instance B {\n virtual_router_id 5\n virtual_ipaddress {\n  10.0.0.2\n }\n}\n",
-		     "on the default interface for IPv4");
+		     "on the default interface eth0 for IPv4");
+	/* issue 17 (6c): no interface line means default_interface, and the
+	 * default multicast group is vrrp_mcast_group4, written or not */
+	expect_error("vrrp_instance A {\n interface eth0\n virtual_router_id 5\n"
+		     " virtual_ipaddress {\n  10.0.0.1\n }\n}\n"
+		     "vrrp_instance B {\n virtual_router_id 5\n virtual_ipaddress {\n  10.0.0.2\n }\n}\n",
+		     "(B) virtual_router_id 5 is already used by vrrp_instance A (line 1) on the "
+		     "default interface eth0 for IPv4");
+	expect_error("global_defs {\n default_interface eth1\n}\n"
+		     "vrrp_instance A {\n interface eth1\n virtual_router_id 5\n"
+		     " virtual_ipaddress {\n  10.0.0.1\n }\n}\n"
+		     "vrrp_instance B {\n virtual_router_id 5\n virtual_ipaddress {\n  10.0.0.2\n }\n}\n",
+		     "on the default interface eth1 for IPv4");
+	expect_clean("global_defs {\n default_interface eth1\n}\n"
+		     "vrrp_instance A {\n interface eth0\n virtual_router_id 5\n"
+		     " virtual_ipaddress {\n  10.0.0.1\n }\n}\n"
+		     "vrrp_instance B {\n virtual_router_id 5\n virtual_ipaddress {\n  10.0.0.2\n }\n}\n");
+	snprintf(buf, sizeof(buf), two, "eth0", 5, " mcast_dst_ip 224.0.0.18\n", "10.0.0.2");
+	expect_error(buf, "(B) virtual_router_id 5 is already used by vrrp_instance A");
 }
 END_TEST
 

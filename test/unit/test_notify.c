@@ -376,6 +376,58 @@ START_TEST(hung_script_killed)
 }
 END_TEST
 
+/* issue 17 (7): a notify_master hung on the network holds back the next
+ * transition's notify_fault for vrrp_notify_script_hold only, not until
+ * its timeout kills it; it runs on meanwhile, and is logged. */
+START_TEST(hung_script_stops_holding_back)
+{
+	struct run r;
+	LOCAL_PATH(out, "out");
+	struct notify_script m = script_of(fmt("sleep 1; echo master-1s >> %s; sleep 30", out));
+	struct notify_script f = script_of(fmt("echo fault >> %s", out));
+	struct notify_set set = { .master = &m, .fault = &f };
+
+	start(&r, "global_defs {\n vrrp_notify_script_hold 0.2\n}\n");
+	vrrp_notifier_set_script_timeout(r.n, 3 * SEC);
+	struct notify_queue *q = notify_queue_new(r.n, "INSTANCE", "VI_1");
+	notify_transition(q, &set, TRI_UNSET, "MASTER", 100);
+	notify_transition(q, &set, TRI_UNSET, "FAULT", 100);
+	drain_and_finish(&r, 10 * SEC);
+
+	/* fault ran at ~0.2 s, while master still ran (it wrote at 1 s) */
+	ck_assert_str_eq(read_file(out), "fault\nmaster-1s\n");
+	ck_assert_int_eq(r.st.scripts_held, 1);
+	ck_assert_int_eq(r.st.scripts_timed_out, 1);     /* its timeout still applies */
+	ck_assert_int_eq(r.st.scripts_run, 2);
+	ck_assert_msg(logged("(VI_1) notify_master 'sleep 1; echo master-1s >> "), "%s", logs);
+	ck_assert_msg(logged("still running after 0.2 s (vrrp_notify_script_hold); the next "
+			     "notify scripts no longer wait for it, it is killed at 3 s"), "%s", logs);
+}
+END_TEST
+
+/* issue 17 (8): what a notify script starts in the background outlives
+ * it and may write to its stdout and stderr (no pipe closed under it:
+ * SIGPIPE killed it at its first write). */
+START_TEST(background_child_lives_on)
+{
+	struct run r;
+	LOCAL_PATH(out, "out");
+	struct notify_script m = script_of(fmt("(sleep 0.3; echo to stdout; echo to stderr >&2; "
+					       "echo alive >> %s) &", out));
+	struct notify_set set = { .master = &m };
+
+	start(&r, base_conf);
+	struct notify_queue *q = notify_queue_new(r.n, "INSTANCE", "VI_1");
+	notify_transition(q, &set, TRI_UNSET, "MASTER", 100);
+	drain_and_finish(&r, 10 * SEC);
+	ck_assert_int_eq(r.st.scripts_failed, 0);
+	for (int i = 0; i < 100 && access(out, F_OK) != 0; i++)
+		usleep(20000);
+	ck_assert_msg(access(out, F_OK) == 0, "the background child died before writing");
+	ck_assert_str_eq(read_file(out), "alive\n");
+}
+END_TEST
+
 /* Freeing cancels: the running script is killed, the waiting ones never
  * run, and nothing is left once the loop ends. */
 START_TEST(free_cancels)
@@ -899,6 +951,8 @@ static Suite *notify_suite(void)
 	tcase_add_test(tc, shell_command_and_group);
 	tcase_add_test(tc, queues_in_parallel);
 	tcase_add_test(tc, hung_script_killed);
+	tcase_add_test(tc, background_child_lives_on);
+	tcase_add_test(tc, hung_script_stops_holding_back);
 	tcase_add_test(tc, free_cancels);
 	tcase_add_test(tc, users);
 	tcase_add_test(tc, unknown_script_user);

@@ -232,6 +232,57 @@ START_TEST(timeout_kills_group)
 }
 END_TEST
 
+/* hold_cb: once, when the script still runs at hold_us; the run goes on
+ * to its own end (or timeout), which is unchanged. */
+static int holds;
+static uint64_t held_at;
+static void on_held(struct script_job *job, void *data)
+{
+	(void)data;
+	ck_assert(script_busy(job));
+	holds++;
+	held_at = uv_hrtime();
+}
+
+START_TEST(hold_callback)
+{
+	struct script_spec s = spec_of("sleep 0.5");
+	s.hold_us = SEC / 10;
+	s.hold_cb = on_held;
+	s.timeout_us = 3 * SEC;
+	holds = 0;
+	uint64_t t0 = uv_hrtime();
+	struct run x = run_spec(&s);
+	ck_assert_int_eq(holds, 1);
+	ck_assert_uint_ge((held_at - t0) / 1000, 9 * SEC / 100);
+	ck_assert_uint_lt((held_at - t0) / 1000, 4 * SEC / 10);
+	ck_assert_int_eq(x.r.status, SCRIPT_EXITED);
+	ck_assert_uint_ge(x.r.runtime_us, 45 * SEC / 100);
+
+	/* the timeout still counts from the spawn, not from the hold */
+	s.command = "sleep 30";
+	s.timeout_us = 3 * SEC / 10;
+	holds = 0;
+	x = run_spec(&s);
+	ck_assert_int_eq(holds, 1);
+	ck_assert_int_eq(x.r.status, SCRIPT_TIMED_OUT);
+	ck_assert_uint_lt(x.r.runtime_us, 15 * SEC / 10);
+
+	/* a script done before the hold: no call; a hold not below the
+	 * timeout: no call either */
+	s.command = "true";
+	s.timeout_us = 3 * SEC;
+	holds = 0;
+	x = run_spec(&s);
+	ck_assert_int_eq(holds, 0);
+	s.command = "sleep 30";
+	s.hold_us = s.timeout_us = 2 * SEC / 10;
+	x = run_spec(&s);
+	ck_assert_int_eq(holds, 0);
+	ck_assert_int_eq(x.r.status, SCRIPT_TIMED_OUT);
+}
+END_TEST
+
 START_TEST(no_timeout_when_fast)
 {
 	struct script_spec s = spec_of("/bin/true");
@@ -795,6 +846,7 @@ int main(void)
 	tcase_add_test(tc, timeout_sigterm);
 	tcase_add_test(tc, timeout_kills_group);
 	tcase_add_test(tc, no_timeout_when_fast);
+	tcase_add_test(tc, hold_callback);
 	tcase_add_test(tc, spawn_failures_are_asynchronous);
 	tcase_add_test(tc, shell_commands);
 	tcase_add_test(tc, extra_args_and_env);

@@ -172,7 +172,7 @@ drop_case "TTL 64" VI_3_ttl "lb1 lb2" "(VI_3) TTL/hop limit not 255" "TTL 64 $FR
 drop_case "version 3 for a v2 instance" VI_2_ver "lb1 lb2" "(VI_2) version mismatch" \
 	"version 3 $FROM, ours is 2" -V 3 -r 52 -a 10.11.12.102
 drop_case "version 5" mal "lb1 lb2" "$MAL" "bad version 5 $FROM" $A3 -V 5
-drop_case "VRID of no instance" noinst "lb1 lb2" "no instance for VRID" "VRID 99" \
+drop_case "VRID of no instance" noinst "lb1 lb2" "no instance for VRID" "VRID 99 to 224\\.0\\.0\\.18" \
 	-r 99 -a 10.11.12.103
 drop_case "wrong password" VI_2_auth "lb1 lb2" "(VI_2) authentication mismatch" \
 	"$FROM \(auth type 1\)" -V 2 -r 52 -k wrong -a 10.11.12.102
