@@ -291,9 +291,11 @@ static bool is_vip(const struct vrrp_rt *rt, const struct vaddr *a)
 
 /* The address adverts go from when unicast_src_ip does not say: the
  * first address of the interface in the kernel's order (its primary),
- * never one of our VIPs (a master holds them beside it); for IPv6 the
- * link-local one. false when the interface has none. */
-static bool pick_source(const struct vrrp_rt *rt, struct vaddr *out)
+ * preferring one that is not among our VIPs (a master holds them beside
+ * it, and they leave with mastership); a VIP only when nothing else is
+ * there and allow_vip (at start: the address owner's interface address
+ * is its VIP). For IPv6 the link-local one. false when there is none. */
+static bool pick_source(const struct vrrp_rt *rt, bool allow_vip, struct vaddr *out)
 {
 	struct vaddr addrs[64];
 	size_t n = iface_addrs(rt->ifname, rt->family, addrs, sizeof(addrs) / sizeof(addrs[0]));
@@ -303,7 +305,9 @@ static bool pick_source(const struct vrrp_rt *rt, struct vaddr *out)
 			return true;
 		}
 	}
-	return false;
+	if (n && allow_vip)
+		*out = addrs[0];
+	return n > 0 && allow_vip;
 }
 
 int vrrp_rt_init(struct vrrp_rt *rt, struct vrrp_engine *e, const struct vrrp_instance *cfg)
@@ -352,7 +356,7 @@ int vrrp_rt_init(struct vrrp_rt *rt, struct vrrp_engine *e, const struct vrrp_in
 
 	if (vaddr_is_set(&cfg->src_ip))
 		rt->src = cfg->src_ip;
-	else if (!pick_source(rt, &rt->src))
+	else if (!pick_source(rt, true, &rt->src))
 		memset(&rt->src, 0, sizeof(rt->src));
 	rt->src.has_prefix = false;
 	if (!vaddr_is_set(&rt->src))
@@ -697,11 +701,16 @@ static void on_down_timer(uv_timer_t *t)
 static void remove_stale_vips(struct vrrp_rt *rt)
 {
 	char buf[VADDR_STRLEN];
+	/* The address owner's VIPs are its own addresses, and it is master
+	 * at once: nothing to take away. */
+	if (rt->base_prio == 255)
+		return;
 	for (size_t i = 0; i < rt->nvips; i++) {
 		const struct vip_spec *v = &rt->vips[i];
 		struct vaddr plain = v->addr;
 		plain.has_prefix = false;
-		if (!iface_has_addr(v->ifindex, &plain))
+		/* Never the address adverts go from: the interface's own. */
+		if (vaddr_equal(&plain, &rt->src) || !iface_has_addr(v->ifindex, &plain))
 			continue;
 		log_msg(LOG_WARNING, "(%s) VIP %s is already on the interface at start (left by "
 			"a previous daemon or someone else); removing it until this node is master",
@@ -1175,7 +1184,7 @@ void vrrp_rt_addr_event(struct vrrp_rt *rt, int ifindex, const struct vaddr *add
 		return;
 	if (!added && same_bytes(addr, &rt->src) && !rt->src_lost) {
 		fmt_addr(&rt->src, was, sizeof(was));
-		if (pick_source(rt, &next)) {
+		if (pick_source(rt, false, &next)) {
 			rt->src = next;
 			log_msg(LOG_WARNING, "(%s) advert source %s was removed from %s; sending "
 				"adverts from %s now", rt->name, was, rt->ifname,
@@ -1186,7 +1195,7 @@ void vrrp_rt_addr_event(struct vrrp_rt *rt, int ifindex, const struct vaddr *add
 				"address is there; no adverts until the interface has one", rt->name,
 				was, rt->ifname);
 		}
-	} else if (added && rt->src_lost && pick_source(rt, &next)) {
+	} else if (added && rt->src_lost && pick_source(rt, false, &next)) {
 		rt->src = next;
 		rt->src_lost = false;
 		log_msg(LOG_INFO, "(%s) %s has an address again; sending adverts from %s", rt->name,
@@ -1212,7 +1221,7 @@ void vrrp_rt_iface_recreated(struct vrrp_rt *rt, int ifindex)
 	if (vaddr_is_set(&rt->cfg->src_ip))
 		return;
 	struct vaddr next;
-	rt->src_lost = !pick_source(rt, &next);
+	rt->src_lost = !pick_source(rt, false, &next);
 	if (!rt->src_lost) {
 		rt->src = next;
 		log_msg(LOG_INFO, "(%s) sending adverts from %s", rt->name,
