@@ -162,7 +162,14 @@ check "source: vigil loses no more pings than keepalived (+20)" \
 	[ "$vigil_src" -le $((ka_src + 20)) ]
 
 # ---- 3. the interface deleted and created again -----------------------------------
-start_pair vigil
+# lb1 also tracks its interface by name (track_interface): both follow it.
+lab_vigil lb1 "$(conf 150 "track_interface {
+        eth0
+    }")"
+lab_wait_addr lb1 $VIP yes 8
+lab_vigil lb2 "$(conf 100)"
+lab_wait_log lb2 "\(VI_1\) Entering BACKUP STATE" 8
+sleep 0.5
 old_index=$(ip -n "${P}lb1" -o link show dev eth0 | cut -d: -f1)
 ip -n "${P}lb1" link del eth0
 check "recreate: lb1 goes to FAULT when its interface goes" \
