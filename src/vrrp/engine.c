@@ -301,12 +301,63 @@ static void on_waiting_timer(uv_timer_t *t)
 
 /* ---- events from rtnetlink ---- */
 
-static void on_link(void *data, int ifindex, const char *ifname, bool up)
+static void free_closed_socket(uv_handle_t *h);
+
+/* Close the sockets no instance uses any more (their interface was
+ * deleted and its instances moved to the new one). */
+static void close_unused_sockets(struct vrrp_engine *e)
+{
+	size_t keep = 0;
+	for (size_t i = 0; i < e->nsocks; i++) {
+		struct vrrp_sock *s = e->socks[i];
+		bool used = false;
+		for (size_t j = 0; j < e->nrts && !used; j++)
+			used = e->rts[j]->fd == s->fd;
+		if (used)
+			e->socks[keep++] = s;
+		else
+			uv_close((uv_handle_t *)&s->poll, free_closed_socket);
+	}
+	e->nsocks = keep;
+}
+
+/* An instance's interface was deleted and created again (a VLAN or bond
+ * brought down and up, a NIC re-plugged): the kernel gave it a new index,
+ * so the instance re-reads it and gets a socket bound to the new one (a
+ * socket keeps the index it was bound to). The interface is followed by
+ * name, as keepalived does. */
+static bool follow_recreated(struct vrrp_engine *e, int ifindex, const char *ifname)
+{
+	bool moved = false;
+	for (size_t i = 0; i < e->nrts; i++) {
+		struct vrrp_rt *rt = e->rts[i];
+		if (rt->ifi.ifindex == ifindex || strcmp(rt->ifname, ifname) != 0)
+			continue;
+		vrrp_rt_iface_recreated(rt, ifindex);
+		if (rt->ifi.ifindex != ifindex)
+			continue;
+		int fd = socket_for(e, rt);
+		if (fd >= 0)
+			rt->fd = fd;
+		moved = true;
+	}
+	if (moved)
+		close_unused_sockets(e);
+	return moved;
+}
+
+static void on_link(void *data, int ifindex, const char *ifname, bool up, bool exists)
 {
 	struct vrrp_engine *e = data;
 	bool changed = false;
+	/* Its link state was re-read too: tracking is evaluated again. */
+	if (exists && ifname[0])
+		changed = follow_recreated(e, ifindex, ifname);
 	for (size_t i = 0; i < e->nrts; i++) {
 		struct vrrp_rt *rt = e->rts[i];
+		if (!exists && rt->ifi.ifindex == ifindex && strcmp(rt->ifname, ifname) == 0)
+			log_msg(LOG_INFO, "(%s) interface %s was deleted; the instance follows it "
+				"when an interface of that name appears", rt->name, rt->ifname);
 		if (rt->ifi.ifindex != ifindex || rt->ifi.up == up)
 			continue;
 		rt->ifi.up = up;
@@ -324,8 +375,20 @@ static void on_addr_deleted(void *data, int ifindex, const struct vaddr *addr)
 {
 	struct vrrp_engine *e = data;
 	for (size_t i = 0; i < e->nrts; i++)
+		vrrp_rt_addr_event(e->rts[i], ifindex, addr, false);
+	for (size_t i = 0; i < e->nrts; i++)
 		if (vrrp_rt_vip_deleted(e->rts[i], ifindex, addr))
 			return;
+}
+
+static void on_addr_added(void *data, int ifindex, const struct vaddr *addr)
+{
+	struct vrrp_engine *e = data;
+	for (size_t i = 0; i < e->nrts; i++)
+		vrrp_rt_addr_event(e->rts[i], ifindex, addr, true);
+	/* An instance waiting for an address to send from may start now. */
+	if (e->nwaiting)
+		retry_waiting(e);
 }
 
 void vrrp_engine_tracking_changed(struct vrrp_engine *e)
@@ -432,7 +495,8 @@ int vrrp_engine_start(struct vrrp_engine *e, uv_loop_t *loop, const struct confi
 	if (err < 0)
 		log_msg(LOG_WARNING, "cannot open the socket for gratuitous ARP/NA: %s; "
 			"new masters will not announce themselves", strerror(-err));
-	struct monitor_cbs cbs = { on_link, on_addr_deleted, e };
+	struct monitor_cbs cbs = { .link = on_link, .addr_deleted = on_addr_deleted,
+				   .addr_added = on_addr_added, .data = e };
 	err = vrrp_monitor_open(&e->mon, loop, &cbs);
 	if (err < 0)
 		log_msg(LOG_WARNING, "cannot watch interfaces and addresses (netlink: %s); "

@@ -61,6 +61,32 @@ int iface_lookup(const char *ifname, struct iface_info *info)
 	return err;
 }
 
+size_t iface_addrs(const char *ifname, int family, struct vaddr *out, size_t max)
+{
+	struct ifaddrs *all, *a;
+	size_t n = 0;
+	if (getifaddrs(&all) < 0)
+		return 0;
+	for (a = all; a && n < max; a = a->ifa_next) {
+		if (!a->ifa_addr || a->ifa_addr->sa_family != family ||
+		    strcmp(a->ifa_name, ifname) != 0)
+			continue;
+		struct vaddr *v = &out[n];
+		memset(v, 0, sizeof(*v));
+		v->family = family;
+		if (family == AF_INET) {
+			v->u.v4 = ((struct sockaddr_in *)a->ifa_addr)->sin_addr;
+		} else {
+			v->u.v6 = ((struct sockaddr_in6 *)a->ifa_addr)->sin6_addr;
+			if (!IN6_IS_ADDR_LINKLOCAL(&v->u.v6))
+				continue;
+		}
+		n++;
+	}
+	freeifaddrs(all);
+	return n;
+}
+
 bool iface_has_addr(int ifindex, const struct vaddr *addr)
 {
 	struct ifaddrs *all, *a;

@@ -5,6 +5,7 @@
 #define VIGIL_VRRP_IFACE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "addr.h"
@@ -20,6 +21,11 @@ struct iface_info {
 
 /* Fill info for ifname; returns 0 or -errno (-ENODEV when absent). */
 int iface_lookup(const char *ifname, struct iface_info *info);
+/* The addresses of family on ifname, in the kernel's order (primaries
+ * before secondaries), at most max of them; IPv6 gives only link-local
+ * ones (the only valid advert source, RFC 5798 5.1.2.2). Returns how
+ * many were written. */
+size_t iface_addrs(const char *ifname, int family, struct vaddr *out, size_t max);
 /* Is addr (without prefix) configured on ifindex right now? */
 bool iface_has_addr(int ifindex, const struct vaddr *addr);
 /* Is addr (without prefix) configured on any interface of this node?

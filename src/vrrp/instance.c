@@ -84,6 +84,15 @@ static void resolve_settings(struct vrrp_rt *rt, const struct global_defs *g)
 		? c->lower_prio_no_advert == TRI_ON : g->vrrp_lower_prio_no_advert;
 	rt->set.down_timer_adverts = c->down_timer_adverts != VRRP_UNSET
 		? c->down_timer_adverts : g->vrrp_down_timer_adverts;
+	/* keepalived's defaults: the global value, else the master's. */
+	rt->set.garp_lp_delay = c->garp_lower_prio_delay != VRRP_UNSET_TIMER
+		? c->garp_lower_prio_delay
+		: g->vrrp_garp_lower_prio_delay != TIMER_INHERIT ? g->vrrp_garp_lower_prio_delay
+		: rt->set.garp_delay;
+	rt->set.garp_lp_repeat = c->garp_lower_prio_repeat != VRRP_UNSET
+		? c->garp_lower_prio_repeat
+		: g->vrrp_garp_lower_prio_repeat >= 0 ? (int)g->vrrp_garp_lower_prio_repeat
+		: rt->set.garp_repeat;
 }
 
 static int resolve_family(const struct vrrp_instance *c)
@@ -269,6 +278,38 @@ static int resolve_peers(struct vrrp_rt *rt)
 	return 0;
 }
 
+static bool is_vip(const struct vrrp_rt *rt, const struct vaddr *a)
+{
+	for (size_t i = 0; i < rt->nvips; i++) {
+		struct vaddr v = rt->vips[i].addr;
+		v.has_prefix = false;
+		if (vaddr_equal(&v, a))
+			return true;
+	}
+	return false;
+}
+
+/* The address adverts go from when unicast_src_ip does not say: the
+ * first address of the interface in the kernel's order (its primary),
+ * preferring one that is not among our VIPs (a master holds them beside
+ * it, and they leave with mastership); a VIP only when nothing else is
+ * there and allow_vip (at start: the address owner's interface address
+ * is its VIP). For IPv6 the link-local one. false when there is none. */
+static bool pick_source(const struct vrrp_rt *rt, bool allow_vip, struct vaddr *out)
+{
+	struct vaddr addrs[64];
+	size_t n = iface_addrs(rt->ifname, rt->family, addrs, sizeof(addrs) / sizeof(addrs[0]));
+	for (size_t i = 0; i < n; i++) {
+		if (!is_vip(rt, &addrs[i])) {
+			*out = addrs[i];
+			return true;
+		}
+	}
+	if (n && allow_vip)
+		*out = addrs[0];
+	return n > 0 && allow_vip;
+}
+
 int vrrp_rt_init(struct vrrp_rt *rt, struct vrrp_engine *e, const struct vrrp_instance *cfg)
 {
 	char buf[VADDR_STRLEN];
@@ -315,8 +356,8 @@ int vrrp_rt_init(struct vrrp_rt *rt, struct vrrp_engine *e, const struct vrrp_in
 
 	if (vaddr_is_set(&cfg->src_ip))
 		rt->src = cfg->src_ip;
-	else
-		rt->src = rt->family == AF_INET ? rt->ifi.primary4 : rt->ifi.linklocal6;
+	else if (!pick_source(rt, true, &rt->src))
+		memset(&rt->src, 0, sizeof(rt->src));
 	rt->src.has_prefix = false;
 	if (!vaddr_is_set(&rt->src))
 		return -EADDRNOTAVAIL;   /* the engine waits for one */
@@ -341,8 +382,9 @@ int vrrp_rt_init(struct vrrp_rt *rt, struct vrrp_engine *e, const struct vrrp_in
 	uv_timer_init(e->loop, &rt->down_timer);
 	uv_timer_init(e->loop, &rt->garp_timer);
 	uv_timer_init(e->loop, &rt->lifetime_timer);
+	uv_timer_init(e->loop, &rt->lp_garp_timer);
 	rt->adver_timer.data = rt->down_timer.data = rt->garp_timer.data = rt;
-	rt->lifetime_timer.data = rt;
+	rt->lifetime_timer.data = rt->lp_garp_timer.data = rt;
 	return 0;
 }
 
@@ -369,7 +411,9 @@ static void send_advert(struct vrrp_rt *rt, uint8_t prio, bool reply)
 	char who[VADDR_STRLEN];
 	rt->advert.priority = prio;
 
-	if (rt->fd < 0 || !tx_allowed(rt, reply))
+	/* Without a source address every send would fail (and log): the
+	 * loss was said once, by vrrp_rt_addr_event(). */
+	if (rt->fd < 0 || rt->src_lost || !tx_allowed(rt, reply))
 		return;
 	size_t ndst = rt->unicast ? rt->npeers : 1;
 	for (size_t i = 0; i < ndst; i++) {
@@ -417,6 +461,46 @@ static void on_garp_timer(uv_timer_t *t)
 	 * them periodically (off by default). */
 	if (rt->garp_bursts_done >= 2 && rt->set.garp_refresh)
 		uv_timer_start(&rt->garp_timer, on_garp_timer, ms_ceil(rt->set.garp_refresh), 0);
+}
+
+/* The second lower-priority burst, garp_lower_prio_delay after the first. */
+static void on_lp_garp_timer(uv_timer_t *t)
+{
+	struct vrrp_rt *rt = t->data;
+	if (rt->state != VRRP_STATE_MASTER)
+		return;
+	for (int i = 0; i < rt->set.garp_lp_repeat; i++)
+		announce(rt);
+}
+
+/* A master heard a lower priority: another node believes it is master
+ * too (a split brain healing: this node was frozen or cut off, and the
+ * clients' ARP/ND caches moved to the other one). Adverts alone make the
+ * other yield but leave the caches pointing at it, so announce the VIPs
+ * again, as keepalived does with garp_lower_prio_repeat. Not through the
+ * advert transmit cap (an answer it held back must not cost the clients
+ * their path), but bounded on its own: one episode (a burst now and one
+ * after garp_lower_prio_delay) per max(advert interval, that delay),
+ * however many lower adverts arrive. */
+static void lower_prio_announce(struct vrrp_rt *rt)
+{
+	char buf[VADDR_STRLEN];
+	uint64_t now = uv_now(rt->eng->loop);
+	uint64_t every = ms_ceil(rt->adver_int_us);
+	if (ms_ceil(rt->set.garp_lp_delay) > every)
+		every = ms_ceil(rt->set.garp_lp_delay);
+	if (rt->set.garp_lp_repeat <= 0 || (rt->lp_garp_ms && now - rt->lp_garp_ms < every))
+		return;
+	rt->lp_garp_ms = now ? now : 1;
+	for (size_t i = 0; i < rt->nvips; i++)
+		log_msg(LOG_INFO, "(%s) Sending %s on %s for %s (lower priority advert heard)",
+			rt->name, rt->family == AF_INET ? "gratuitous ARPs" :
+			"Unsolicited Neighbour Adverts", rt->ifname,
+			fmt_addr(&rt->vips[i].addr, buf, sizeof(buf)));
+	for (int i = 0; i < rt->set.garp_lp_repeat; i++)
+		announce(rt);
+	if (rt->set.garp_lp_delay)
+		uv_timer_start(&rt->lp_garp_timer, on_lp_garp_timer, ms_ceil(rt->set.garp_lp_delay), 0);
 }
 
 static void start_announcements(struct vrrp_rt *rt)
@@ -507,6 +591,7 @@ static void run_actions(struct vrrp_rt *rt, unsigned act, bool reply)
 		uv_timer_stop(&rt->down_timer);
 		uv_timer_stop(&rt->garp_timer);
 		uv_timer_stop(&rt->lifetime_timer);
+		uv_timer_stop(&rt->lp_garp_timer);
 	}
 	if (act & VRRP_ACT_SEND_PRIO0) {
 		send_advert(rt, 0, false);
@@ -608,8 +693,38 @@ static void on_down_timer(uv_timer_t *t)
 	report_if_never_heard(t->data);
 }
 
+/* A configured VIP already on its interface at start (left by a daemon
+ * killed with SIGKILL during a migration, by an operator, by a network
+ * manager) would stay on a node that becomes backup: two nodes
+ * answering ARP for it. Removed, as keepalived does; the election gives
+ * it to the master, which adds it back. */
+static void remove_stale_vips(struct vrrp_rt *rt)
+{
+	char buf[VADDR_STRLEN];
+	/* The address owner's VIPs are its own addresses, and it is master
+	 * at once: nothing to take away. */
+	if (rt->base_prio == 255)
+		return;
+	for (size_t i = 0; i < rt->nvips; i++) {
+		const struct vip_spec *v = &rt->vips[i];
+		struct vaddr plain = v->addr;
+		plain.has_prefix = false;
+		/* Never the address adverts go from: the interface's own. */
+		if (vaddr_equal(&plain, &rt->src) || !iface_has_addr(v->ifindex, &plain))
+			continue;
+		log_msg(LOG_WARNING, "(%s) VIP %s is already on the interface at start (left by "
+			"a previous daemon or someone else); removing it until this node is master",
+			rt->name, fmt_addr(&v->addr, buf, sizeof(buf)));
+		int err = vip_del(rt->eng->nl, v);
+		if (err < 0)
+			log_msg(LOG_ERR, "(%s) cannot remove %s: %s; remove it by hand (with its "
+				"prefix length)", rt->name, buf, vip_strerror(err));
+	}
+}
+
 void vrrp_rt_start(struct vrrp_rt *rt)
 {
+	remove_stale_vips(rt);
 	uv_update_time(rt->eng->loop);
 	rt->preempt_after_ms = uv_now(rt->eng->loop) + rt->cfg->preempt_delay / US_PER_MS;
 	if (rt->faults)
@@ -629,7 +744,8 @@ void vrrp_rt_shutdown(struct vrrp_rt *rt)
 
 void vrrp_rt_close(struct vrrp_rt *rt, uv_close_cb last)
 {
-	uv_timer_t *timers[] = { &rt->adver_timer, &rt->down_timer, &rt->garp_timer };
+	uv_timer_t *timers[] = { &rt->adver_timer, &rt->down_timer, &rt->garp_timer,
+				 &rt->lp_garp_timer };
 	for (size_t i = 0; i < sizeof(timers) / sizeof(timers[0]); i++)
 		uv_close((uv_handle_t *)timers[i], NULL);
 	/* Handles close in order, so "last" runs after the others closed. */
@@ -671,7 +787,9 @@ bool vrrp_rt_same_under(const struct vrrp_rt *rt, const struct vrrp_instance *cf
 	       t.set.garp_refresh == rt->set.garp_refresh &&
 	       t.set.garp_refresh_repeat == rt->set.garp_refresh_repeat &&
 	       t.set.lower_prio_no_advert == rt->set.lower_prio_no_advert &&
-	       t.set.down_timer_adverts == rt->set.down_timer_adverts;
+	       t.set.down_timer_adverts == rt->set.down_timer_adverts &&
+	       t.set.garp_lp_delay == rt->set.garp_lp_delay &&
+	       t.set.garp_lp_repeat == rt->set.garp_lp_repeat;
 }
 
 bool vrrp_rt_same_identity(const struct vrrp_rt *rt, const struct vrrp_instance *cfg,
@@ -1013,6 +1131,7 @@ void vrrp_rt_receive(struct vrrp_rt *rt, const struct vrrp_advert *a,
 			 * our next scheduled advert (within the transmit cap). */
 			if (!rt->set.lower_prio_no_advert)
 				send_advert(rt, rt->prio, true);
+			lower_prio_announce(rt);
 			return;
 		}
 		if (ev == VRRP_EV_ADV_PRIO0)
@@ -1073,6 +1192,49 @@ void vrrp_rt_link_tracking(struct vrrp_rt *rt)
 	}
 }
 
+static bool same_bytes(const struct vaddr *a, const struct vaddr *b)
+{
+	return a->family && a->family == b->family &&
+	       memcmp(a->u.bytes, b->u.bytes, a->family == AF_INET ? 4 : 16) == 0;
+}
+
+/* Is a inside the subnet of net (its prefix length; none: the host)? */
+static bool in_subnet(const struct vaddr *a, const struct vaddr *net)
+{
+	if (!a->family || a->family != net->family)
+		return false;
+	unsigned bits = net->family == AF_INET ? 32 : 128;
+	unsigned plen = net->has_prefix ? net->prefix : bits;
+	for (unsigned i = 0; i < plen && i < bits; i++) {
+		uint8_t bit = (uint8_t)(0x80 >> (i % 8));
+		if ((a->u.bytes[i / 8] & bit) != (net->u.bytes[i / 8] & bit))
+			return false;
+	}
+	return true;
+}
+
+/* The kernel removes, with an address, the routes that use it as their
+ * source (and those through a gateway only its subnet reached): put back
+ * the instance's virtual_routes that depended on the restored VIP v, so
+ * traffic does not leave with another source until the next transition. */
+static void restore_routes(struct vrrp_rt *rt, const struct vip_spec *v)
+{
+	char buf[VADDR_STRLEN];
+	for (const struct node *n = rt->cfg->vroutes.first; n; n = n->next) {
+		const struct route_item *r = (const struct route_item *)n;
+		if (!same_bytes(&r->src, &v->addr) && !in_subnet(&r->via, &v->addr))
+			continue;
+		int err = vroute_add(rt->eng->nl, r, rt->ifi.ifindex);
+		if (err < 0)
+			log_msg(LOG_ERR, "(%s) cannot restore virtual route (line %u) after %s: %s",
+				rt->name, n->pos.line, fmt_addr(&v->addr, buf, sizeof(buf)),
+				vip_strerror(err));
+		else
+			log_msg(LOG_INFO, "(%s) virtual route (line %u) restored with %s", rt->name,
+				n->pos.line, fmt_addr(&v->addr, buf, sizeof(buf)));
+	}
+}
+
 bool vrrp_rt_vip_deleted(struct vrrp_rt *rt, int ifindex, const struct vaddr *addr)
 {
 	char buf[VADDR_STRLEN];
@@ -1093,6 +1255,8 @@ bool vrrp_rt_vip_deleted(struct vrrp_rt *rt, int ifindex, const struct vaddr *ad
 		int err = vip_add(rt->eng->nl, v);
 		if (err < 0)
 			log_msg(LOG_ERR, "(%s) cannot restore %s: %s", rt->name, buf, vip_strerror(err));
+		else
+			restore_routes(rt, v);
 		return true;
 	}
 	return false;
@@ -1125,5 +1289,63 @@ void vrrp_group_follow(struct vrrp_rt *leader, enum vrrp_state from, enum vrrp_s
 					  &c->notify_stop, &c->notify };
 		g->state = to;
 		notify_transition(g->nq, &set, c->smtp_alert, notify_word(to), 0);
+	}
+}
+
+/* ---- the interface and its addresses changing under the instance ------------- */
+
+void vrrp_rt_addr_event(struct vrrp_rt *rt, int ifindex, const struct vaddr *addr, bool added)
+{
+	char was[VADDR_STRLEN], now[VADDR_STRLEN];
+	struct vaddr next;
+
+	/* unicast_src_ip is the operator's choice: kept, as keepalived does. */
+	if (vaddr_is_set(&rt->cfg->src_ip) || ifindex != rt->ifi.ifindex ||
+	    addr->family != rt->family)
+		return;
+	if (!added && same_bytes(addr, &rt->src) && !rt->src_lost) {
+		fmt_addr(&rt->src, was, sizeof(was));
+		if (pick_source(rt, false, &next)) {
+			rt->src = next;
+			log_msg(LOG_WARNING, "(%s) advert source %s was removed from %s; sending "
+				"adverts from %s now", rt->name, was, rt->ifname,
+				fmt_addr(&next, now, sizeof(now)));
+		} else {
+			rt->src_lost = true;
+			log_msg(LOG_WARNING, "(%s) advert source %s was removed from %s and no other "
+				"address is there; no adverts until the interface has one", rt->name,
+				was, rt->ifname);
+		}
+	} else if (added && rt->src_lost && pick_source(rt, false, &next)) {
+		rt->src = next;
+		rt->src_lost = false;
+		log_msg(LOG_INFO, "(%s) %s has an address again; sending adverts from %s", rt->name,
+			rt->ifname, fmt_addr(&next, now, sizeof(now)));
+	}
+}
+
+void vrrp_rt_iface_recreated(struct vrrp_rt *rt, int ifindex)
+{
+	struct iface_info ifi;
+	int old = rt->ifi.ifindex;
+	char now[VADDR_STRLEN];
+
+	if (iface_lookup(rt->ifname, &ifi) < 0 || ifi.ifindex != ifindex)
+		return;   /* gone again already: the next event says more */
+	log_msg(LOG_INFO, "(%s) interface %s is back (index %d, was %d)", rt->name, rt->ifname,
+		ifindex, old);
+	rt->ifi = ifi;
+	/* VIPs without their own dev line live on the instance's interface. */
+	for (size_t i = 0; i < rt->nvips; i++)
+		if (rt->vips[i].ifindex == old)
+			rt->vips[i].ifindex = ifindex;
+	if (vaddr_is_set(&rt->cfg->src_ip))
+		return;
+	struct vaddr next;
+	rt->src_lost = !pick_source(rt, false, &next);
+	if (!rt->src_lost) {
+		rt->src = next;
+		log_msg(LOG_INFO, "(%s) sending adverts from %s", rt->name,
+			fmt_addr(&next, now, sizeof(now)));
 	}
 }

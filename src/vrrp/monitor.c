@@ -26,7 +26,7 @@ static void link_msg(struct vrrp_monitor *m, struct nlmsghdr *h)
 	bool up = h->nlmsg_type == RTM_NEWLINK && (ifi->ifi_flags & IFF_UP) &&
 		  (ifi->ifi_flags & IFF_LOWER_UP);
 	if (m->cbs.link)
-		m->cbs.link(m->cbs.data, ifi->ifi_index, name, up);
+		m->cbs.link(m->cbs.data, ifi->ifi_index, name, up, h->nlmsg_type == RTM_NEWLINK);
 }
 
 static void addr_msg(struct vrrp_monitor *m, struct nlmsghdr *h)
@@ -46,8 +46,10 @@ static void addr_msg(struct vrrp_monitor *m, struct nlmsghdr *h)
 		return;
 	a.family = ifa->ifa_family;
 	memcpy(a.u.bytes, nla_data(at), len);
-	if (m->cbs.addr_deleted)
+	if (h->nlmsg_type == RTM_DELADDR && m->cbs.addr_deleted)
 		m->cbs.addr_deleted(m->cbs.data, (int)ifa->ifa_index, &a);
+	else if (h->nlmsg_type == RTM_NEWADDR && m->cbs.addr_added)
+		m->cbs.addr_added(m->cbs.data, (int)ifa->ifa_index, &a);
 }
 
 static int on_message(struct nl_msg *msg, void *arg)
@@ -59,6 +61,7 @@ static int on_message(struct nl_msg *msg, void *arg)
 	case RTM_DELLINK:
 		link_msg(m, h);
 		break;
+	case RTM_NEWADDR:
 	case RTM_DELADDR:
 		addr_msg(m, h);
 		break;

@@ -1,6 +1,7 @@
 /* monitor.h - rtnetlink events the VRRP engine reacts to: an interface's
- * link going down or up (tracked interfaces, Fault), and an address being
- * removed behind our back (a master puts its VIP straight back).
+ * link going down or up (tracked interfaces, Fault), an interface deleted
+ * or created, an address being removed behind our back (a master puts its
+ * VIP straight back) and addresses coming and going (the advert source).
  *
  * One netlink socket subscribed to link and address groups, read from
  * the libuv loop; messages are decoded here and handed to callbacks.
@@ -16,8 +17,13 @@
 struct nl_sock;
 
 struct monitor_cbs {
-	void (*link)(void *data, int ifindex, const char *ifname, bool up);
+	/* RTM_NEWLINK / RTM_DELLINK: exists is false for a deleted interface
+	 * (an interface created again under its name comes with a new
+	 * ifindex, which the engine follows by name). */
+	void (*link)(void *data, int ifindex, const char *ifname, bool up, bool exists);
 	void (*addr_deleted)(void *data, int ifindex, const struct vaddr *addr);
+	/* RTM_NEWADDR: an advert source may be chosen from it. */
+	void (*addr_added)(void *data, int ifindex, const struct vaddr *addr);
 	void *data;
 };
 

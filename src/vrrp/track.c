@@ -327,8 +327,9 @@ void track_link_event(struct vrrp_engine *e, int ifindex, const char *ifname, bo
 		struct tracked *t = e->tracked[i];
 		if (t->kind != TRACKED_IFACE)
 			continue;
-		/* An interface created after start-up is found by its name. */
-		if (!t->ifindex && ifname && strcmp(t->name, ifname) == 0)
+		/* An interface created after start-up, or deleted and created
+		 * again (with a new index), is found by its name. */
+		if (t->ifindex != ifindex && ifname && strcmp(t->name, ifname) == 0)
 			t->ifindex = ifindex;
 		if (t->ifindex != ifindex || t->up == up)
 			continue;

@@ -95,6 +95,10 @@ struct vrrp_rt {
 	struct iface_info ifi;
 	int fd;                        /* the shared raw socket of ifname/family */
 	struct vaddr src;              /* advert source */
+	bool src_lost;                 /* src left the interface and no other
+					* address was there to replace it:
+					* adverts wait for one (addresses
+					* followed unless unicast_src_ip) */
 	struct vaddr mcast_dst;        /* multicast destination */
 	bool unicast;
 	struct vaddr *peers;           /* unicast_peer minus our own addresses; owned,
@@ -108,6 +112,8 @@ struct vrrp_rt {
 		uint64_t garp_refresh;     /* garp_master_refresh, 0: none */
 		int garp_refresh_repeat;
 		bool lower_prio_no_advert;
+		uint64_t garp_lp_delay;    /* garp_lower_prio_delay */
+		int garp_lp_repeat;        /* garp_lower_prio_repeat, 0: none */
 		int down_timer_adverts;    /* RFC 5798's 3, keepalived-tunable */
 	} set;
 
@@ -132,6 +138,11 @@ struct vrrp_rt {
 	uv_timer_t garp_timer;         /* second GARP burst / refresh */
 	uv_timer_t lifetime_timer;     /* VIP lifetime refresh (master) */
 	unsigned garp_bursts_done;
+	/* A master hearing a lower priority (a split brain healing): one
+	 * GARP/NA burst now and one after garp_lower_prio_delay, once per
+	 * episode: not again before max(advert interval, that delay). */
+	uv_timer_t lp_garp_timer;
+	uint64_t lp_garp_ms;           /* uv_now() of the last such burst; 0: none */
 
 	struct track_link *links;      /* what this instance (and its group) tracks */
 	size_t nlinks;
@@ -265,6 +276,14 @@ void vrrp_rt_receive(struct vrrp_rt *rt, const struct vrrp_advert *a,
 void vrrp_rt_set_tracking(struct vrrp_rt *rt, int prio_delta, unsigned faults);
 /* Build rt->links from the configuration (after track_start). */
 void vrrp_rt_link_tracking(struct vrrp_rt *rt);
+/* An address came to / left ifindex: the advert source follows (a
+ * removed source is replaced by another address of the interface; an
+ * interface without one gets the first added), logged. */
+void vrrp_rt_addr_event(struct vrrp_rt *rt, int ifindex, const struct vaddr *addr, bool added);
+/* The instance's interface exists again under its name with ifindex:
+ * re-read its index, MAC, link state and advert source; the caller
+ * gives the instance a socket on the new index. */
+void vrrp_rt_iface_recreated(struct vrrp_rt *rt, int ifindex);
 /* A VIP of this instance was deleted by someone else: restore it when
  * we are master. Returns true when the address was one of ours. */
 bool vrrp_rt_vip_deleted(struct vrrp_rt *rt, int ifindex, const struct vaddr *addr);
