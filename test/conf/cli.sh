@@ -300,12 +300,17 @@ start_daemon() {
 	$netns "$VIGILD" -n -l -f "$tmp/vs.conf" -p "$tmp/d.pid" -r "$tmp/vr.pid" \
 		-c "$tmp/vc.pid" "$@" >>"$tmp/d.log" 2>&1 &
 	dpid=$!
+	# Until this vigild has written its own pid and its live workers'
+	# (with KEEP_PIDFILES the files still name the previous, dead ones).
 	i=0
-	while [ $i -lt 50 ] && ! { [ -s "$tmp/vr.pid" ] && [ -s "$tmp/vc.pid" ]; }; do
+	while [ $i -lt 50 ]; do
+		vpid=$(cat "$tmp/vr.pid" 2>/dev/null)
+		cpid=$(cat "$tmp/vc.pid" 2>/dev/null)
+		[ "$(cat "$tmp/d.pid" 2>/dev/null)" = "$dpid" ] && [ -n "$vpid" ] && [ -n "$cpid" ] &&
+			[ "$(awk '{ print $4 }' "/proc/$vpid/stat" 2>/dev/null)" = "$dpid" ] &&
+			[ "$(awk '{ print $4 }' "/proc/$cpid/stat" 2>/dev/null)" = "$dpid" ] && break
 		sleep 0.1; i=$((i + 1))
 	done
-	vpid=$(cat "$tmp/vr.pid" 2>/dev/null)
-	cpid=$(cat "$tmp/vc.pid" 2>/dev/null)
 	: "${vpid:=0}" "${cpid:=0}"
 }
 # second ARGS...: another vigild beside the running one, in a namespace of
