@@ -64,9 +64,7 @@ lost_pings() {
 	sleep 2
 	lab_kill lb1 TERM
 	wait "$ping_pid"
-	tx=$(sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.*/\1/p' "$LAB_TMP/ping6.$1")
-	rx=$(sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.*/\2/p' "$LAB_TMP/ping6.$1")
-	echo $(( ${tx:-0} - ${rx:-0} ))
+	lab_ping_lost "$LAB_TMP/ping6.$1"
 }
 
 lab_vigil lb1 "$(v6 150)"
@@ -280,9 +278,7 @@ reload_loss() {
 	kill -HUP "$PID_lb2"
 	kill -HUP "$PID_lb1"
 	wait "$ping_pid"
-	tx=$(sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.*/\1/p' "$LAB_TMP/ping.$1")
-	rx=$(sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.*/\2/p' "$LAB_TMP/ping.$1")
-	echo $(( ${tx:-0} - ${rx:-0} ))
+	lab_ping_lost "$LAB_TMP/ping.$1"
 	lab_since lb1 "$mark1" > "$LAB_TMP/reload.$1.lb1"
 }
 vigil_rl=$(reload_loss vigil lab_vigil)

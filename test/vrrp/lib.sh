@@ -25,6 +25,14 @@ lab_need_root() {
 
 lab_ns() { echo "${P}$1"; }
 
+# lab_ping_lost FILE: replies missing in a finished ping's summary
+# ("N packets transmitted, M received"): N - M
+lab_ping_lost() {
+	tx=$(sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.*/\1/p' "$1")
+	rx=$(sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.*/\2/p' "$1")
+	echo $(( ${tx:-0} - ${rx:-0} ))
+}
+
 # lab_reference: whether to run keepalived's reference scenarios. They
 # measure keepalived, so the sanitizer pass (make check sets
 # VIGIL_SANITIZED there) leaves them to the plain build's run.

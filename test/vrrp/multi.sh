@@ -97,9 +97,7 @@ run() {
 	for v in $VIPS; do
 		eval "wait \$ping_$n"
 		f="$LAB_TMP/ping.$1.$n"
-		tx=$(sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.*/\1/p' "$f")
-		rx=$(sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.*/\2/p' "$f")
-		lost=$((lost + ${tx:-0} - ${rx:-0}))
+		lost=$((lost + $(lab_ping_lost "$f")))
 		n=$((n + 1))
 	done
 	eval "lost_$1=$lost"

@@ -76,9 +76,7 @@ ping_start() {
 # shell that started it: wait knows only its own children)
 ping_lost() {
 	wait "$PING_PID"
-	tx=$(sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.*/\1/p' "$LAB_TMP/ping.$1")
-	rx=$(sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.*/\2/p' "$LAB_TMP/ping.$1")
-	echo $(( ${tx:-0} - ${rx:-0} ))
+	lab_ping_lost "$LAB_TMP/ping.$1"
 }
 
 lb1_mac=$(ip -n "${P}lb1" link show dev eth0 | awk '/link\/ether/ { print $2 }')
