@@ -41,7 +41,15 @@ start=$(date +%s)
 rc=$?
 cat "$out"
 # For the suite's time budget (README, "Run the tests").
-echo "run-test: $1 took $(( $(date +%s) - start )) s"
+# A test that shares the timing-test lock says how long it waited for it
+# (test/timing-lock.sh): the rest is the time it held it.
+waited=$(sed -n 's/^timing-lock: waited \([0-9]*\) s$/\1/p' "$out" | head -1)
+took=$(( $(date +%s) - start ))
+if [ -n "$waited" ]; then
+	echo "run-test: $1 took $took s ($waited s waiting for the timing-test lock, $((took - waited)) s holding it)"
+else
+	echo "run-test: $1 took $took s"
+fi
 
 reports=0
 for f in "$san_dir"/asan.* "$san_dir"/ubsan.*; do

@@ -68,8 +68,8 @@ trap 'exit 1' INT TERM
 # Timing tests run one at a time (see test/vrrp/lib.sh); daemons and
 # listeners are started with fd 9 closed. VIGIL_TIMING_LOCK names another
 # lock file (a private one runs this test beside the others).
-exec 9>"${VIGIL_TIMING_LOCK:-/tmp/vigil-timing-tests.lock}"
-flock -w 1200 9 || echo "warning: ran without the timing-test lock"
+. "$(dirname "$0")/../timing-lock.sh"
+timing_lock
 
 ok() { echo "ok - $1"; PASS=$((PASS + 1)); }
 bad() {

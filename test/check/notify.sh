@@ -59,8 +59,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-exec 9>"${VIGIL_TIMING_LOCK:-/tmp/vigil-timing-tests.lock}"
-flock -w 1200 9 || echo "warning: ran without the timing-test lock"
+. "$(dirname "$0")/../timing-lock.sh"
+timing_lock
 
 ok() { echo "ok - $1"; PASS=$((PASS + 1)); }
 bad() {

@@ -21,8 +21,8 @@ host_has_ipvs() {
 
 # One timing-sensitive test at a time (see lab_serialize in test/vrrp/lib.sh):
 # a TCG guest takes a whole core.
-exec 9>/tmp/vigil-timing-tests.lock
-flock -w 1200 9 || echo "warning: ran without the timing-test lock"
+. "$HERE/../timing-lock.sh"
+timing_lock
 
 if [ "${VIGIL_VM_FORCE:-0}" = 1 ] || ! host_has_ipvs; then
 	if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then

@@ -44,13 +44,10 @@ lab_reference() {
 	return 0
 }
 
-# Timing tests run one at a time: make check runs tests in parallel (and
-# the sanitizer build beside the plain one), and two labs or a VM at once
-# on a 2-core machine blur failover timings by hundreds of milliseconds.
-# Daemons are started with fd 9 closed, so none of them holds the lock.
+# Timing tests run one at a time: see test/timing-lock.sh.
+. "$(dirname "$0")/../timing-lock.sh"
 lab_serialize() {
-	exec 9>/tmp/vigil-timing-tests.lock
-	flock -w 1200 9 || echo "warning: ran without the timing-test lock"
+	timing_lock
 }
 
 lab_up() {
