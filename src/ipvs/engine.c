@@ -281,8 +281,11 @@ static size_t apply_ops(struct ipvs_engine *e, const struct ipvs_ops *ops, const
 }
 
 /* Re-read the kernel (all destinations, or this round's window) and
- * apply the difference. */
-static size_t sync_kernel(struct ipvs_engine *e, const char *why, bool full)
+ * apply the difference. owned says which of the kernel's services are
+ * vigil's to change: owned_cb, or all_owned for lvs_flush and
+ * lvs_flush_on_stop, where the operator gave vigil the whole table. */
+static size_t sync_kernel(struct ipvs_engine *e, const char *why, bool full,
+			  ipvs_owned_fn owned)
 {
 	struct ipvs_table cur;
 	struct ipvs_ops ops = { 0 };
@@ -296,7 +299,7 @@ static size_t sync_kernel(struct ipvs_engine *e, const char *why, bool full)
 		ipvs_table_free(&cur);
 		return 0;
 	}
-	err = ipvs_diff(&e->desired, &cur, owned_cb, e, &ops);
+	err = ipvs_diff(&e->desired, &cur, owned, e, &ops);
 	ipvs_table_free(&cur);
 	if (err < 0) {
 		log_msg(LOG_ERR, "IPVS: out of memory computing the difference");
@@ -309,7 +312,7 @@ static size_t sync_kernel(struct ipvs_engine *e, const char *why, bool full)
 
 size_t ipvs_engine_sync(struct ipvs_engine *e, const char *why)
 {
-	return sync_kernel(e, why, true);
+	return sync_kernel(e, why, true, owned_cb);
 }
 
 /* Make fresh the wanted table, sending the difference from the previous
@@ -350,12 +353,12 @@ static void on_resync(uv_timer_t *t)
 			return;
 		e->have_nl = true;
 		log_msg(LOG_INFO, "IPVS is available now");
-		sync_kernel(e, NULL, true);
+		sync_kernel(e, NULL, true, owned_cb);
 		own_desired_only(e);
 		return;
 	}
 	/* Anything to do here was changed behind vigil's back. */
-	sync_kernel(e, "restored: the kernel's table had drifted", false);
+	sync_kernel(e, "restored: the kernel's table had drifted", false, owned_cb);
 }
 
 static void set_timeouts(struct ipvs_engine *e)
@@ -413,7 +416,15 @@ int ipvs_engine_start(struct ipvs_engine *e, uv_loop_t *loop, const struct confi
 	} else {
 		e->have_nl = true;
 		set_timeouts(e);
-		size_t n = sync_kernel(e, NULL, true);
+		/* lvs_flush: services the configuration does not name go too
+		 * (keepalived flushes the whole table and programs it again;
+		 * vigil keeps what is already right, so the connections of
+		 * the services it names survive the restart). */
+		bool flush = cfg->global.lvs_flush;
+		if (flush)
+			log_msg(LOG_INFO, "IPVS: lvs_flush: removing every service the "
+				"configuration does not name");
+		size_t n = sync_kernel(e, NULL, true, flush ? all_owned : owned_cb);
 		log_msg(LOG_INFO, "IPVS: %zu service(s) configured, %zu change(s) applied",
 			e->desired.n, n);
 	}
@@ -448,11 +459,18 @@ void ipvs_engine_stop(struct ipvs_engine *e, bool leave_table)
 		log_msg(LOG_INFO, "IPVS: stopping: leaving the %zu service(s) in place",
 			e->desired.n);
 	} else if (e->have_nl) {
-		/* Nothing wanted: every owned service goes. A full re-read,
-		 * so that what drifted since the last one goes too. */
+		/* Nothing wanted: every owned service goes, whole (the kernel
+		 * drops its destinations: what keepalived's lvs_flush_on_stop
+		 * VS does, and the end state of its default). A full re-read,
+		 * so that what drifted since the last one goes too. With
+		 * lvs_flush_on_stop alone, every service goes, vigil's or not. */
+		bool all = e->cfg->global.lvs_flush_on_stop == LVS_FLUSH_STOP_ALL;
+		if (all)
+			log_msg(LOG_INFO, "IPVS: stopping: lvs_flush_on_stop: removing every "
+				"service, vigil's or not");
 		struct ipvs_table none = { 0 };
 		set_desired(e, &none);
-		size_t n = sync_kernel(e, NULL, true);
+		size_t n = sync_kernel(e, NULL, true, all ? all_owned : owned_cb);
 		log_msg(LOG_INFO, "IPVS: stopping: %zu change(s) applied", n);
 	}
 	if (e->have_nl)

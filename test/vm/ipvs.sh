@@ -6,7 +6,8 @@
 # fwmark and a group equals keepalived's for the same file; a reload with
 # one change sends one operation; drift is repaired; foreign services are
 # left alone; kill -9 (of every process, or of the supervisor alone) and
-# restart changes nothing; stop removes what vigil owns unless -I. Ends with "N passed, N failed".
+# restart changes nothing; stop removes what vigil owns unless -I;
+# lvs_flush and lvs_flush_on_stop [VS]. Ends with "N passed, N failed".
 set -u
 VIGILD=${VIGILD:?VIGILD must name the vigild to test}
 T=$(mktemp -d /tmp/vigil-ipvs.XXXXXX)
@@ -293,6 +294,65 @@ check "the other service is programmed" sh -c "ip netns exec $NS ipvsadm -Sn | g
 check "lvs_timeouts applied" sh -c "ip netns exec $NS ipvsadm -L --timeout | grep -q 'Timeout (tcp tcpfin udp): 7200 90 240'"
 kill -TERM "$VPID"
 wait "$VPID" 2>/dev/null
+
+# ---- 8. lvs_flush and lvs_flush_on_stop: the operator gives vigil the whole table ----
+# lvs_flush: a foreign service goes at start; the configured one, already
+# right, is adopted (not deleted and added again). lvs_flush_on_stop: the
+# stop removes the foreign one too. lvs_flush_on_stop VS: vigil's only.
+ip netns exec "$NS" ipvsadm -C
+flush_conf() { # GLOBAL_DEFS_LINES
+	cat <<CONF
+global_defs {
+$1
+}
+virtual_server 10.1.0.2 80 {
+    lb_algo rr
+    lb_kind NAT
+    protocol TCP
+    real_server 10.2.0.2 80 {
+        weight 1
+    }
+}
+CONF
+}
+flush_conf "    lvs_flush" > "$T/vigil.conf"
+ip netns exec "$NS" ipvsadm -A -t 10.1.0.2:80 -s rr
+ip netns exec "$NS" ipvsadm -a -t 10.1.0.2:80 -r 10.2.0.2:80 -m -w 1
+ip netns exec "$NS" ipvsadm -A -t 10.9.9.9:80 -s rr
+: > "$T/vigil.log"
+start_vigil
+check "lvs_flush: start applies one change (the foreign service deleted)" \
+	wait_log "IPVS: 1 service\\(s\\) configured, 1 change\\(s\\) applied" 20
+check "lvs_flush: the foreign service is gone" sh -c "! ip netns exec $NS ipvsadm -Sn | grep -q 10.9.9.9"
+check "lvs_flush: the configured service stays" sh -c "ip netns exec $NS ipvsadm -Sn | grep -q 10.1.0.2"
+kill -TERM "$VPID"
+wait "$VPID" 2>/dev/null
+flush_conf "    lvs_flush_on_stop" > "$T/vigil.conf"
+: > "$T/vigil.log"
+start_vigil
+check "lvs_flush_on_stop: started" wait_log "IPVS: 1 service\\(s\\) configured" 20
+ip netns exec "$NS" ipvsadm -A -t 10.9.9.8:80 -s rr
+kill -TERM "$VPID"
+wait "$VPID" 2>/dev/null
+check "lvs_flush_on_stop: the stop empties the table, foreign service included" \
+	sh -c "[ -z \"\$(ip netns exec $NS ipvsadm -Sn)\" ]"
+flush_conf "    lvs_flush_on_stop VS" > "$T/vigil.conf"
+: > "$T/vigil.log"
+start_vigil
+check "lvs_flush_on_stop VS: started" wait_log "IPVS: 1 service\\(s\\) configured" 20
+ip netns exec "$NS" ipvsadm -A -t 10.9.9.7:80 -s rr
+kill -TERM "$VPID"
+wait "$VPID" 2>/dev/null
+check "lvs_flush_on_stop VS: vigil's service removed" sh -c "! ip netns exec $NS ipvsadm -Sn | grep -q 10.1.0.2"
+check "lvs_flush_on_stop VS: the foreign service stays" sh -c "ip netns exec $NS ipvsadm -Sn | grep -q 10.9.9.7"
+flush_conf "    lvs_flush_on_stop" > "$T/vigil.conf"
+: > "$T/vigil.log"
+start_vigil -I
+check "lvs_flush_on_stop with -I: started" wait_log "IPVS: 1 service\\(s\\) configured" 20
+kill -TERM "$VPID"
+wait "$VPID" 2>/dev/null
+check "lvs_flush_on_stop with -I: -I wins, the table stays" \
+	sh -c "ip netns exec $NS ipvsadm -Sn | grep -q 10.1.0.2 && ip netns exec $NS ipvsadm -Sn | grep -q 10.9.9.7"
 
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
