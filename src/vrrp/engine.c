@@ -710,6 +710,7 @@ void vrrp_engine_stop(struct vrrp_engine *e)
 	e->rts = NULL;
 	e->socks = NULL;
 	e->nrts = e->nsocks = 0;
+	ifsysctl_restore(&e->sysctls);
 	conf_unref(e->cfg);
 	e->cfg = NULL;
 }

@@ -722,8 +722,24 @@ static void remove_stale_vips(struct vrrp_rt *rt)
 	}
 }
 
+/* promote_secondaries: when the interface's primary address in a subnet
+ * goes, the kernel promotes a secondary one (a VIP in the same subnet)
+ * instead of deleting them all. Set again when the interface is
+ * recreated (a new one has the default); the operator's value comes back
+ * at stop (ifsysctl.h). */
+static void apply_sysctls(struct vrrp_rt *rt)
+{
+	if (!rt->cfg->promote_secondaries)
+		return;
+	int err = ifsysctl_set(&rt->eng->sysctls, "ipv4", rt->ifname, "promote_secondaries", "1");
+	if (err < 0)
+		log_msg(LOG_WARNING, "(%s) cannot set promote_secondaries on %s: %s", rt->name,
+			rt->ifname, strerror(-err));
+}
+
 void vrrp_rt_start(struct vrrp_rt *rt)
 {
+	apply_sysctls(rt);
 	remove_stale_vips(rt);
 	uv_update_time(rt->eng->loop);
 	rt->preempt_after_ms = uv_now(rt->eng->loop) + rt->cfg->preempt_delay / US_PER_MS;
@@ -1335,6 +1351,7 @@ void vrrp_rt_iface_recreated(struct vrrp_rt *rt, int ifindex)
 	log_msg(LOG_INFO, "(%s) interface %s is back (index %d, was %d)", rt->name, rt->ifname,
 		ifindex, old);
 	rt->ifi = ifi;
+	apply_sysctls(rt);
 	/* VIPs without their own dev line live on the instance's interface. */
 	for (size_t i = 0; i < rt->nvips; i++)
 		if (rt->vips[i].ifindex == old)

@@ -17,6 +17,7 @@
 #include "fsm.h"
 #include "garp.h"
 #include "iface.h"
+#include "ifsysctl.h"
 #include "monitor.h"
 #include "notify.h"
 #include "packet.h"
@@ -215,6 +216,7 @@ struct vrrp_engine {
 	uv_timer_t status_timer;       /* periodic rewrite */
 	uv_timer_t status_soon;        /* coalesced rewrite after a transition */
 	uint64_t drops[VRRP_DROP_COUNT];   /* packets no instance took */
+	struct ifsysctl_set sysctls;   /* interface settings changed, restored at stop */
 	struct ratelimit drop_rl[VRRP_DROP_COUNT];
 	bool stopping;
 };

@@ -22,12 +22,11 @@ lab_up
 
 VIP=10.11.12.100
 # The remaining address of case 2 is promoted to primary when the first
-# goes (what distributions set; without it the kernel deletes the
-# secondaries, VIP included, with the primary).
-for h in lb1 lb2; do
-	ip netns exec "${P}$h" sysctl -qw net.ipv4.conf.all.promote_secondaries=1 \
-		net.ipv4.conf.eth0.promote_secondaries=1
-done
+# goes: promote_secondaries in every instance below (without it the kernel
+# deletes the secondaries, VIP included, with the primary), which both
+# daemons set on eth0 and put back at stop.
+promote() { ip netns exec "${P}lb1" cat /proc/sys/net/ipv4/conf/eth0/promote_secondaries; }
+check "promote_secondaries: off in the lab before any daemon" [ "$(promote)" = 0 ]
 
 conf() { # PRIO [EXTRA LINES]
 	cat <<EOC
@@ -37,6 +36,7 @@ vrrp_instance VI_1 {
     priority $1
     advert_int 0.1
     version 3
+    promote_secondaries
     virtual_ipaddress {
         $VIP/24
     }
@@ -132,7 +132,11 @@ restore_lb1_addr() {
 	ip -n "${P}lb1" -4 addr flush dev eth0
 	ip -n "${P}lb1" addr add 10.11.12.1/24 dev eth0
 }
+# The operator's value, which vigil must put back (keepalived's runs of
+# case 1 may have left 1).
+ip netns exec "${P}lb1" sysctl -qw net.ipv4.conf.eth0.promote_secondaries=0
 vigil_src=$(renumber vigil)
+check "promote_secondaries: vigil set it on eth0" [ "$(promote)" = 1 ]
 check "source: lb1 switched its advert source and said so" grep -q \
 	"(VI_1) advert source 10.11.12.1 was removed from eth0; sending adverts from 10.11.12.21 now" \
 	"$LAB_TMP/lb1.log"
@@ -150,6 +154,7 @@ ip -n "${P}lb1" addr add 10.11.12.31/24 dev eth0
 check "source: the first address back is the new source" lab_wait_since lb1 "$mark" \
 	"\(VI_1\) eth0 has an address again; sending adverts from 10.11.12.31" 3
 stop_all
+check "promote_secondaries: vigil put the operator's value back at stop" [ "$(promote)" = 0 ]
 restore_lb1_addr
 ka_src=$(renumber keepalived)
 stop_all
