@@ -230,8 +230,6 @@ static void warn_unsupported(const struct vrrp_instance *c)
 		what[n++] = "track_process";
 	if (c->track_bfds.n)
 		what[n++] = "track_bfd";
-	if (c->notify_master_rx_lower_pri.cmd)
-		what[n++] = "notify_master_rx_lower_pri";
 	if (c->auth.type == CONF_AUTH_AH)
 		what[n++] = "auth_type AH";
 	for (size_t i = 0; i < n; i++)
@@ -501,6 +499,23 @@ static void lower_prio_announce(struct vrrp_rt *rt)
 		announce(rt);
 	if (rt->set.garp_lp_delay)
 		uv_timer_start(&rt->lp_garp_timer, on_lp_garp_timer, ms_ceil(rt->set.garp_lp_delay), 0);
+}
+
+/* notify_master_rx_lower_pri and the FIFO's MASTER_RX_LOWER_PRI line:
+ * keepalived's hook for a master that must take back what the other one
+ * did while it believed it was master (cloud APIs moving a secondary
+ * address). keepalived runs the script for every lower advert; here at
+ * most once a second per instance, so a peer stuck at master cannot
+ * start a script every advert interval. */
+#define RX_LOWER_NOTIFY_MS 1000
+static void notify_rx_lower(struct vrrp_rt *rt)
+{
+	const struct notify_script *s = &rt->cfg->notify_master_rx_lower_pri;
+	uint64_t now = uv_now(rt->eng->loop);
+	if (!rt->nq || (rt->rx_lower_ms && now - rt->rx_lower_ms < RX_LOWER_NOTIFY_MS))
+		return;
+	rt->rx_lower_ms = now ? now : 1;
+	notify_event(rt->nq, s->cmd ? s : NULL, "MASTER_RX_LOWER_PRI", rt->prio);
 }
 
 static void start_announcements(struct vrrp_rt *rt)
@@ -945,6 +960,19 @@ static void move_down_timer(struct vrrp_rt *rt, uint8_t prio)
 		       due_us > 0 ? ms_ceil((uint64_t)due_us) : 0, 0);
 }
 
+/* notify_priority_changes: the instance's setting, else its sync
+ * group's, else global_defs vrrp_notify_priority_changes (keepalived's
+ * order). */
+static bool notify_priority_changes(const struct vrrp_rt *rt)
+{
+	int v = rt->cfg->notify_priority_changes;
+	if (v == TRI_UNSET && rt->group && rt->group->cfg)
+		v = rt->group->cfg->notify_priority_changes;
+	if (v == TRI_UNSET)
+		return rt->model->global.vrrp_notify_priority_changes;
+	return v == TRI_ON;
+}
+
 void vrrp_rt_set_tracking(struct vrrp_rt *rt, int prio_delta, unsigned faults)
 {
 	int p = rt->base_prio;
@@ -959,6 +987,11 @@ void vrrp_rt_set_tracking(struct vrrp_rt *rt, int prio_delta, unsigned faults)
 		move_down_timer(rt, (uint8_t)p);
 		rt->prio = (uint8_t)p;
 		rt->advert.priority = rt->prio;
+		/* A FIFO line only, as keepalived: INSTANCE "VI_1" MASTER_PRIORITY 90. */
+		if (rt->nq && notify_priority_changes(rt) &&
+		    (rt->state == VRRP_STATE_MASTER || rt->state == VRRP_STATE_BACKUP))
+			notify_event(rt->nq, NULL, rt->state == VRRP_STATE_MASTER ?
+				     "MASTER_PRIORITY" : "BACKUP_PRIORITY", rt->prio);
 	}
 	rt->prio_delta = prio_delta;
 	bool was_fault = rt->faults > 0;
@@ -1148,6 +1181,7 @@ void vrrp_rt_receive(struct vrrp_rt *rt, const struct vrrp_advert *a,
 			if (!rt->set.lower_prio_no_advert)
 				send_advert(rt, rt->prio, true);
 			lower_prio_announce(rt);
+			notify_rx_lower(rt);
 			return;
 		}
 		if (ev == VRRP_EV_ADV_PRIO0)

@@ -144,6 +144,7 @@ struct vrrp_rt {
 	 * episode: not again before max(advert interval, that delay). */
 	uv_timer_t lp_garp_timer;
 	uint64_t lp_garp_ms;           /* uv_now() of the last such burst; 0: none */
+	uint64_t rx_lower_ms;          /* uv_now() of the last MASTER_RX_LOWER_PRI; 0: none */
 
 	struct track_link *links;      /* what this instance (and its group) tracks */
 	size_t nlinks;

@@ -118,19 +118,48 @@ check "sync group: lb1 logs the follow" lab_wait_log lb1 "sync group G1: followi
 stop_all
 
 # ---- 6. track_file: the number in the file moves priority ----
+# With vrrp_notify_priority_changes each change is a FIFO line
+# (MASTER_PRIORITY / BACKUP_PRIORITY, by the state it happened in); a
+# master that hears a lower priority (lb1 frozen, lb2 took over, lb1
+# thawed) writes MASTER_RX_LOWER_PRI and runs notify_master_rx_lower_pri.
 echo 0 > "$LAB_TMP/prio"
-lab_vigil lb1 "track_file tf {
+cat > "$LAB_TMP/rxlower.sh" <<EOS
+#!/bin/sh
+echo "rx-lower \$*" >> $LAB_TMP/rxlower.runs
+EOS
+chmod +x "$LAB_TMP/rxlower.sh"
+lab_vigil lb1 "global_defs {
+    vrrp_notify_fifo $LAB_TMP/fifo6
+    vrrp_notify_priority_changes
+    script_user root
+}
+track_file tf {
     file $LAB_TMP/prio
     weight -1
 }
-$(instance VI_1 51 150 10.11.12.100 'track_file {
+$(instance VI_1 51 150 10.11.12.100 "track_file {
         tf
-    }')"
+    }
+    notify_master_rx_lower_pri \"$LAB_TMP/rxlower.sh arg1\"")"
 lab_vigil lb2 "$(instance VI_1 51 100 10.11.12.100)"
 check "track_file: lb1 master" lab_wait_addr lb1 10.11.12.100 yes 5
 echo 80 > "$LAB_TMP/prio"
 check "track_file: priority 150 -> 70" lab_wait_log lb1 "Changing effective priority from 150 to 70" 3
 check "track_file: lb2 takes over" lab_wait_addr lb2 10.11.12.100 yes 3
+echo 0 > "$LAB_TMP/prio"
+check "track_file: priority back to 150, lb1 preempts" lab_wait_addr lb1 10.11.12.100 yes 5
+lab_kill lb1 STOP
+check "rx lower: lb2 takes over from the frozen lb1" lab_wait_addr lb2 10.11.12.100 yes 3
+lab_kill lb1 CONT
+check "rx lower: lb1, thawed, stays master" lab_wait_addr lb2 10.11.12.100 no 3
+check "rx lower: notify_master_rx_lower_pri ran with its own arguments only" sh -c \
+	"i=0; while [ \$i -lt 30 ]; do grep -qx 'rx-lower arg1' $LAB_TMP/rxlower.runs 2>/dev/null && exit 0; sleep 0.1; i=\$((i+1)); done; exit 1"
+timeout 2 cat "$LAB_TMP/fifo6" > "$LAB_TMP/fifo6.out" 2>/dev/null
+check "notify_priority_changes: MASTER_PRIORITY when it changed as master" \
+	grep -qx 'INSTANCE "VI_1" MASTER_PRIORITY 70' "$LAB_TMP/fifo6.out"
+check "notify_priority_changes: BACKUP_PRIORITY when it changed as backup" \
+	grep -qx 'INSTANCE "VI_1" BACKUP_PRIORITY 150' "$LAB_TMP/fifo6.out"
+check "rx lower: the FIFO line" grep -qx 'INSTANCE "VI_1" MASTER_RX_LOWER_PRI 150' "$LAB_TMP/fifo6.out"
 stop_all
 
 # ---- 7. notify scripts in order, the notify FIFO, SIGHUP keeps an unchanged instance ----
