@@ -99,7 +99,7 @@ static int run_worker(const struct options *o, const char *config_id)
 	struct check_worker_opts co_check = {
 		o->config_file, config_id, o->keep_ipvs,
 		json_status_path(o->pidfile, ".check.json", cstatus, sizeof(cstatus)),
-		o->supervisor_pid };
+		o->supervisor_pid, o->check_only };
 	struct log_opts lo = { vrrp ? "vigild_vrrp" : "vigild_check", o->facility,
 			       o->log_console, o->log_detail };
 	/* The supervisor passes SIGUSR1/SIGUSR2 on at any time, also while

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fifo.h"
 #include "json.h"
 #include "kw.h"
 #include "log.h"
@@ -75,6 +76,7 @@ struct health {
 	uv_check_t turn;           /* runs once per loop iteration, after the I/O */
 	unsigned starts_this_turn; /* attempts started since it last ran */
 	struct mailer mail;        /* smtp_alert for checkers */
+	struct check_fifos *fifos; /* the worker's; NULL: no FIFO lines */
 	struct health_stats stats;
 };
 
@@ -394,6 +396,8 @@ void health_quorum_changed(struct health *h, const struct virtual_server *vs, bo
 			log_msg(LOG_INFO, "%s sorry server %s to VS %s",
 				vs->sorry_server_inhibit ? "Enabling" : "Adding", sorry, vsname);
 	}
+	if (h->fifos)
+		check_fifos_vs(h->fifos, vsname, up);
 	const struct lvs_script *s = up ? vs->quorum_up : vs->quorum_down;
 	if (s) {
 		log_msg(LOG_INFO, "Executing [%s] for VS %s", s->cmd, vsname);
@@ -422,6 +426,8 @@ static void server_update(struct health *h, struct hc_server *srv)
 		log_msg(LOG_INFO, "%s service %s from VS %s", inhibit ? "Disabling" : "Removing",
 			rsname, vsname);
 	run_notify(h, alive ? srv->rs->notify_up : srv->rs->notify_down, rsname, vsname);
+	if (h->fifos)
+		check_fifos_rs(h->fifos, rsname, vsname, alive);
 	mark_dirty(h);
 }
 
@@ -994,6 +1000,11 @@ void health_reload(struct health *h, const struct config *cfg)
 	gen_start(g);
 	log_msg(LOG_INFO, "Health checks: %zu checker(s) on %zu real server(s), %zu kept their state",
 		g->nchecks, g->nservers, carried);
+}
+
+void health_set_fifos(struct health *h, struct check_fifos *fifos)
+{
+	h->fifos = fifos;
 }
 
 void health_free(struct health *h)

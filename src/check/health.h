@@ -62,6 +62,11 @@ void health_quorum_changed(struct health *h, const struct virtual_server *vs, bo
  * on the loop, which must run once more). */
 void health_free(struct health *h);
 
+/* Where verdict and quorum changes write their FIFO lines (fifo.h); the
+ * caller's, which must outlive h or be unset (NULL) first. */
+struct check_fifos;
+void health_set_fifos(struct health *h, struct check_fifos *fifos);
+
 /* Counters, for status and benchmarks. */
 struct health_stats {
 	uint64_t checkers;        /* probes configured */

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include "check/fifo.h"
 #include "check/health.h"
 #include "ipvs/engine.h"
 #include "json.h"
@@ -27,6 +28,7 @@ struct worker {
 	uv_loop_t loop;
 	struct ipvs_engine ipvs;
 	struct health *health;
+	struct check_fifos fifos;     /* notify_fifo and lvs_notify_fifo lines */
 	struct worker_signals sig;
 	uv_timer_t status;            /* rewrites the status file */
 };
@@ -91,6 +93,7 @@ static void on_stop(void *data, enum worker_stop why)
 	health_free(w->health);
 	w->health = NULL;
 	ipvs_engine_stop(&w->ipvs, orphaned);
+	check_fifos_close(&w->fifos);
 }
 
 /* SIGUSR1/SIGUSR2, keepalived's data and stats dumps: our dump is the
@@ -112,7 +115,12 @@ static void on_reload(void *data)
 		log_msg(LOG_ERR, "checker: reload failed; keeping the running configuration");
 		return;
 	}
-	/* Checkers first: the table is then computed from their carried
+	/* The FIFOs first, sharing those the new file names again. */
+	struct check_fifos old = w->fifos;
+	memset(&w->fifos, 0, sizeof(w->fifos));
+	check_fifos_open(&w->fifos, &w->loop, fresh, w->opts->owns_notify_fifo, &old);
+	check_fifos_close(&old);
+	/* Checkers next: the table is then computed from their carried
 	 * verdicts for the new model. */
 	health_reload(w->health, fresh);
 	ipvs_engine_reload(&w->ipvs, fresh);
@@ -134,6 +142,8 @@ int check_worker_run(struct config *cfg, const struct check_worker_opts *o)
 		log_msg(LOG_ERR, "checker: out of memory");
 		return 1;
 	}
+	check_fifos_open(&w.fifos, &w.loop, cfg, o->owns_notify_fifo, NULL);
+	health_set_fifos(w.health, &w.fifos);
 	ipvs_engine_set_hooks(&w.ipvs, health_verdict, w.health, on_quorum, &w);
 	if (ipvs_engine_start(&w.ipvs, &w.loop, cfg, o->keep_ipvs) < 0) {
 		log_msg(LOG_ERR, "checker: cannot start");

@@ -15,6 +15,8 @@ struct check_worker_opts {
 	bool keep_ipvs;            /* --dont-release-ipvs: leave the table on stop */
 	const char *status_path;   /* JSON status written here; NULL: none */
 	pid_t supervisor;          /* the parent; 0: whoever it is at start */
+	bool owns_notify_fifo;     /* -C: no VRRP worker creates notify_fifo and
+				    * starts its reader, so this one does (fifo.h) */
 };
 
 /* Runs until SIGTERM, which releases the IPVS services it owns (unless

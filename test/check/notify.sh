@@ -1,7 +1,9 @@
 #!/bin/sh
 # notify.sh - the checker side's notifications end to end: notify_up and
 # notify_down scripts, quorum_up and quorum_down scripts, and smtp_alert
-# emails, driven by a real TCP server going down and coming back.
+# emails, and the notify FIFO lines (lvs_notify_fifo with its reader
+# script, the global notify_fifo, which under -C the checker owns), driven
+# by a real TCP server going down and coming back.
 #
 #   director (vigild -C, smtpsink on its 127.0.0.1)  eth0 10.5.0.1/24
 #       ==veth==  eth0 10.5.0.2, 10.5.0.3/24  backend (servers.py tcp)
@@ -134,6 +136,11 @@ ip netns exec "$ND" "$SMTPSINK" -n 10 -t 120 -o "$MAIL" > "$T/sink.out" 2>&1 9>&
 wait_for 5 grep -q '^PORT ' "$T/sink.out" || fatal "smtpsink did not start"
 PORT=$(sed -n 's/^PORT //p' "$T/sink.out")
 
+cat > "$T/reader.sh" <<EOS
+#!/bin/sh
+while read -r line; do echo "\$line" >> "$T/lvsfifo.lines"; done < "\$1"
+EOS
+chmod 755 "$T/reader.sh"
 cat > "$T/note.sh" <<EOS
 #!/bin/sh
 echo "\$*" >> "$NOTES"
@@ -165,6 +172,9 @@ global_defs {
     smtp_server 127.0.0.1 $PORT
     smtp_connect_timeout 5
     smtp_alert
+    notify_fifo $T/fifo
+    lvs_notify_fifo $T/lvsfifo
+    lvs_notify_fifo_script $T/reader.sh
 }
 virtual_server 10.5.0.100 80 {
     delay_loop 1
@@ -237,6 +247,12 @@ sleep 2
 check "in all: exactly four script runs" eq "$(lines "$NOTES")" 4
 check "in all: exactly two emails" eq "$(mails)" 2
 check "no notify script failed" sh -c "! grep -qF 'notify script [' '$LOG'"
+# keepalived's lines, the real server's before its virtual server's.
+printf '%s\n' "RS $RS $VS DOWN" "VS $VS DOWN" "RS $RS $VS UP" "VS $VS UP" > "$T/fifo.want"
+check "lvs_notify_fifo: its reader read keepalived's four lines, in order" \
+	cmp -s "$T/lvsfifo.lines" "$T/fifo.want"
+timeout 2 cat "$T/fifo" > "$T/fifo.out" 2>/dev/null
+check "notify_fifo: the same four lines (-C: the checker made it)" cmp -s "$T/fifo.out" "$T/fifo.want"
 check "vigild still running" kill -0 "$(cat "$T/vigild.pid" 2>/dev/null || echo 0)"
 
 echo "$PASS passed, $FAIL failed"

@@ -1,5 +1,6 @@
-/* notify_fifo.h - a notify FIFO and its reader script (notify_fifo and
- * vrrp_notify_fifo, with notify_fifo_script / vrrp_notify_fifo_script).
+/* notify_fifo.h - a notify FIFO and its reader script (notify_fifo,
+ * vrrp_notify_fifo and lvs_notify_fifo, with their _script settings),
+ * for the VRRP worker (src/vrrp/notify.c) and the checker (src/check/fifo.c).
  *
  * vigil creates the FIFO if it does not exist: mode 0600, owned by the
  * FIFO's user when one is given, else root; 0660 with the reader's group
@@ -26,8 +27,8 @@
  * read what is left and exit, then SIGKILL. The memory goes from the loop
  * once the script has called back and the timer has closed.
  */
-#ifndef VIGIL_VRRP_NOTIFY_FIFO_H
-#define VIGIL_VRRP_NOTIFY_FIFO_H
+#ifndef VIGIL_NOTIFY_FIFO_H
+#define VIGIL_NOTIFY_FIFO_H
 
 #include <stdbool.h>
 #include <stddef.h>
