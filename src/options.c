@@ -20,6 +20,7 @@ static const struct option long_opts[] = {
 	{ "log-detail", no_argument, NULL, 'D' },
 	{ "log-facility", required_argument, NULL, 'S' },
 	{ "pid", required_argument, NULL, 'p' },
+	{ "namespace", required_argument, NULL, 's' },
 	{ "vrrp", no_argument, NULL, 'P' },
 	{ "check", no_argument, NULL, 'C' },
 	{ "dont-release-ipvs", no_argument, NULL, 'I' },
@@ -48,7 +49,7 @@ const char *options_parse(int argc, char **argv, struct options *o)
 	o->facility = LOG_DAEMON;
 	optind = 0;     /* full re-initialisation, so tests can call us twice */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "f:ti:nlDS:p:PCIhvc:r:dRx", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:ti:nlDS:p:s:PCIhvc:r:dRx", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'f': o->config_file = optarg; break;
 		case 't': o->config_test = true; break;
@@ -66,7 +67,8 @@ const char *options_parse(int argc, char **argv, struct options *o)
 				return msg;
 			}
 			break;
-		case 'p': o->pidfile = optarg; break;
+		case 'p': o->pidfile = optarg; o->pidfile_given = true; break;
+		case 's': o->netns = optarg; break;
 		case 'P': o->vrrp_only = true; break;
 		case 'C': o->check_only = true; break;
 		case 'I': o->keep_ipvs = true; break;
@@ -96,7 +98,7 @@ const char *options_parse(int argc, char **argv, struct options *o)
 			o->worker = optarg;
 			break;
 		default:
-			if (optopt && strchr("fiSpcr", optopt))
+			if (optopt && strchr("fiSpscr", optopt))
 				snprintf(msg, sizeof(msg), "option -%c needs a value", optopt);
 			else
 				snprintf(msg, sizeof(msg), "unknown option '%s'", argv[optind - 1]);
@@ -131,7 +133,10 @@ void options_usage(const char *prog, FILE *out)
 		"  -l, --log-console       log to the console as well as syslog\n"
 		"  -D, --log-detail        detailed log messages\n"
 		"  -S, --log-facility=F    syslog facility: 0..7 (local0..local7) or a name\n"
-		"  -p, --pid=FILE          pid file (default " VIGIL_DEFAULT_PIDFILE ")\n"
+		"  -p, --pid=FILE          pid file (default " VIGIL_DEFAULT_PIDFILE ";\n"
+		"                          /run/vigild_NAME.pid with an instance or namespace)\n"
+		"  -s, --namespace=NAME    run in network namespace NAME (/run/netns/NAME),\n"
+		"                          as global net_namespace\n"
 		"  -P, --vrrp              run VRRP only\n"
 		"  -C, --check             run the checkers and IPVS only\n"
 		"  -I, --dont-release-ipvs leave the IPVS entries in place on stop\n"

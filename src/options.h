@@ -19,6 +19,8 @@ struct options {
 	int facility;              /* -S, --log-facility */
 	const char *facility_arg;  /* as written, to pass on to workers */
 	const char *pidfile;       /* -p, --pid */
+	bool pidfile_given;        /* -p was given: never renamed after the instance */
+	const char *netns;         /* -s, --namespace: run in /run/netns/NAME */
 	bool vrrp_only;            /* -P, --vrrp */
 	bool check_only;           /* -C, --check */
 	bool keep_ipvs;            /* -I, --dont-release-ipvs: leave IPVS entries on stop */

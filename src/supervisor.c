@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,6 +223,33 @@ static void start_child(struct supervisor *s, struct child *c)
 		log_warn("cannot write pid file %s", c->pidfile);
 }
 
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* Settings a reload cannot apply: the namespace the daemon runs in, the
+ * one its IPVS socket was opened in, and the instance name its pid files
+ * carry were fixed at start (vigild.c, src/ipvs/engine.c). */
+static void warn_start_only(const struct config *old, const struct config *fresh)
+{
+	static const struct {
+		const char *kw;
+		size_t off;
+	} fields[] = {
+		{ "net_namespace", offsetof(struct config, net_namespace) },
+		{ "net_namespace_ipvs", offsetof(struct config, net_namespace_ipvs) },
+		{ "instance", offsetof(struct config, instance_name) },
+	};
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		const char *a = *(const char *const *)(const void *)((const char *)old + fields[i].off);
+		const char *b = *(const char *const *)(const void *)((const char *)fresh + fields[i].off);
+		if (!same_str(a, b))
+			log_msg(LOG_WARNING, "%s changed (%s -> %s): a reload cannot apply it; restart "
+				"vigild for that", fields[i].kw, a ? a : "none", b ? b : "none");
+	}
+}
+
 static void on_hup(uv_signal_t *h, int signum)
 {
 	struct supervisor *s = h->data;
@@ -232,6 +260,7 @@ static void on_hup(uv_signal_t *h, int signum)
 		log_msg(LOG_ERR, "Reload failed; keeping the running configuration");
 		return;
 	}
+	warn_start_only(s->cfg, fresh);
 	conf_unref(s->cfg);
 	s->cfg = fresh;
 	umask(s->cfg->global.umask);

@@ -10,6 +10,7 @@
 
 #include "conf.h"
 #include "log.h"
+#include "netns.h"
 #include "options.h"
 #include "supervisor.h"
 #include "check/worker.h"
@@ -88,6 +89,33 @@ static int print_status(const struct options *o)
 	return 0;
 }
 
+/* keepalived's net_namespace (or -s, which wins) and instance: the
+ * namespace the whole daemon runs in, and the name its pid files (and so
+ * its status files) take, /run/vigild_NAME.pid, unless -p says otherwise,
+ * so that two daemons can run on one host. Read from the file before
+ * anything else; an unreadable file is left for the supervisor to report.
+ * The pid file name is written into buf. */
+static void instance_names(struct options *o, const char *config_id, char *buf, size_t len,
+			   char *ns, size_t nslen)
+{
+	struct config *cfg = conf_load_quiet(o->config_file, config_id);
+	const char *name = NULL;
+	ns[0] = '\0';
+	if (o->netns)
+		snprintf(ns, nslen, "%s", o->netns);
+	else if (cfg && cfg->net_namespace)
+		snprintf(ns, nslen, "%s", cfg->net_namespace);
+	if (cfg && cfg->instance_name)
+		name = cfg->instance_name;
+	else if (ns[0])
+		name = ns;
+	if (name && !o->pidfile_given) {
+		snprintf(buf, len, "/run/vigild_%s.pid", name);
+		o->pidfile = buf;
+	}
+	conf_unref(cfg);
+}
+
 /* --worker=vrrp|check: a process the supervisor starts. */
 static int run_worker(const struct options *o, const char *config_id)
 {
@@ -149,14 +177,28 @@ int main(int argc, char **argv)
 			fprintf(stderr, "vigild: %s\n", no_snmp);
 		return config_test(&o, config_id);
 	}
-	if (o.status)
-		return print_status(&o);
+	/* Workers are the supervisor's children: already in its namespace,
+	 * and given its pid file by -p. */
 	if (o.worker)
 		return run_worker(&o, config_id);
+	char pidbuf[300], ns[256];
+	instance_names(&o, config_id, pidbuf, sizeof(pidbuf), ns, sizeof(ns));
+	if (o.status)
+		return print_status(&o);
 	struct log_opts lo = { "vigild", o.facility, o.log_console, o.log_detail };
 	log_open(&lo);
 	if (o.snmp)
 		log_msg(LOG_WARNING, "%s", no_snmp);
+	if (ns[0]) {
+		int nerr = netns_enter(ns);
+		if (nerr < 0) {
+			log_msg(LOG_ERR, "cannot enter network namespace %s (/run/netns/%s): %s",
+				ns, ns, strerror(-nerr));
+			log_close();
+			return 1;
+		}
+		log_msg(LOG_INFO, "running in network namespace %s", ns);
+	}
 	int rc = supervisor_run(&o, config_id);
 	log_close();
 	return rc;

@@ -5,8 +5,10 @@
 #include <linux/ip_vs.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
+#include "netns.h"
 
 /* ---- what vigil owns -------------------------------------------------------- */
 
@@ -112,6 +114,36 @@ static int compute_desired(struct ipvs_engine *e, const struct config *cfg,
 					     e->quorum.state[i] == IPVS_QUORUM_UP, e->quorum_data);
 	}
 	free(before);
+	return err;
+}
+
+/* ---- the socket ------------------------------------------------------------------ */
+
+static int open_cb(void *nl)
+{
+	return ipvs_nl_open(nl);
+}
+
+/* The generic netlink socket, in the namespace net_namespace_ipvs names
+ * ("" for the default one) when it is set: a socket stays in the
+ * namespace it was made in, so only the open moves there and back. A
+ * reload keeps the socket it has. */
+static int open_nl(struct ipvs_engine *e)
+{
+	const char *ns = e->cfg->net_namespace_ipvs;
+	if (!ns)
+		return ipvs_nl_open(&e->nl);
+	int fd = netns_open(ns);
+	if (fd < 0) {
+		log_msg(LOG_ERR, "IPVS: cannot open network namespace %s for net_namespace_ipvs: %s",
+			*ns ? ns : "(default)", strerror(-fd));
+		return fd;
+	}
+	int err = netns_call(fd, open_cb, &e->nl);
+	close(fd);
+	if (err >= 0)
+		log_msg(LOG_INFO, "IPVS: using the table of network namespace %s",
+			*ns ? ns : "(default)");
 	return err;
 }
 
@@ -348,7 +380,7 @@ static void on_resync(uv_timer_t *t)
 {
 	struct ipvs_engine *e = t->data;
 	if (!e->have_nl) {
-		int err = ipvs_nl_open(&e->nl);
+		int err = open_nl(e);
 		if (err < 0)
 			return;
 		e->have_nl = true;
@@ -409,7 +441,7 @@ int ipvs_engine_start(struct ipvs_engine *e, uv_loop_t *loop, const struct confi
 	 * already exist: they are adopted, not recreated. */
 	own_desired_only(e);
 	log_msg(LOG_INFO, "Initializing ipvs");   /* keepalived's start line */
-	int err = ipvs_nl_open(&e->nl);
+	int err = open_nl(e);
 	if (err < 0) {
 		log_msg(LOG_ERR, "IPVS: %s; retrying every %d s", ipvs_strerror(0, err),
 			IPVS_RESYNC_MS / 1000);

@@ -7,7 +7,8 @@
 # one change sends one operation; drift is repaired; foreign services are
 # left alone; kill -9 (of every process, or of the supervisor alone) and
 # restart changes nothing; stop removes what vigil owns unless -I;
-# lvs_flush and lvs_flush_on_stop [VS]. Ends with "N passed, N failed".
+# lvs_flush and lvs_flush_on_stop [VS]; net_namespace_ipvs. Ends with
+# "N passed, N failed".
 set -u
 VIGILD=${VIGILD:?VIGILD must name the vigild to test}
 T=$(mktemp -d /tmp/vigil-ipvs.XXXXXX)
@@ -17,7 +18,7 @@ NS=vipvs$$
 KNS=kipvs$$
 
 cleanup() {
-	for ns in "$NS" "$KNS"; do
+	for ns in "$NS" "$KNS" "iipvs$$"; do
 		for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
 		ip netns del "$ns" 2>/dev/null
 	done
@@ -353,6 +354,24 @@ kill -TERM "$VPID"
 wait "$VPID" 2>/dev/null
 check "lvs_flush_on_stop with -I: -I wins, the table stays" \
 	sh -c "ip netns exec $NS ipvsadm -Sn | grep -q 10.1.0.2 && ip netns exec $NS ipvsadm -Sn | grep -q 10.9.9.7"
+
+# ---- 9. net_namespace_ipvs: the table of another namespace ----
+INS=iipvs$$
+ip netns add "$INS"
+ip netns exec "$NS" ipvsadm -C
+flush_conf "" > "$T/vigil.conf"
+sed -i "1i net_namespace_ipvs $INS" "$T/vigil.conf"
+: > "$T/vigil.log"
+start_vigil
+check "net_namespace_ipvs: programmed" wait_log "IPVS: 1 service\\(s\\) configured" 20
+check "net_namespace_ipvs: the log names the namespace" \
+	grep -q "IPVS: using the table of network namespace $INS" "$T/vigil.log"
+check "net_namespace_ipvs: the service is in $INS" sh -c "ip netns exec $INS ipvsadm -Sn | grep -q 10.1.0.2"
+check "net_namespace_ipvs: not in the daemon's own namespace" sh -c "[ -z \"\$(ip netns exec $NS ipvsadm -Sn)\" ]"
+kill -TERM "$VPID"
+wait "$VPID" 2>/dev/null
+check "net_namespace_ipvs: stop removes it there" sh -c "[ -z \"\$(ip netns exec $INS ipvsadm -Sn)\" ]"
+ip netns del "$INS"
 
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

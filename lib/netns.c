@@ -1,0 +1,61 @@
+/* netns.c - network namespaces by name; see netns.h. */
+#include "netns.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+
+bool netns_path(char *buf, size_t len, const char *name)
+{
+	if (!*name)
+		return snprintf(buf, len, "/proc/1/ns/net") < (int)len;
+	if (strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
+		return false;
+	int n = snprintf(buf, len, "/run/netns/%s", name);
+	return n > 0 && (size_t)n < len;
+}
+
+int netns_open(const char *name)
+{
+	char path[256];
+	if (!netns_path(path, sizeof(path), name))
+		return -EINVAL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+int netns_enter(const char *name)
+{
+	int fd = netns_open(name);
+	if (fd < 0)
+		return fd;
+	int rc = setns(fd, CLONE_NEWNET) < 0 ? -errno : 0;
+	close(fd);
+	return rc;
+}
+
+int netns_call(int fd, int (*fn)(void *data), void *data)
+{
+	int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (self < 0)
+		return -errno;
+	if (setns(fd, CLONE_NEWNET) < 0) {
+		int err = -errno;
+		close(self);
+		return err;
+	}
+	int rc = fn(data);
+	if (setns(self, CLONE_NEWNET) < 0) {
+		/* Nothing after this may open a socket in the wrong place. */
+		log_msg(LOG_ERR, "cannot return to the daemon's network namespace: %s",
+			strerror(errno));
+		rc = -errno;
+	}
+	close(self);
+	return rc;
+}
