@@ -10,6 +10,7 @@
  * instead: a value that is silently replaced is a surprise in production.
  */
 #include "tab.h"
+#include "strict.h"
 
 #include <arpa/inet.h>
 #include <limits.h>
@@ -1306,6 +1307,7 @@ static void instance_finish(struct pctx *p, void *obj, struct srcpos pos)
 	check_advert_int(p, v, pos, family);
 	check_families(p, v, family);
 	check_combinations(p, v, pos, family);
+	strict_check_instance(p, v, pos, family);
 }
 
 #undef I

@@ -711,6 +711,7 @@ void vrrp_engine_stop(struct vrrp_engine *e)
 	e->socks = NULL;
 	e->nrts = e->nsocks = 0;
 	ifsysctl_restore(&e->sysctls);
+	fw_close(&e->fw);
 	conf_unref(e->cfg);
 	e->cfg = NULL;
 }

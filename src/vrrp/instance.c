@@ -95,6 +95,26 @@ static void resolve_settings(struct vrrp_rt *rt, const struct global_defs *g)
 		: rt->set.garp_repeat;
 }
 
+/* vrrp_strict / strict_mode (RFC compliance, keepalived's rules; -t says
+ * what it resets, src/conf/strict.c) and Accept_Mode (RFC 5798 6.1:
+ * keepalived's default is on unless strict; VRRPv2 has none, so strict
+ * turns it off there). Needs version and base_prio. */
+static void resolve_strict(struct vrrp_rt *rt, const struct global_defs *g)
+{
+	const struct vrrp_instance *c = rt->cfg;
+	bool strict = c->strict_mode != TRI_UNSET ? c->strict_mode == TRI_ON : g->vrrp_strict;
+	bool accept = c->accept != TRI_UNSET ? c->accept == TRI_ON : !strict;
+	if (strict && rt->version == 2)
+		accept = false;
+	rt->set.strict = strict;
+	rt->set.filter = !accept && rt->base_prio != 255;
+	if (!strict)
+		return;
+	rt->set.lower_prio_no_advert = true;
+	rt->set.garp_lp_repeat = 0;
+	rt->set.garp_lp_delay = 0;
+}
+
 static int resolve_family(const struct vrrp_instance *c)
 {
 	for (const struct node *n = c->vips.first; n; n = n->next)
@@ -197,7 +217,7 @@ static void prepare_advert(struct vrrp_rt *rt)
 		/* RFC 3768 Adver Int is whole seconds */
 		uint64_t s = (rt->adver_int_us + 999999) / 1000000;
 		a->adver_int_cs = (uint16_t)((s ? s : 1) * 100);
-		if (rt->cfg->auth.type == VRRP_AUTH_PASS && rt->cfg->auth.pass) {
+		if (rt->cfg->auth.type == VRRP_AUTH_PASS && rt->cfg->auth.pass && !rt->set.strict) {
 			a->auth_type = VRRP_AUTH_PASS;
 			vrrp_auth_pass_encode(a->auth_data, rt->cfg->auth.pass);
 		}
@@ -347,6 +367,7 @@ int vrrp_rt_init(struct vrrp_rt *rt, struct vrrp_engine *e, const struct vrrp_in
 	rt->prio = rt->base_prio;
 	rt->preempt = cfg->preempt;
 	rt->adver_int_us = cfg->advert_int;
+	resolve_strict(rt, g);
 	if (resolve_vips(rt) < 0)
 		return -1;
 	prepare_advert(rt);
@@ -537,6 +558,19 @@ static void start_announcements(struct vrrp_rt *rt)
 
 /* ---- addresses -------------------------------------------------------------- */
 
+/* Accept_Mode off: the VIPs into the drop sets, or out of them. */
+static void firewall(struct vrrp_rt *rt, bool on)
+{
+	if (!rt->set.filter || rt->fw_on == on)
+		return;
+	fw_configure(&rt->eng->fw, rt->model->global.nftables.n ? rt->model->global.nftables.w[0]
+			       : NULL, rt->model->global.nftables_priority,
+		     rt->model->global.nftables_counters);
+	for (size_t i = 0; i < rt->nvips; i++)
+		(on ? fw_block : fw_unblock)(&rt->eng->fw, &rt->vips[i].addr);
+	rt->fw_on = on;
+}
+
 static void vips_install(struct vrrp_rt *rt, bool quiet)
 {
 	char buf[VADDR_STRLEN];
@@ -549,6 +583,7 @@ static void vips_install(struct vrrp_rt *rt, bool quiet)
 	}
 	if (quiet)
 		return;
+	firewall(rt, true);
 	log_msg(LOG_INFO, "(%s) setting VIPs.", rt->name);
 	for (const struct node *n = rt->cfg->vroutes.first; n; n = n->next) {
 		int err = vroute_add(rt->eng->nl, (const struct route_item *)n, rt->ifi.ifindex);
@@ -574,6 +609,7 @@ static void vips_remove(struct vrrp_rt *rt)
 			log_msg(LOG_ERR, "(%s) cannot remove %s: %s", rt->name,
 				vaddr_format(&rt->vips[i].addr, buf, sizeof(buf)), vip_strerror(err));
 	}
+	firewall(rt, false);
 	log_msg(LOG_INFO, "(%s) removing VIPs.", rt->name);
 }
 
@@ -757,7 +793,9 @@ void vrrp_rt_start(struct vrrp_rt *rt)
 	apply_sysctls(rt);
 	remove_stale_vips(rt);
 	uv_update_time(rt->eng->loop);
-	rt->preempt_after_ms = uv_now(rt->eng->loop) + rt->cfg->preempt_delay / US_PER_MS;
+	/* keepalived: "preempt_delay is incompatible with strict mode - resetting" */
+	rt->preempt_after_ms = uv_now(rt->eng->loop) +
+			       (rt->set.strict ? 0 : rt->cfg->preempt_delay / US_PER_MS);
 	if (rt->faults)
 		change_state(rt, VRRP_EV_FAULT, NULL);
 	/* Only the address owner starts as master (RFC 5798 6.4.1); like
@@ -862,6 +900,8 @@ static void apply_vip_difference(struct vrrp_rt *rt, const struct vip_spec *old,
 		if (has_vip(rt->vips, rt->nvips, &old[i]))
 			continue;
 		int err = vip_del(rt->eng->nl, &old[i]);
+		if (rt->fw_on)
+			fw_unblock(&rt->eng->fw, &old[i].addr);
 		log_msg(err < 0 ? LOG_ERR : LOG_INFO, "(%s) reload: %s %s%s%s", rt->name,
 			err < 0 ? "cannot remove" : "removed",
 			vaddr_format(&old[i].addr, buf, sizeof(buf)), err < 0 ? ": " : "",
@@ -874,6 +914,8 @@ static void apply_vip_difference(struct vrrp_rt *rt, const struct vip_spec *old,
 		int err = vip_add(rt->eng->nl, &rt->vips[i]);
 		if (has_vip(old, nold, &rt->vips[i]))
 			continue;
+		if (rt->fw_on)
+			fw_block(&rt->eng->fw, &rt->vips[i].addr);
 		added++;
 		log_msg(err < 0 ? LOG_ERR : LOG_INFO, "(%s) reload: %s %s%s%s", rt->name,
 			err < 0 ? "cannot add" : "added", vaddr_format(&rt->vips[i].addr, buf, sizeof(buf)),

@@ -17,6 +17,7 @@
 #include "fsm.h"
 #include "garp.h"
 #include "iface.h"
+#include "firewall.h"
 #include "ifsysctl.h"
 #include "monitor.h"
 #include "notify.h"
@@ -116,7 +117,12 @@ struct vrrp_rt {
 		uint64_t garp_lp_delay;    /* garp_lower_prio_delay */
 		int garp_lp_repeat;        /* garp_lower_prio_repeat, 0: none */
 		int down_timer_adverts;    /* RFC 5798's 3, keepalived-tunable */
+		bool strict;               /* strict_mode, else global vrrp_strict */
+		bool filter;               /* Accept_Mode off and not the owner: as
+					    * master, traffic to the VIPs is dropped
+					    * (firewall.h) */
 	} set;
+	bool fw_on;                    /* this instance's VIPs are in the drop sets */
 
 	uint8_t base_prio;             /* configured Priority */
 	int prio_delta;                /* sum of tracked weights */
@@ -218,6 +224,7 @@ struct vrrp_engine {
 	uv_timer_t status_soon;        /* coalesced rewrite after a transition */
 	uint64_t drops[VRRP_DROP_COUNT];   /* packets no instance took */
 	struct ifsysctl_set sysctls;   /* interface settings changed, restored at stop */
+	struct vrrp_firewall fw;       /* no_accept's nftables table (firewall.h) */
 	struct ratelimit drop_rl[VRRP_DROP_COUNT];
 	bool stopping;
 };
