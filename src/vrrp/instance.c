@@ -246,8 +246,6 @@ static void warn_unsupported(const struct vrrp_instance *c)
 		what[n++] = "use_vmac";
 	if (c->use_ipvlan.on)
 		what[n++] = "use_ipvlan";
-	if (c->track_processes.n)
-		what[n++] = "track_process";
 	if (c->track_bfds.n)
 		what[n++] = "track_bfd";
 	if (c->auth.type == CONF_AUTH_AH)
@@ -1260,9 +1258,11 @@ static void link_refs(struct vrrp_rt *rt, const struct list *refs, enum tracked_
 
 static size_t count_refs(const struct vrrp_instance *c, const struct vrrp_sync_group *g)
 {
-	size_t n = c->track_interfaces.n + c->track_scripts.n + c->track_files.n;
+	size_t n = c->track_interfaces.n + c->track_scripts.n + c->track_files.n +
+		   c->track_processes.n;
 	if (g)
-		n += g->track_interfaces.n + g->track_scripts.n + g->track_files.n;
+		n += g->track_interfaces.n + g->track_scripts.n + g->track_files.n +
+		     g->track_processes.n;
 	return n;
 }
 
@@ -1277,10 +1277,12 @@ void vrrp_rt_link_tracking(struct vrrp_rt *rt)
 	link_refs(rt, &rt->cfg->track_interfaces, TRACKED_IFACE);
 	link_refs(rt, &rt->cfg->track_scripts, TRACKED_SCRIPT);
 	link_refs(rt, &rt->cfg->track_files, TRACKED_FILE);
+	link_refs(rt, &rt->cfg->track_processes, TRACKED_PROCESS);
 	if (g) {
 		link_refs(rt, &g->track_interfaces, TRACKED_IFACE);
 		link_refs(rt, &g->track_scripts, TRACKED_SCRIPT);
 		link_refs(rt, &g->track_files, TRACKED_FILE);
+		link_refs(rt, &g->track_processes, TRACKED_PROCESS);
 	}
 }
 

@@ -265,6 +265,88 @@ static void start_file(struct vrrp_engine *e, struct tracked *t)
 	read_file_value(t);
 }
 
+/* ---- processes ----------------------------------------------------------------- */
+
+/* up: quorum..quorum_max processes run. */
+static bool process_up(const struct tracked *t)
+{
+	const struct track_process *p = t->proc;
+	return t->count >= (size_t)p->quorum &&
+	       (p->quorum_max == VRRP_UNSET || t->count <= (size_t)p->quorum_max);
+}
+
+static void process_apply(struct tracked *t)
+{
+	bool up = process_up(t);
+	if (up == t->up)
+		return;
+	t->up = up;
+	log_msg(LOG_INFO, "Quorum %s for tracked process %s (%zu running)", up ? "gained" : "lost",
+		t->name, t->count);
+	vrrp_engine_tracking_changed(t->eng);
+}
+
+static void on_process_delay(uv_timer_t *timer)
+{
+	process_apply(timer->data);
+}
+
+/* fork_delay: up only once the quorum held that long; terminate_delay:
+ * down only once it was lost that long. */
+static void process_count(struct tracked *t, size_t count)
+{
+	t->count = count;
+	bool up = process_up(t);
+	if (up == t->up) {
+		uv_timer_stop(&t->delay);
+		return;
+	}
+	uint64_t wait = up ? t->proc->delay.fork : t->proc->delay.terminate;
+	if (!wait)
+		process_apply(t);
+	else if (!uv_is_active((uv_handle_t *)&t->delay))
+		uv_timer_start(&t->delay, on_process_delay, (wait + US_PER_MS - 1) / US_PER_MS, 0);
+}
+
+static void on_counts(const size_t *counts, void *data)
+{
+	struct vrrp_engine *e = data;
+	for (size_t i = 0; i < e->nproc_objs; i++)
+		process_count(e->proc_objs[i], counts[i]);
+}
+
+static void start_processes(struct vrrp_engine *e)
+{
+	const struct track_process **descs = calloc(e->ntracked + 1, sizeof(*descs));
+	e->proc_objs = calloc(e->ntracked + 1, sizeof(*e->proc_objs));
+	if (!descs || !e->proc_objs)
+		abort();
+	for (size_t i = 0; i < e->ntracked; i++) {
+		struct tracked *t = e->tracked[i];
+		if (t->kind != TRACKED_PROCESS || !t->proc)
+			continue;
+		t->weight = t->proc->weight.value;
+		t->reverse = t->proc->weight.reverse;
+		uv_timer_init(e->loop, &t->delay);
+		t->delay.data = t;
+		descs[e->nproc_objs] = t->proc;
+		e->proc_objs[e->nproc_objs++] = t;
+	}
+	e->procwatch = procwatch_start(e->loop, descs, e->nproc_objs, on_counts, e);
+	free(descs);
+	if (!e->procwatch)
+		return;
+	/* At start the state is what runs now, without the delays. */
+	const size_t *counts = procwatch_counts(e->procwatch);
+	for (size_t i = 0; i < e->nproc_objs; i++) {
+		struct tracked *t = e->proc_objs[i];
+		t->count = counts[i];
+		t->up = process_up(t);
+		log_msg(LOG_INFO, "Tracked process %s: %zu running, %s", t->name, t->count,
+			t->up ? "quorum met" : "quorum not met");
+	}
+}
+
 /* ---- set-up ------------------------------------------------------------------- */
 
 static void add_links_of(struct vrrp_engine *e, const struct list *refs, enum tracked_kind kind)
@@ -282,6 +364,10 @@ static void add_links_of(struct vrrp_engine *e, const struct list *refs, enum tr
 			for (const struct node *f = e->cfg->track_files.first; f; f = f->next)
 				if (strcmp(((const struct track_file *)f)->hdr.name, r->name) == 0)
 					t->file = (const struct track_file *)f;
+		} else if (kind == TRACKED_PROCESS) {
+			for (const struct node *f = e->cfg->vrrp_track_processes.first; f; f = f->next)
+				if (strcmp(((const struct track_process *)f)->hdr.name, r->name) == 0)
+					t->proc = (const struct track_process *)f;
 		} else {
 			struct iface_info ifi;
 			if (iface_lookup(r->name, &ifi) == 0) {
@@ -303,12 +389,14 @@ int track_start(struct vrrp_engine *e)
 		add_links_of(e, &vi->track_interfaces, TRACKED_IFACE);
 		add_links_of(e, &vi->track_scripts, TRACKED_SCRIPT);
 		add_links_of(e, &vi->track_files, TRACKED_FILE);
+		add_links_of(e, &vi->track_processes, TRACKED_PROCESS);
 	}
 	for (const struct node *n = e->cfg->vrrp_sync_groups.first; n; n = n->next) {
 		const struct vrrp_sync_group *g = (const struct vrrp_sync_group *)n;
 		add_links_of(e, &g->track_interfaces, TRACKED_IFACE);
 		add_links_of(e, &g->track_scripts, TRACKED_SCRIPT);
 		add_links_of(e, &g->track_files, TRACKED_FILE);
+		add_links_of(e, &g->track_processes, TRACKED_PROCESS);
 	}
 	for (size_t i = 0; i < e->ntracked; i++) {
 		struct tracked *t = e->tracked[i];
@@ -317,6 +405,7 @@ int track_start(struct vrrp_engine *e)
 		else if (t->kind == TRACKED_FILE && t->file)
 			start_file(e, t);
 	}
+	start_processes(e);
 	return 0;
 }
 
@@ -386,10 +475,17 @@ void track_stop(struct vrrp_engine *e)
 			uv_close((uv_handle_t *)&t->timer, on_closed);
 		} else if (t->kind == TRACKED_FILE && t->file && t->file->file) {
 			uv_close((uv_handle_t *)&t->fs, on_closed);
+		} else if (t->kind == TRACKED_PROCESS && t->proc) {
+			uv_close((uv_handle_t *)&t->delay, on_closed);
 		} else {
 			release(t);
 		}
 	}
+	procwatch_stop(e->procwatch);
+	e->procwatch = NULL;
+	free(e->proc_objs);
+	e->proc_objs = NULL;
+	e->nproc_objs = 0;
 	free(e->tracked);
 	e->tracked = NULL;
 	e->ntracked = 0;

@@ -1,7 +1,8 @@
 /* track.h - tracked objects that move an instance's priority or put it
  * in Fault: interfaces (link state from rtnetlink), vrrp_scripts (run
- * periodically through lib/script, with rise/fall), and track_files (an
- * integer read whenever the file changes).
+ * periodically through lib/script, with rise/fall), track_files (an
+ * integer read whenever the file changes), and vrrp_track_processes (a
+ * count of matching processes against quorum..quorum_max: procwatch.h).
  *
  * Each object exists once, however many instances track it; an instance
  * holds links (object, weight, reverse) and recomputes its priority
@@ -20,7 +21,7 @@
 
 struct vrrp_engine;
 
-enum tracked_kind { TRACKED_IFACE, TRACKED_SCRIPT, TRACKED_FILE };
+enum tracked_kind { TRACKED_IFACE, TRACKED_SCRIPT, TRACKED_FILE, TRACKED_PROCESS };
 
 struct tracked {
 	enum tracked_kind kind;
@@ -51,6 +52,11 @@ struct tracked {
 	uv_fs_event_t fs;
 	char *dir;                /* watched folder (the file may be replaced) */
 	const char *base;
+
+	/* processes */
+	const struct track_process *proc;
+	size_t count;             /* matching processes now */
+	uv_timer_t delay;         /* fork_delay / terminate_delay before a change */
 };
 
 /* One tracking link of an instance. */

@@ -19,6 +19,7 @@
 #include "iface.h"
 #include "firewall.h"
 #include "ifsysctl.h"
+#include "procwatch.h"
 #include "monitor.h"
 #include "notify.h"
 #include "packet.h"
@@ -216,6 +217,10 @@ struct vrrp_engine {
 	size_t ngroups;
 	struct tracked **tracked;      /* objects tracked by some instance */
 	size_t ntracked;
+	struct procwatch *procwatch;   /* counts for the TRACKED_PROCESS ones, in
+					* the order of proc_objs */
+	struct tracked **proc_objs;
+	size_t nproc_objs;
 	struct vrrp_monitor mon;
 	struct vrrp_notifier *notifier;
 	struct vrrp_syncd syncd;       /* lvs_sync_daemon, following its instance */
