@@ -13,7 +13,7 @@
 /* Events as text: words joined by ',', statements in [], braces as { }. */
 static char *events(const char *text, const char *config_id, struct diags *d)
 {
-	struct lex_opts o = { config_id, 0 };
+	struct lex_opts o = { .config_id = config_id };
 	struct lexer *lx = lex_open_buffer("t.conf", TEST_SRCDIR "/test/conf/inc", text,
 					   strlen(text), &o, d);
 	size_t cap = 4096, len = 0;
@@ -109,7 +109,7 @@ START_TEST(positions)
 {
 	struct diags d;
 	diags_init(&d);
-	struct lex_opts o = { NULL, 0 };
+	struct lex_opts o = { .config_id = NULL };
 	const char *text = "\n  key  value\n";
 	struct lexer *lx = lex_open_buffer("p.conf", NULL, text, strlen(text), &o, &d);
 	struct lex_event ev;
@@ -230,7 +230,7 @@ START_TEST(nul_bytes)
 {
 	struct diags d;
 	diags_init(&d);
-	struct lex_opts o = { NULL, 0 };
+	struct lex_opts o = { .config_id = NULL };
 	const char text[] = "a\0b\nc\n";
 	struct lexer *lx = lex_open_buffer("bin", NULL, text, sizeof(text) - 1, &o, &d);
 	struct lex_event ev;
@@ -252,7 +252,7 @@ START_TEST(huge_token)
 	strcpy(text + 2 + n, "\n");
 	struct diags d;
 	diags_init(&d);
-	struct lex_opts o = { NULL, 0 };
+	struct lex_opts o = { .config_id = NULL };
 	struct lexer *lx = lex_open_buffer("big", NULL, text, strlen(text), &o, &d);
 	struct lex_event ev;
 	lex_next(lx, &ev);
