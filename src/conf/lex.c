@@ -14,6 +14,7 @@
 #include <glob.h>
 #include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -361,7 +362,15 @@ static void free_source(struct source *src)
 	free(src->buf);
 }
 
-#define MIB(n) ((n) >> 20)
+/* "32 MiB", or "100 bytes" for a limit a test set. */
+static const char *size_text(size_t n, char *buf, size_t len)
+{
+	if (n && n % ((size_t)1 << 20) == 0)
+		snprintf(buf, len, "%zu MiB", n >> 20);
+	else
+		snprintf(buf, len, "%zu bytes", n);
+	return buf;
+}
 
 /* Read a file the configuration names, within the limits; at is the
  * include that names it, or a whole-file position for the main file.
@@ -373,7 +382,7 @@ static bool read_config_file(struct lexer *lx, const char *path, struct srcpos a
 	const char *what = main_file ? "configuration" : "include file";
 	size_t max = lx->max_file < lx->total_left ? lx->max_file : lx->total_left;
 	struct conf_file f;
-	char who[96];
+	char who[96], limit[32];
 
 	switch (conf_file_read(path, max, &f)) {
 	case CONF_READ_OK:
@@ -393,12 +402,12 @@ static bool read_config_file(struct lexer *lx, const char *path, struct srcpos a
 	case CONF_READ_TOO_BIG:
 		if (max < lx->max_file)
 			diag_error(lx->d, at, "cannot read %s %s: the configuration and its "
-				   "includes would be larger than %zu MiB in all", what, path,
-				   MIB(lx->total_max));
+				   "includes would be larger than %s in all", what, path,
+				   size_text(lx->total_max, limit, sizeof(limit)));
 		else
-			diag_error(lx->d, at, "cannot read %s %s: it is larger than %zu MiB, "
+			diag_error(lx->d, at, "cannot read %s %s: it is larger than %s, "
 				   "the most a configuration file may be", what, path,
-				   MIB(lx->max_file));
+				   size_text(lx->max_file, limit, sizeof(limit)));
 		return false;
 	}
 	if (conf_file_writers(f.st.st_uid, f.st.st_gid, f.st.st_mode, geteuid(),
