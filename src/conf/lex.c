@@ -35,7 +35,7 @@
  * nothing to replace, only reads its input and is not counted. */
 #define MAX_SUBST_PASSES 64
 #define MAX_EXPANDED_LEN ((size_t)1 << 20)
-#define MAX_EXPANSION_WORK ((size_t)256 << 20)
+#define MAX_EXPANSION_WORK ((size_t)128 << 20)
 #define SUBST_WORK 16
 
 struct source {
@@ -55,6 +55,13 @@ struct def {
 	char *name;
 	char *value;
 	size_t nlen, vlen, vcap;
+};
+
+/* A line being substituted, with the source column of every byte. */
+struct expansion {
+	char *s;
+	uint32_t *col;
+	size_t len, cap;
 };
 
 enum tok_kind { T_WORD, T_OPEN, T_CLOSE, T_EOL };
@@ -82,6 +89,10 @@ struct lexer {
 				      * only while no definition can be added) */
 	size_t expand_left;          /* of MAX_EXPANSION_WORK */
 	bool expand_exhausted;       /* reported; lines with parameters are dropped */
+	struct expansion xa, xb;     /* the two buffers passes alternate between,
+				      * kept from line to line (a megabyte line
+				      * would otherwise be mapped and unmapped
+				      * at each pass) */
 
 	size_t max_file, total_max;  /* file size limits (lex_opts) */
 	size_t total_left;           /* of total_max, for the next file */
@@ -693,13 +704,6 @@ static void collect_definition_line(struct lexer *lx, const char *s, size_t len)
 		lx->collecting = NULL;
 }
 
-/* A line being substituted, with the source column of every byte. */
-struct expansion {
-	char *s;
-	uint32_t *col;
-	size_t len, cap;
-};
-
 /* Room for n more bytes without going past limit; false when they would
  * not fit (nothing is allocated then). */
 static bool exp_room(struct expansion *x, size_t n, size_t limit)
@@ -829,7 +833,7 @@ static bool charge_expansion(struct lexer *lx, size_t produced, size_t made,
  * work of all the passes of all lines is bounded by MAX_EXPANSION_WORK. */
 static void expand_and_handle(struct lexer *lx, const struct line *l)
 {
-	struct expansion a = { 0 }, b = { 0 };
+	struct expansion *a = &lx->xa, *b = &lx->xb;
 	struct line cur = *l;
 	int passes = 0;
 	size_t made;
@@ -837,27 +841,27 @@ static void expand_and_handle(struct lexer *lx, const struct line *l)
 	if (lx->expand_exhausted)
 		return;
 	for (;;) {
-		bool fits = subst_pass(lx, &cur, &a, MAX_EXPANDED_LEN, &made);
-		if ((!fits || made) && !charge_expansion(lx, a.len, made, l))
-			goto out;
+		bool fits = subst_pass(lx, &cur, a, MAX_EXPANDED_LEN, &made);
+		if ((!fits || made) && !charge_expansion(lx, a->len, made, l))
+			return;
 		if (!fits) {
 			diag_error(lx->d, line_pos(l, 0),
 				   "parameters make this line longer than %zu MiB (a definition "
 				   "that refers to itself, or uses another several times at each "
 				   "level?)", MAX_EXPANDED_LEN >> 20);
-			goto out;
+			return;
 		}
 		if (!made)
 			break;
 		if (++passes > MAX_SUBST_PASSES) {
 			diag_error(lx->d, line_pos(l, 0),
 				   "parameter substitution does not end (a definition refers to itself?)");
-			goto out;
+			return;
 		}
-		struct expansion t = a; a = b; b = t;
-		cur.s = b.s;
-		cur.len = b.len;
-		cur.colmap = b.col;
+		struct expansion *t = a; a = b; b = t;
+		cur.s = b->s;
+		cur.len = b->len;
+		cur.colmap = b->col;
 	}
 	/* cur is the final text (b, or the original line if nothing was
 	 * substituted); split it at the newlines of multi-line definitions. */
@@ -871,12 +875,11 @@ static void expand_and_handle(struct lexer *lx, const struct line *l)
 				part.colmap = cur.colmap + start;
 			else
 				part.base_col = cur.base_col + (uint32_t)start;
+			/* never back here: allow_def false does not expand */
 			handle_logical(lx, &part, false);
 			start = i + 1;
 		}
 	}
-out:
-	free(a.s); free(a.col); free(b.s); free(b.col);
 }
 
 /* ---- the line pipeline ------------------------------------------------ */
@@ -1074,6 +1077,10 @@ void lex_close(struct lexer *lx)
 	}
 	free(lx->defs);
 	free(lx->defidx);
+	free(lx->xa.s);
+	free(lx->xa.col);
+	free(lx->xb.s);
+	free(lx->xb.col);
 	free(lx->stack);
 	free(lx->toks);
 	free(lx->scratch);
