@@ -10,7 +10,6 @@
 #include "lex.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <glob.h>
 #include <limits.h>
 #include <stdint.h>
