@@ -47,7 +47,7 @@ const char *conf_file_name(const struct config *cfg, uint32_t file)
 struct config *conf_load_file(const char *path, const struct conf_opts *opts,
 			      struct diags *d)
 {
-	struct lex_opts lo = { opts ? opts->config_id : NULL, 0 };
+	struct lex_opts lo = { .config_id = opts ? opts->config_id : NULL };
 	struct lexer *lx = lex_open_file(path, &lo, d);
 	return lx ? parse_all(lx, opts, d) : NULL;
 }
@@ -56,7 +56,7 @@ struct config *conf_load_buffer(const char *name, const char *base_dir,
 				const char *buf, size_t len,
 				const struct conf_opts *opts, struct diags *d)
 {
-	struct lex_opts lo = { opts ? opts->config_id : NULL, 0 };
+	struct lex_opts lo = { .config_id = opts ? opts->config_id : NULL };
 	return parse_all(lex_open_buffer(name, base_dir, buf, len, &lo, d), opts, d);
 }
 

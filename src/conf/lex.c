@@ -10,22 +10,32 @@
 #include "lex.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <glob.h>
 #include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "arena.h"
+#include "file.h"
 
 #define DEFAULT_MAX_INCLUDE_DEPTH 32
 /* Bounds on parameter substitution: a definition that refers to itself
- * must end in an error, not in an endless loop or an exhausted heap. */
+ * must end in an error, not in an endless loop or an exhausted heap; and
+ * since a value that uses another twice doubles at each level, twenty
+ * short lines can ask for a megabyte per use: the work of all passes of
+ * all lines is bounded too, so that the cost of a file stays linear in
+ * its size whatever it defines. Work is counted as the bytes a pass
+ * produces plus SUBST_WORK for each substitution (a lookup costs about as
+ * much as copying that many bytes); the last pass of a line, which finds
+ * nothing to replace, only reads its input and is not counted. */
 #define MAX_SUBST_PASSES 64
-#define MAX_EXPANDED_LEN (1024 * 1024)
+#define MAX_EXPANDED_LEN ((size_t)1 << 20)
+#define MAX_EXPANSION_WORK ((size_t)128 << 20)
+#define SUBST_WORK 16
 
 struct source {
 	char *name;          /* as shown in messages */
@@ -43,6 +53,14 @@ struct source {
 struct def {
 	char *name;
 	char *value;
+	size_t nlen, vlen, vcap;
+};
+
+/* A line being substituted, with the source column of every byte. */
+struct expansion {
+	char *s;
+	uint32_t *col;
+	size_t len, cap;
 };
 
 enum tok_kind { T_WORD, T_OPEN, T_CLOSE, T_EOL };
@@ -63,9 +81,20 @@ struct lexer {
 	size_t depth, cap;
 
 	struct def *defs;
-	size_t ndefs;
-	struct def *collecting;      /* multi-line definition being read */
-	size_t collecting_len;
+	size_t ndefs, capdefs;
+	uint32_t *defidx;            /* hash of names: index + 1 into defs, 0 free */
+	size_t ndefidx;              /* slots, a power of two */
+	struct def *collecting;      /* multi-line definition being read (set
+				      * only while no definition can be added) */
+	size_t expand_left;          /* of MAX_EXPANSION_WORK */
+	bool expand_exhausted;       /* reported; lines with parameters are dropped */
+	struct expansion xa, xb;     /* the two buffers passes alternate between,
+				      * kept from line to line (a megabyte line
+				      * would otherwise be mapped and unmapped
+				      * at each pass) */
+
+	size_t max_file, total_max;  /* file size limits (lex_opts) */
+	size_t total_left;           /* of total_max, for the next file */
 	bool skipping_continuation;  /* inside a multi-line definition whose
 				      * '@id' line was not selected */
 
@@ -343,43 +372,64 @@ static void free_source(struct source *src)
 	free(src->buf);
 }
 
-/* Whole file into memory. Returns an errno value, 0 on success. */
-static int slurp(const char *path, char **buf, size_t *len)
+/* "32 MiB", or "100 bytes" for a limit a test set. */
+static const char *size_text(size_t n, char *buf, size_t len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
+	if (n && n % ((size_t)1 << 20) == 0)
+		snprintf(buf, len, "%zu MiB", n >> 20);
+	else
+		snprintf(buf, len, "%zu bytes", n);
+	return buf;
+}
 
-	if (fd < 0)
-		return errno;
-	if (fstat(fd, &st) < 0 || S_ISDIR(st.st_mode)) {
-		int e = S_ISDIR(st.st_mode) ? EISDIR : errno;
-		close(fd);
-		return e;
+/* Read a file the configuration names, within the limits; at is the
+ * include that names it, or a whole-file position for the main file.
+ * false when it was refused (reported). Warns when someone other than
+ * root could have written it. */
+static bool read_config_file(struct lexer *lx, const char *path, struct srcpos at,
+			     bool main_file, char **buf, size_t *len)
+{
+	const char *what = main_file ? "configuration" : "include file";
+	size_t max = lx->max_file < lx->total_left ? lx->max_file : lx->total_left;
+	struct conf_file f;
+	char who[96], limit[32];
+
+	switch (conf_file_read(path, max, &f)) {
+	case CONF_READ_OK:
+		break;
+	case CONF_READ_ERRNO:
+		if (main_file)
+			diag_error(lx->d, at, "cannot read configuration: %s", strerror(f.err));
+		else
+			diag_error(lx->d, at, "cannot read include file %s: %s", path,
+				   strerror(f.err));
+		return false;
+	case CONF_READ_NOT_REGULAR:
+		diag_error(lx->d, at, "cannot read %s %s: it is %s, and only regular files "
+			   "are read (a FIFO or a device could block vigild or never end); "
+			   "name a regular file", what, path, conf_file_kind(f.st.st_mode));
+		return false;
+	case CONF_READ_TOO_BIG:
+		if (max < lx->max_file)
+			diag_error(lx->d, at, "cannot read %s %s: the configuration and its "
+				   "includes would be larger than %s in all", what, path,
+				   size_text(lx->total_max, limit, sizeof(limit)));
+		else
+			diag_error(lx->d, at, "cannot read %s %s: it is larger than %s, "
+				   "the most a configuration file may be", what, path,
+				   size_text(lx->max_file, limit, sizeof(limit)));
+		return false;
 	}
-	size_t cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096, n = 0;
-	char *b = xmalloc(cap);
-	for (;;) {
-		if (n == cap) {
-			cap *= 2;
-			b = xrealloc(b, cap);
-		}
-		ssize_t r = read(fd, b + n, cap - n);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			int e = errno;
-			free(b);
-			close(fd);
-			return e;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	*buf = b;
-	*len = n;
-	return 0;
+	if (conf_file_writers(f.st.st_uid, f.st.st_gid, f.st.st_mode, geteuid(),
+			      getegid(), who, sizeof(who)))
+		diag_warn(lx->d, at, "%s %s is %s: a local user could change what vigild "
+			  "runs as root; make it owned by root and not writable by group or "
+			  "others (chown root:root, chmod go-w)",
+			  main_file ? "configuration file" : "included file", path, who);
+	lx->total_left -= f.len;
+	*buf = f.buf;
+	*len = f.len;
+	return true;
 }
 
 /* The chain "a -> b -> c" of files being read, for a loop message. */
@@ -401,7 +451,6 @@ static void open_next_include(struct lexer *lx)
 	struct srcpos at = top->include_pos;
 	char *buf, *real;
 	size_t len;
-	int err;
 
 	top->pending[top->ipending++] = NULL;
 	real = realpath(path, NULL);
@@ -427,9 +476,7 @@ static void open_next_include(struct lexer *lx)
 		free(path);
 		return;
 	}
-	err = slurp(path, &buf, &len);
-	if (err) {
-		diag_error(lx->d, at, "cannot read include file %s: %s", path, strerror(err));
+	if (!read_config_file(lx, path, at, false, &buf, &len)) {
 		free(real);
 		free(path);
 		return;
@@ -536,30 +583,74 @@ static bool try_include(struct lexer *lx, const struct line *l, size_t i)
 
 /* ---- parameters ------------------------------------------------------- */
 
-static struct def *find_def(struct lexer *lx, const char *name, size_t len)
+/* Definitions are found through a hash of their names (FNV-1a, open
+ * addressing), so a file with thousands of them is not quadratic. */
+static uint32_t name_hash(const char *s, size_t n)
 {
-	for (size_t i = 0; i < lx->ndefs; i++)
-		if (strlen(lx->defs[i].name) == len && memcmp(lx->defs[i].name, name, len) == 0)
-			return &lx->defs[i];
-	return NULL;
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
 }
 
-static void set_def(struct lexer *lx, const char *name, size_t nlen,
-		    const char *value, size_t vlen)
+/* The slot of name: its definition's, or the free slot it would take. */
+static size_t def_slot(const struct lexer *lx, const char *name, size_t len)
+{
+	size_t mask = lx->ndefidx - 1;
+	for (size_t i = name_hash(name, len) & mask;; i = (i + 1) & mask) {
+		uint32_t k = lx->defidx[i];
+		if (!k)
+			return i;
+		const struct def *d = &lx->defs[k - 1];
+		if (d->nlen == len && memcmp(d->name, name, len) == 0)
+			return i;
+	}
+}
+
+static struct def *find_def(struct lexer *lx, const char *name, size_t len)
+{
+	if (!lx->ndefs)
+		return NULL;
+	uint32_t k = lx->defidx[def_slot(lx, name, len)];
+	return k ? &lx->defs[k - 1] : NULL;
+}
+
+static void defs_rehash(struct lexer *lx)
+{
+	free(lx->defidx);
+	lx->ndefidx = lx->ndefidx ? lx->ndefidx * 2 : 64;
+	lx->defidx = xcalloc(lx->ndefidx, sizeof(*lx->defidx));
+	for (size_t i = 0; i < lx->ndefs; i++)
+		lx->defidx[def_slot(lx, lx->defs[i].name, lx->defs[i].nlen)] = (uint32_t)i + 1;
+}
+
+static struct def *set_def(struct lexer *lx, const char *name, size_t nlen,
+			   const char *value, size_t vlen)
 {
 	struct def *d = find_def(lx, name, nlen);
 	if (!d) {
-		lx->defs = xrealloc(lx->defs, (lx->ndefs + 1) * sizeof(*lx->defs));
-		d = &lx->defs[lx->ndefs++];
+		if ((lx->ndefs + 1) * 2 > lx->ndefidx)
+			defs_rehash(lx);
+		if (lx->ndefs == lx->capdefs) {
+			lx->capdefs = lx->capdefs ? lx->capdefs * 2 : 16;
+			lx->defs = xrealloc(lx->defs, lx->capdefs * sizeof(*lx->defs));
+		}
+		d = &lx->defs[lx->ndefs];
+		memset(d, 0, sizeof(*d));
 		d->name = xmalloc(nlen + 1);
 		memcpy(d->name, name, nlen);
 		d->name[nlen] = '\0';
-	} else {
-		free(d->value);
+		d->nlen = nlen;
+		lx->defidx[def_slot(lx, name, nlen)] = (uint32_t)++lx->ndefs;
 	}
-	d->value = xmalloc(vlen + 1);
+	if (vlen + 1 > d->vcap) {
+		d->vcap = vlen + 1;
+		d->value = xrealloc(d->value, d->vcap);
+	}
 	memcpy(d->value, value, vlen);
 	d->value[vlen] = '\0';
+	d->vlen = vlen;
+	return d;
 }
 
 /* "$NAME=value" at i? Defines it (or starts a multi-line one). */
@@ -582,15 +673,14 @@ static bool try_definition(struct lexer *lx, const struct line *l, size_t i)
 		e--;
 	while (e > v && is_space(l->s[e - 1]))
 		e--;
-	set_def(lx, l->s + i + 1, n - i - 1, l->s + v, e - v);
-	if (multiline) {
-		lx->collecting = find_def(lx, l->s + i + 1, n - i - 1);
-		lx->collecting_len = strlen(lx->collecting->value);
-	}
+	struct def *d = set_def(lx, l->s + i + 1, n - i - 1, l->s + v, e - v);
+	if (multiline)
+		lx->collecting = d;
 	return true;
 }
 
-/* Continuation line of a multi-line definition. */
+/* Continuation line of a multi-line definition. The value grows by
+ * doubling, so a long one is not copied once per line. */
 static void collect_definition_line(struct lexer *lx, const char *s, size_t len)
 {
 	while (len && is_space(s[len - 1]))
@@ -599,51 +689,95 @@ static void collect_definition_line(struct lexer *lx, const char *s, size_t len)
 	if (more)
 		len--;
 	struct def *d = lx->collecting;
-	size_t old = lx->collecting_len;
-	d->value = xrealloc(d->value, old + len + 2);
-	if (old)
-		d->value[old++] = '\n';
-	memcpy(d->value + old, s, len);
-	d->value[old + len] = '\0';
-	lx->collecting_len = old + len;
+	size_t need = d->vlen + len + 2;
+	if (need > d->vcap) {
+		d->vcap = need > d->vcap * 2 ? need : d->vcap * 2;
+		d->value = xrealloc(d->value, d->vcap);
+	}
+	if (d->vlen)
+		d->value[d->vlen++] = '\n';
+	memcpy(d->value + d->vlen, s, len);
+	d->vlen += len;
+	d->value[d->vlen] = '\0';
 	if (!more)
 		lx->collecting = NULL;
 }
 
-struct expansion {
-	char *s;
-	uint32_t *col;
-	size_t len, cap;
-};
-
-static void exp_put(struct expansion *x, const char *s, size_t n, uint32_t col, bool same_col)
+/* Room for n more bytes without going past limit; false when they would
+ * not fit (nothing is allocated then). */
+static bool exp_room(struct expansion *x, size_t n, size_t limit)
 {
+	if (n > limit - x->len)
+		return false;
 	if (x->len + n + 1 > x->cap) {
-		while (x->len + n + 1 > x->cap)
-			x->cap = x->cap ? x->cap * 2 : 128;
-		x->s = xrealloc(x->s, x->cap);
-		x->col = xrealloc(x->col, x->cap * sizeof(uint32_t));
+		size_t cap = x->cap ? x->cap : 128;
+		while (cap < x->len + n + 1)
+			cap *= 2;
+		x->s = xrealloc(x->s, cap);
+		x->col = xrealloc(x->col, cap * sizeof(*x->col));
+		x->cap = cap;
 	}
-	memcpy(x->s + x->len, s, n);
-	for (size_t k = 0; k < n; k++)
-		x->col[x->len + k] = same_col ? col : col + (uint32_t)k;
-	x->len += n;
-	x->s[x->len] = '\0';
+	return true;
 }
 
-/* One pass of substitution of in into out; returns substitutions made. */
-static size_t subst_pass(struct lexer *lx, const struct line *in, struct expansion *out)
+/* n bytes of in from i, each with its own column. */
+static bool exp_copy(struct expansion *x, const struct line *in, size_t i, size_t n,
+		     size_t limit)
 {
-	size_t made = 0, i = 0;
+	if (!exp_room(x, n, limit))
+		return false;
+	memcpy(x->s + x->len, in->s + i, n);
+	uint32_t *c = x->col + x->len;
+	if (in->colmap)
+		memcpy(c, in->colmap + i, n * sizeof(*c));
+	else
+		for (size_t k = 0; k < n; k++)
+			c[k] = in->base_col + (uint32_t)(i + k);
+	x->len += n;
+	x->s[x->len] = '\0';
+	return true;
+}
+
+/* A parameter's value, every byte at the column of the reference. */
+static bool exp_value(struct expansion *x, const struct def *d, uint32_t col, size_t limit)
+{
+	if (!exp_room(x, d->vlen, limit))
+		return false;
+	memcpy(x->s + x->len, d->value, d->vlen);
+	for (size_t k = 0; k < d->vlen; k++)
+		x->col[x->len + k] = col;
+	x->len += d->vlen;
+	x->s[x->len] = '\0';
+	return true;
+}
+
+/* One pass of substitution of in into out: every reference to a defined
+ * parameter in in is replaced (the values are not looked at again in this
+ * pass). Text between references is copied in bulk. *made counts the
+ * substitutions; false when out would grow past limit. */
+static bool subst_pass(struct lexer *lx, const struct line *in, struct expansion *out,
+		       size_t limit, size_t *made)
+{
+	const char *s = in->s;
+	size_t i = 0;
 
 	out->len = 0;
+	*made = 0;
+	if (!exp_room(out, 0, limit))
+		return false;
 	while (i < in->len) {
-		const char *s = in->s;
-		if (s[i] == '$' && i + 1 < in->len) {
-			size_t ns, ne, after;
+		const char *dollar = memchr(s + i, '$', in->len - i);
+		size_t stop = dollar ? (size_t)(dollar - s) : in->len;
+		if (!exp_copy(out, in, i, stop - i, limit))
+			return false;
+		i = stop;
+		if (i >= in->len)
+			break;
+		struct def *d = NULL;
+		size_t after = i + 1;
+		if (i + 1 < in->len) {
 			bool braced = s[i + 1] == '{';
-			ns = i + 1 + braced;
-			ne = ns;
+			size_t ns = i + 1 + braced, ne = ns;
 			while (ne < in->len && is_name_char(s[ne]))
 				ne++;
 			bool ok = ne > ns && is_name_start(s[ns]);
@@ -654,40 +788,79 @@ static size_t subst_pass(struct lexer *lx, const struct line *in, struct expansi
 				ok = ok && (ne == in->len || is_space(s[ne]));
 				after = ne;
 			}
-			struct def *d = ok ? find_def(lx, s + ns, ne - ns) : NULL;
-			if (d) {
-				exp_put(out, d->value, strlen(d->value), line_pos(in, i).col, true);
-				i = after;
-				made++;
-				continue;
-			}
+			d = ok ? find_def(lx, s + ns, ne - ns) : NULL;
 		}
-		exp_put(out, s + i, 1, line_pos(in, i).col, false);
-		i++;
+		if (d) {
+			if (!exp_value(out, d, line_pos(in, i).col, limit))
+				return false;
+			i = after;
+			(*made)++;
+		} else {
+			if (!exp_copy(out, in, i, 1, limit))
+				return false;
+			i++;
+		}
 	}
-	return made;
+	return true;
 }
 
 static void handle_logical(struct lexer *lx, const struct line *l, bool allow_def);
 
-/* Substitute parameters until none is left; split multi-line results. */
+/* Take the work of a pass from the budget of the whole input; false
+ * (reported once) when the budget is spent. */
+static bool charge_expansion(struct lexer *lx, size_t produced, size_t made,
+			     const struct line *l)
+{
+	size_t work = produced + made * SUBST_WORK;
+	if (work <= lx->expand_left) {
+		lx->expand_left -= work;
+		return true;
+	}
+	lx->expand_left = 0;
+	lx->expand_exhausted = true;
+	diag_error(lx->d, line_pos(l, 0),
+		   "parameters expand to too much text in all (more than %zu MiB, "
+		   "counting each substitution as %d bytes); the lines with parameters "
+		   "from here on are not read (does a definition use another several "
+		   "times, so that each level multiplies the length?)",
+		   MAX_EXPANSION_WORK >> 20, SUBST_WORK);
+	return false;
+}
+
+/* Substitute parameters until none is left; split multi-line results.
+ * Cost: each pass is linear in the text it reads and produces, and the
+ * work of all the passes of all lines is bounded by MAX_EXPANSION_WORK. */
 static void expand_and_handle(struct lexer *lx, const struct line *l)
 {
-	struct expansion a = { 0 }, b = { 0 };
+	struct expansion *a = &lx->xa, *b = &lx->xb;
 	struct line cur = *l;
 	int passes = 0;
+	size_t made;
 
-	while (subst_pass(lx, &cur, &a) > 0) {
-		if (++passes > MAX_SUBST_PASSES || a.len > MAX_EXPANDED_LEN) {
+	if (lx->expand_exhausted)
+		return;
+	for (;;) {
+		bool fits = subst_pass(lx, &cur, a, MAX_EXPANDED_LEN, &made);
+		if ((!fits || made) && !charge_expansion(lx, a->len, made, l))
+			return;
+		if (!fits) {
 			diag_error(lx->d, line_pos(l, 0),
-				   "parameter substitution does not end (a definition refers to itself?)");
-			free(a.s); free(a.col); free(b.s); free(b.col);
+				   "parameters make this line longer than %zu MiB (a definition "
+				   "that refers to itself, or uses another several times at each "
+				   "level?)", MAX_EXPANDED_LEN >> 20);
 			return;
 		}
-		struct expansion t = a; a = b; b = t;
-		cur.s = b.s;
-		cur.len = b.len;
-		cur.colmap = b.col;
+		if (!made)
+			break;
+		if (++passes > MAX_SUBST_PASSES) {
+			diag_error(lx->d, line_pos(l, 0),
+				   "parameter substitution does not end (a definition refers to itself?)");
+			return;
+		}
+		struct expansion *t = a; a = b; b = t;
+		cur.s = b->s;
+		cur.len = b->len;
+		cur.colmap = b->col;
 	}
 	/* cur is the final text (b, or the original line if nothing was
 	 * substituted); split it at the newlines of multi-line definitions. */
@@ -701,11 +874,11 @@ static void expand_and_handle(struct lexer *lx, const struct line *l)
 				part.colmap = cur.colmap + start;
 			else
 				part.base_col = cur.base_col + (uint32_t)start;
+			/* never back here: allow_def false does not expand */
 			handle_logical(lx, &part, false);
 			start = i + 1;
 		}
 	}
-	free(a.s); free(a.col); free(b.s); free(b.col);
 }
 
 /* ---- the line pipeline ------------------------------------------------ */
@@ -812,6 +985,11 @@ static struct lexer *lexer_new(const struct lex_opts *opts, struct diags *d)
 	lx->config_id = opts && opts->config_id ? xstrdup(opts->config_id) : NULL;
 	lx->max_depth = opts && opts->max_include_depth ? opts->max_include_depth
 							: DEFAULT_MAX_INCLUDE_DEPTH;
+	lx->max_file = opts && opts->max_file_size ? opts->max_file_size : CONF_FILE_MAX_SIZE;
+	lx->total_max = opts && opts->max_total_size ? opts->max_total_size
+						      : CONF_TOTAL_MAX_SIZE;
+	lx->total_left = lx->total_max;
+	lx->expand_left = MAX_EXPANSION_WORK;
 	return lx;
 }
 
@@ -820,14 +998,13 @@ struct lexer *lex_open_file(const char *path, const struct lex_opts *opts,
 {
 	char *buf;
 	size_t len;
-	int err = slurp(path, &buf, &len);
+	struct lexer *lx = lexer_new(opts, d);
 
-	if (err) {
-		diag_error(d, (struct srcpos){ diags_file(d, path), 0, 0 },
-			   "cannot read configuration: %s", strerror(err));
+	if (!read_config_file(lx, path, (struct srcpos){ diags_file(d, path), 0, 0 }, true,
+			      &buf, &len)) {
+		lex_close(lx);
 		return NULL;
 	}
-	struct lexer *lx = lexer_new(opts, d);
 	push_source(lx, xstrdup(path), realpath(path, NULL), dir_of(path), buf, len);
 	return lx;
 }
@@ -898,6 +1075,11 @@ void lex_close(struct lexer *lx)
 		free(lx->defs[i].value);
 	}
 	free(lx->defs);
+	free(lx->defidx);
+	free(lx->xa.s);
+	free(lx->xa.col);
+	free(lx->xb.s);
+	free(lx->xb.col);
 	free(lx->stack);
 	free(lx->toks);
 	free(lx->scratch);

@@ -42,11 +42,17 @@ struct lex_event {
 struct lex_opts {
 	const char *config_id;      /* for '@id' lines; NULL matches nothing */
 	unsigned max_include_depth; /* 0 means the default (32) */
+	/* Sizes in bytes; 0 means the defaults of file.h (32 MiB a file,
+	 * 128 MiB for the main file and all its includes together). */
+	size_t max_file_size, max_total_size;
 };
 
 struct lexer;
 
-/* Open the file at path. NULL (with a diag) when it cannot be read. */
+/* Open the file at path. NULL (with a diag) when it cannot be read. Only
+ * regular files are read, main or included (never a FIFO or a device),
+ * within the size limits of lex_opts; a file someone other than root (or
+ * the user running this) could write draws a warning. */
 struct lexer *lex_open_file(const char *path, const struct lex_opts *opts,
 			    struct diags *d);
 /* Lex a buffer named name (for messages); relative includes resolve

@@ -183,6 +183,67 @@ expect_has "$tmp/err" "scripts.conf:6:19: warning: notify_backup '$tmp/noexec.sh
 if [ "$(grep -c warning "$tmp/err")" -eq 2 ]; then ok "-t: an executable script is not warned about"
 else fail "-t: $(grep -c warning "$tmp/err") warnings, want 2"; fi
 
+# ---- files that root must not trust (issue 15 hole 8) ---------------------------
+# Only regular files are read: a FIFO once hung vigild (and the supervisor
+# at SIGHUP), /dev/zero grew it until the heap gave out. Each run has a
+# bound (timeout 10): on the old reader the FIFO cases ended there (124).
+run_bounded() {
+	timeout 10 "$VIGILD" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+}
+mkfifo "$tmp/fifo"
+printf 'include %s\n' "$tmp/fifo" >"$tmp/inc-fifo.conf"
+run_bounded -t -f "$tmp/inc-fifo.conf"
+expect_rc "include of a FIFO: refused, without waiting for a writer" 1
+expect_has "$tmp/err" "inc-fifo.conf:1:1: error: cannot read include file $tmp/fifo: it is a FIFO" \
+	"include of a FIFO: the error is at the include's file:line:col"
+run_bounded -t -f "$tmp/fifo"
+expect_rc "-f of a FIFO: refused, without waiting for a writer" 1
+expect_has "$tmp/err" "$tmp/fifo: error: cannot read configuration $tmp/fifo: it is a FIFO" \
+	"-f of a FIFO: the error names the file"
+printf 'include /dev/zero\n' >"$tmp/inc-zero.conf"
+run_bounded -t -f "$tmp/inc-zero.conf"
+expect_rc "include /dev/zero: refused at once" 1
+expect_has "$tmp/err" "inc-zero.conf:1:1: error: cannot read include file /dev/zero: it is a character device" \
+	"include /dev/zero: the error is at the include's file:line:col"
+mkdir "$tmp/globdir"
+cp "$tmp/valid.conf" "$tmp/globdir/10-valid.conf"
+mkfifo "$tmp/globdir/20-fifo.conf"
+printf '# two files\ninclude globdir/*.conf\n' >"$tmp/inc-glob.conf"
+run_bounded -t -f "$tmp/inc-glob.conf"
+expect_rc "a glob include matching a FIFO: refused" 1
+expect_has "$tmp/err" "inc-glob.conf:2:1: error: cannot read include file $tmp/globdir/20-fifo.conf: it is a FIFO" \
+	"a glob include matching a FIFO: that match is named"
+if [ "$(grep -c ': error: ' "$tmp/err")" -eq 1 ]; then ok "a glob include matching a FIFO: the other match is read"
+else fail "a glob include matching a FIFO: $(grep -c ': error: ' "$tmp/err") errors, want 1"; fi
+
+# Writable by someone other than root (or the user running this test):
+# a warning, the configuration stays valid.
+cp "$tmp/valid.conf" "$tmp/open.conf"
+chmod 0666 "$tmp/open.conf"
+run -t -f "$tmp/open.conf"
+expect_rc "a configuration every user can write: still valid" 0
+expect_has "$tmp/err" "$tmp/open.conf: warning: configuration file $tmp/open.conf is writable by every user (mode 0666): a local user could change what vigild runs as root" \
+	"a configuration every user can write: warned, naming the file"
+printf 'global_defs {\n    router_id w\n}\n    include open.conf\n' >"$tmp/inc-open.conf"
+run -t -f "$tmp/inc-open.conf"
+expect_rc "an include every user can write: still valid" 0
+expect_has "$tmp/err" "inc-open.conf:4:5: warning: included file $tmp/open.conf is writable by every user" \
+	"an include every user can write: warned at the include's file:line:col"
+if [ "$(id -u)" -eq 0 ]; then
+	cp "$tmp/valid.conf" "$tmp/user.conf"
+	chown 1000 "$tmp/user.conf"
+	run -t -f "$tmp/user.conf"
+	expect_rc "a configuration owned by uid 1000: still valid" 0
+	expect_has "$tmp/err" "configuration file $tmp/user.conf is writable by uid 1000 (its owner)" \
+		"a configuration owned by uid 1000: warned"
+	chown 0:0 "$tmp/user.conf"
+	chmod 0644 "$tmp/user.conf"
+	run -t -f "$tmp/user.conf"
+	if [ -s "$tmp/err" ]; then fail "a root-owned 0644 configuration draws a message"
+	else ok "a root-owned 0644 configuration is not warned about"; fi
+fi
+
 # ---- --dump: the output checks clean and is a fixed point -----------------------
 
 # dump_fixed_point NAME FILE: dump FILE; the dump must check valid with no
@@ -464,6 +525,28 @@ else
 	wait "$dpid" 2>/dev/null
 	daemon_check "SIGTERM: the pid files are removed" \
 		test ! -e "$tmp/d.pid" -a ! -e "$tmp/vr.pid" -a ! -e "$tmp/vc.pid"
+
+	# A reload of a configuration that includes a FIFO (issue 15 hole 8):
+	# the supervisor says why, keeps its configuration and answers the
+	# next SIGHUP (the old one waited in open() for a writer forever).
+	start_daemon
+	cp "$tmp/vs.conf" "$tmp/vs.orig"
+	printf 'include %s\n' "$tmp/fifo" >>"$tmp/vs.conf"
+	kill -HUP "$dpid"
+	daemon_check "reload with an included FIFO: refused, and why" \
+		wait_log "cannot read include file $tmp/fifo: it is a FIFO" 5
+	daemon_check "reload with an included FIFO: the running configuration is kept" \
+		wait_log "Reload failed; keeping the running configuration" 2
+	daemon_check "reload with an included FIFO: every process still runs" \
+		alive "$dpid" "$vpid" "$cpid"
+	sed 's/weight 1/weight 2/' "$tmp/vs.orig" >"$tmp/vs.conf"
+	kill -HUP "$dpid"
+	daemon_check "reload with an included FIFO: the next SIGHUP with a fixed file applies" \
+		wait_log "Configuration reloaded" 5
+	kill -TERM "$dpid"
+	gone "$dpid" 5 || kill -9 "$dpid"
+	wait "$dpid" 2>/dev/null
+	cp "$tmp/vs.orig" "$tmp/vs.conf"
 
 	# global_defs umask is applied (issue 15 hole 6): keepalived's 022 by
 	# default, whatever umask vigild was started with, and the configured

@@ -717,7 +717,7 @@ START_TEST(bfd_table)
 	struct arena a;
 	struct diags d;
 	struct bfd_top top = { { NULL, NULL, 0 } };
-	struct lex_opts lo = { NULL, 0 };
+	struct lex_opts lo = { .config_id = NULL };
 	arena_init(&a);
 	diags_init(&d);
 	struct pctx p = { .d = &d, .a = &a };

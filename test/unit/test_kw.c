@@ -74,7 +74,7 @@ struct parsed {
 static struct parsed *parse(const char *text)
 {
 	struct parsed *r = calloc(1, sizeof(*r));
-	struct lex_opts lo = { NULL, 0 };
+	struct lex_opts lo = { .config_id = NULL };
 	arena_init(&r->a);
 	diags_init(&r->d);
 	block_init(&top_desc, &r->top);
