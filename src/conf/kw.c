@@ -717,8 +717,8 @@ bool parse_options(struct pctx *p, const struct kw *kws, void *obj,
 			return false;
 		}
 		struct stmt s = { &w[i], &w[i + 1], take };
-		if (k->flags & KW_DEPRECATED)
-			p_warn(p, w[i].pos, "'%s' is deprecated; use %s", k->name, k->note);
+		if (!kw_announce(p, k, w[i].pos))
+			ok = false;
 		ok = k->type->parse(p, k, &s, (char *)obj + k->off) && ok;
 		i += 1 + take;
 	}
@@ -849,25 +849,53 @@ static void parse_items_body(struct pctx *p, const struct block_desc *id,
 	}
 }
 
-static void parse_value(struct pctx *p, const struct kw *k, const struct stmt *s, void *obj)
+bool kw_announce(struct pctx *p, const struct kw *k, struct srcpos pos)
 {
 	if (k->flags & KW_DEPRECATED)
-		p_warn(p, s->kw->pos, "'%s' is deprecated; use %s", k->name, k->note);
-	if (k->flags & KW_IGNORED)
-		p_warn(p, s->kw->pos, "'%s' is accepted but has no effect in vigil: %s",
-		       k->name, k->note);
+		p_warn(p, pos, "'%s' is deprecated; use %s", k->name, k->note);
+	switch (k->effect) {
+	case KW_NO_EFFECT:
+		if (p->quiet)
+			return true;
+		p_warn(p, pos, "keyword '%s' is accepted but has no effect in vigil: %s",
+		       k->name, k->why);
+		return true;
+	case KW_REFUSED:
+		p_error(p, pos, "keyword '%s' is refused by vigil: %s", k->name, k->why);
+		return false;
+	case KW_ACTS:
+	case KW_UNMARKED:   /* test_kw_effects fails on it; nothing to say here */
+		break;
+	}
+	return true;
+}
+
+static void parse_value(struct pctx *p, const struct kw *k, const struct stmt *s, void *obj)
+{
+	kw_announce(p, k, s->kw->pos);
 	k->type->parse(p, k, s, (char *)obj + k->off);
 	reject_block_after(p, k->name);
 }
 
+static void parse_sub_body(struct pctx *p, const struct kw *k, const struct stmt *s,
+			   void *field, struct srcpos at);
+
 static void parse_sub(struct pctx *p, const struct kw *k, const struct stmt *s, void *obj)
 {
-	const struct block_desc *sub = k->aux;
 	void *field = (char *)obj + k->off;
 	struct srcpos at = s->kw->pos;
 
-	if (k->flags & KW_DEPRECATED)
-		p_warn(p, at, "'%s' is deprecated; use %s", k->name, k->note);
+	kw_announce(p, k, at);
+	bool quiet = k->effect == KW_NO_EFFECT;
+	p->quiet += quiet;
+	parse_sub_body(p, k, s, field, at);
+	p->quiet -= quiet;
+}
+
+static void parse_sub_body(struct pctx *p, const struct kw *k, const struct stmt *s,
+			   void *field, struct srcpos at)
+{
+	const struct block_desc *sub = k->aux;
 	if (k->type->kind == VT_LIST) {
 		struct node *child = arena_zalloc(p->a, sub->size);
 		block_init(sub, child);

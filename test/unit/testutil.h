@@ -13,8 +13,13 @@
 struct config *parse_text(const char *text, struct diags *d);
 /* Same, with a config-id for '@id' lines. */
 struct config *parse_text_id(const char *text, const char *config_id, struct diags *d);
+/* Warnings other than "keyword 'X' is accepted but has no effect in
+ * vigil" (issue 10): the ones that point at a problem in the text. */
+size_t problem_warnings(const struct diags *d);
 /* Parse text that must be valid: fails the test (printing every message)
- * otherwise. Warnings are allowed; *nwarn gets their count when not NULL. */
+ * otherwise. Warnings are allowed; *nwarn gets the count of
+ * problem_warnings() when not NULL (a keyword without effect is not a
+ * problem of the text). */
 struct config *parse_ok(const char *text, size_t *nwarn);
 /* Is there a message of this severity that contains substr? */
 bool diags_has(const struct diags *d, enum diag_sev sev, const char *substr);
