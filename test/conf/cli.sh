@@ -195,8 +195,10 @@ dump_fixed_point() {
 	run -t -f "$tmp/dump1.conf"
 	if [ "$rc" -ne 0 ]; then fail "$1: the dump does not check (exit $rc)"; return; fi
 	# Scripts the sample names may be missing on this machine: that warning
-	# is about the system, not about the dump.
-	if grep -v "it fails each time it should run" "$tmp/err" | grep -q .; then
+	# is about the system, not about the dump. A keyword without effect in
+	# vigil warns by design (issue 10), in the dump as in the file.
+	if grep -v "it fails each time it should run" "$tmp/err" |
+	   grep -v "is accepted but has no effect in vigil: " | grep -q .; then
 		fail "$1: checking the dump gives messages"; return
 	fi
 	run -t --dump -f "$tmp/dump1.conf"
