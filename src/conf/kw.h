@@ -89,6 +89,9 @@ struct vtype {
 #define KW_INVERT   0x02  /* a flag that stores false (nopreempt vs preempt) */
 #define KW_REPEAT   0x04  /* may appear more than once without a warning */
 #define KW_DEPRECATED 0x08 /* accepted with a warning naming the replacement (aux2) */
+#define KW_ZERO_DEFAULT 0x20 /* keepalived rejects a value of 0 with a message and
+			      * keeps its default: so does vigil, with a warning
+			      * (vrrp_garp_interval 0, persistence_timeout 0) */
 
 /* What a keyword does in vigil (issue 10: nothing silently ignored). Every
  * row states one; the zero value is "unmarked", which
@@ -228,6 +231,10 @@ bool parse_addr_word(struct pctx *p, const struct lex_word *w, bool allow_prefix
 bool parse_enum_word(struct pctx *p, const struct lex_word *w, const struct kw_enum *tab,
 		     const char *what, int *out);
 const char *enum_name(const struct kw_enum *tab, int value);
+/* An address where keepalived ignores a prefix length (unicast_src_ip,
+ * unicast_peer): "/N" is accepted with a warning and dropped. */
+bool parse_addr_drop_prefix(struct pctx *p, const struct lex_word *w, const char *what,
+			    void *vaddr_out);
 
 /* Dump and equality of the common field shapes, for custom value types
  * whose parsing is special but whose storage is ordinary. */

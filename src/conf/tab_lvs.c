@@ -96,6 +96,18 @@ static bool fwd_parse(struct pctx *p, const struct kw *k, const struct stmt *s, 
 	}
 	if (!parse_enum_word(p, &s->args[0], fwd_methods, "forwarding method", &m))
 		return false;
+	/* keepalived 2.2.7 knows the methods in upper case only: "lb_kind dr"
+	 * is "unknown [dr] routing method" to it, and the service runs with
+	 * the default, NAT. A drop-in must run the same system, so vigil
+	 * ignores the line too, but says loudly what it means. */
+	if (strcmp(s->args[0].text, enum_name(fwd_methods, m)) != 0) {
+		p_warn(p, s->args[0].pos, "%s '%s' is ignored: keepalived knows only upper-case "
+		       "NAT, DR and TUN and runs this with the default (NAT for a virtual server, "
+		       "the virtual server's method for a real server), and so does vigil; if %s "
+		       "is meant, write %s %s", s->kw->text, s->args[0].text,
+		       enum_name(fwd_methods, m), s->kw->text, enum_name(fwd_methods, m));
+		return true;
+	}
 	v.method = (uint8_t)m;
 	for (size_t i = 1; i < s->nargs; i++) {
 		const struct lex_word *w = &s->args[i];
@@ -890,7 +902,8 @@ static const struct kw vs_kws[] = {
 	KW_TYPE("lvs_method", vt_lvs_fwd, V, fwd, ACTS),
 	{ "lb_kind", &vt_lvs_fwd, KW_FIELD(V, fwd), 0, 0, NULL, KW_ALIAS, NULL, ACTS },
 	KW_STR("persistence_engine", V, persistence_engine, ACTS),
-	KW_TYPE("persistence_timeout", vt_lvs_persist, V, persistence_timeout, ACTS),
+	{ "persistence_timeout", &vt_lvs_persist, KW_FIELD(V, persistence_timeout), 0, 0, NULL,
+	  KW_ZERO_DEFAULT, NULL, ACTS },
 	KW_TYPE("persistence_granularity", vt_lvs_pgran, V, persistence_granularity, ACTS),
 	KW_ENUM("protocol", V, protocol, protocols, ACTS),
 	KW_FLAG("ha_suspend", V, ha_suspend, NO_EFFECT("vigil runs the health checks whether or not the virtual address is on this node")),

@@ -245,8 +245,21 @@ static const struct kw_enum start_states[] = {
 static bool state_parse(struct pctx *p, const struct kw *k, const struct stmt *s, void *f)
 {
 	int v = 0;
-	if (!stmt_nargs(p, s, 1, 1) || !parse_enum_word(p, &s->args[0], start_states, k->name, &v))
+	(void)k;
+	if (!stmt_nargs(p, s, 1, 1))
 		return false;
+	const struct kw_enum *e = start_states;
+	while (e->name && strcasecmp(e->name, s->args[0].text) != 0)
+		e++;
+	/* keepalived 2.2.7: "unknown state 'SLAVE', defaulting to BACKUP", and
+	 * it runs. So does vigil. */
+	if (!e->name) {
+		p_warn(p, s->args[0].pos, "state '%s' is not known; taken as BACKUP, as keepalived "
+		       "does; write BACKUP or MASTER", s->args[0].text);
+		*(int *)f = VRRP_START_BACKUP;
+		return true;
+	}
+	v = e->value;
 	const char *canon = enum_name(start_states, v);
 	if (strcmp(s->args[0].text, canon) != 0)
 		p_warn(p, s->args[0].pos, "state '%s' taken as %s; write %s (keepalived reads "
@@ -269,6 +282,45 @@ static bool int_field_eq(const struct kw *k, const void *a, const void *b)
 
 static const struct vtype vt_state = { "MASTER|BACKUP", 1, state_parse, state_dump,
 				       int_field_eq, VT_VALUE };
+
+/* nopreempt [WORD]: keepalived 2.2.7 takes no value and ignores any word
+ * after it, so "nopreempt off" and "nopreempt 1" both set nopreempt. vigil
+ * does the same and says so. The field is vrrp_instance.preempt; where
+ * the keyword was is kept for instance_finish's MASTER check. */
+static bool nopreempt_parse(struct pctx *p, const struct kw *k, const struct stmt *s, void *f)
+{
+	struct vrrp_instance *v = (struct vrrp_instance *)(void *)((char *)f -
+		offsetof(struct vrrp_instance, preempt));
+	if (s->nargs)
+		p_warn(p, s->args[0].pos, "'%s %s': keepalived ignores the value and sets %s, and "
+		       "so does vigil; write %s alone, or remove it to preempt", k->name,
+		       s->args[0].text, k->name, k->name);
+	*(bool *)f = false;
+	v->nopreempt_pos = s->kw->pos;
+	return true;
+}
+
+static void nopreempt_dump(struct out *o, const struct kw *k, const void *f)
+{
+	vt_flag.dump(o, k, f);
+}
+
+static bool nopreempt_eq(const struct kw *k, const void *a, const void *b)
+{
+	return vt_flag.eq(k, a, b);
+}
+
+static const struct vtype vt_nopreempt = { "a flag", -1, nopreempt_parse, nopreempt_dump,
+					   nopreempt_eq, VT_VALUE };
+
+/* mcast_src_ip / unicast_src_ip ADDR: keepalived drops a prefix length. */
+static bool src_ip_parse(struct pctx *p, const struct kw *k, const struct stmt *s, void *f)
+{
+	return stmt_nargs(p, s, 1, 1) && parse_addr_drop_prefix(p, &s->args[0], k->name, f);
+}
+
+static const struct vtype vt_src_ip = { "an address", 1, src_ip_parse, kw_addr_dump,
+					kw_addr_eq, VT_VALUE };
 
 /* BFD intervals: milliseconds with up to 3 decimals (keepalived's
  * resolution is one microsecond), kept in microseconds. */
@@ -752,7 +804,7 @@ static void peer_init(void *item)
 static bool peer_parse(struct pctx *p, void *item, const struct stmt *s)
 {
 	struct unicast_peer *u = item;
-	if (!parse_addr_word(p, s->kw, false, &u->addr) ||
+	if (!parse_addr_drop_prefix(p, s->kw, "unicast_peer", &u->addr) ||
 	    !parse_options(p, peer_opts, u, s->args, s->nargs))
 		return false;
 	if (u->min_ttl != VRRP_UNSET && u->max_ttl != VRRP_UNSET && u->min_ttl > u->max_ttl) {
@@ -1144,8 +1196,8 @@ static const struct kw instance_kws[] = {
 	 * dump says mcast_src_ip: keepalived reads unicast_src_ip without
 	 * unicast_peer as a unicast setting and warns, the other way round
 	 * it says nothing. */
-	KW_ADDR("mcast_src_ip", I, src_ip, ACTS),
-	KW_ALIAS_OF("unicast_src_ip", vt_addr, I, src_ip, ACTS),
+	KW_TYPE("mcast_src_ip", vt_src_ip, I, src_ip, ACTS),
+	KW_ALIAS_OF("unicast_src_ip", vt_src_ip, I, src_ip, ACTS),
 	KW_ADDR("mcast_dst_ip", I, mcast_dst_ip, ACTS),
 	KW_FLAG("track_src_ip", I, track_src_ip, NO_EFFECT("vigil does not fault an instance when its source address goes away")),
 	KW_ITEMS("unicast_peer", I, unicast_peers, desc_unicast_peer_item, ACTS),
@@ -1166,7 +1218,7 @@ static const struct kw instance_kws[] = {
 	KW_FLAG("promote_secondaries", I, promote_secondaries, NO_EFFECT("vigil does not set the interface's promote_secondaries sysctl; set it with sysctl yourself")),
 	KW_SETTO("accept", I, accept, TRI_ON, NO_EFFECT("vigil installs no filter, so the virtual addresses always accept traffic")),
 	KW_SETTO("no_accept", I, accept, TRI_OFF, NO_EFFECT("vigil installs no filter, so the virtual addresses always accept traffic")),
-	{ "nopreempt", &vt_flag, KW_FIELD(I, preempt), 0, 0, NULL, KW_INVERT, NULL, ACTS },
+	{ "nopreempt", &vt_nopreempt, KW_FIELD(I, preempt), 0, 0, NULL, KW_INVERT, NULL, ACTS },
 	KW_ALIAS_OF("preempt", vt_flag, I, preempt, ACTS),
 	KW_TIMER("preempt_delay", I, preempt_delay, 0, SEC(1000), ACTS),
 	KW_TRI("skip_check_adv_addr", I, skip_check_adv_addr, NO_EFFECT("vigil does not compare the address list of received adverts with its own, so there is nothing to skip")),
@@ -1308,6 +1360,14 @@ static void instance_finish(struct pctx *p, void *obj, struct srcpos pos)
 	check_advert_int(p, v, pos, family);
 	check_families(p, v, family);
 	check_combinations(p, v, pos, family);
+	/* keepalived 2.2.7: "nopreempt will not work with initial state MASTER
+	 * - clearing". vigil runs the same settings. */
+	if (v->state == VRRP_START_MASTER && !v->preempt) {
+		p_warn(p, v->nopreempt_pos.line ? v->nopreempt_pos : pos, "(%s) nopreempt does "
+		       "not work with state MASTER: keepalived clears it, and so does vigil (this "
+		       "instance preempts); write state BACKUP to keep nopreempt", iname(v));
+		v->preempt = true;
+	}
 }
 
 #undef I
@@ -1443,9 +1503,12 @@ static void resolve_refs(struct pctx *p, struct list *refs, const struct ref_kin
 			       owner, rk->list_kw, t->name, rk->target_kw);
 			list_unlink(refs, prev, n);
 		} else {
-			prev = n;
-			p_error(p, n->pos, "%s %s %s: there is no %s %s; define it or correct "
-				"the name", owner, rk->list_kw, t->name, rk->target_kw, t->name);
+			/* keepalived 2.2.7: "track script X not found, ignoring...",
+			 * and it runs without it. So does vigil. */
+			p_warn(p, n->pos, "%s %s %s: there is no %s %s, so this is ignored (as "
+			       "keepalived does); define it or correct the name", owner,
+			       rk->list_kw, t->name, rk->target_kw, t->name);
+			list_unlink(refs, prev, n);
 		}
 		n = next;
 	}

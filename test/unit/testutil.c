@@ -46,6 +46,16 @@ struct config *parse_ok(const char *text, size_t *nwarn)
 	return cfg;
 }
 
+bool diags_at(const struct diags *d, enum diag_sev sev, uint32_t line, uint32_t col,
+	      const char *substr)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->msgs[i].sev == sev && d->msgs[i].pos.line == line &&
+		    d->msgs[i].pos.col == col && strstr(d->msgs[i].text, substr))
+			return true;
+	return false;
+}
+
 bool diags_has(const struct diags *d, enum diag_sev sev, const char *substr)
 {
 	for (size_t i = 0; i < d->n; i++)

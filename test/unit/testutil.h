@@ -4,6 +4,7 @@
 
 #include <check.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "conf.h"
 
@@ -23,6 +24,9 @@ size_t problem_warnings(const struct diags *d);
 struct config *parse_ok(const char *text, size_t *nwarn);
 /* Is there a message of this severity that contains substr? */
 bool diags_has(const struct diags *d, enum diag_sev sev, const char *substr);
+/* Is there a message of this severity at line:col that contains substr? */
+bool diags_at(const struct diags *d, enum diag_sev sev, uint32_t line, uint32_t col,
+	      const char *substr);
 /* Parse text that must fail with an error containing substr. */
 void expect_error(const char *text, const char *substr);
 /* Parse text that must succeed with a warning containing substr. */
