@@ -7,6 +7,7 @@
  * here, next to the tables that use them.
  */
 #include "tab.h"
+#include "why.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -681,7 +682,8 @@ static const struct kw url_kws[] = {
 	KW_STR("regex", U, regex, ACTS),
 	KW_FLAG("regex_no_match", U, regex_no_match, ACTS),
 	{ "regex_options", &vt_reopts, KW_FIELD(U, regex_options), 0, 0, NULL, KW_REPEAT, NULL, ACTS },
-	KW_TYPE("regex_stack", vt_restack, U, regex_stack, NO_EFFECT("vigil's regular expressions need no stack size")),
+	KW_TYPE("regex_stack", vt_restack, U, regex_stack,
+	  NO_EFFECT("vigil's regular expressions need no stack size")),
 	KW_UINT("regex_min_offset", U, regex_min_offset, 0, UINT32_MAX, ACTS),
 	KW_UINT("regex_max_offset", U, regex_max_offset, 0, UINT32_MAX, ACTS),
 	KW_END
@@ -728,7 +730,8 @@ static const struct kw_enum http_protocols[] = {
 	  KW_ALIAS | KW_DEPRECATED, "retry", ACTS }, \
 	KW_ENUM("http_protocol", H, http_protocol, http_protocols, ACTS), \
 	KW_STR("virtualhost", H, virtualhost, ACTS), \
-	KW_FLAG("fast_recovery", H, fast_recovery, NO_EFFECT("vigil checks every url at each attempt, which is what fast_recovery asks for while a checker is not up"))
+	KW_FLAG("fast_recovery", H, fast_recovery, NO_EFFECT("vigil checks every url at each " \
+		"attempt, which is what fast_recovery asks for while a checker is not up"))
 
 static const struct kw http_kws[] = {
 	HTTP_ROWS,
@@ -966,8 +969,8 @@ struct block_desc desc_file_check = {
 static void bfd_init(void *obj) { checker_init(obj, CHECK_BFD); }
 
 static const struct kw bfd_kws[] = {
-	KW_STR("name", B, name, NO_EFFECT("part of a block that has no effect in vigil")),
-	ALPHA_ROW(B, c., NO_EFFECT("part of a block that has no effect in vigil")),
+	KW_STR("name", B, name, NO_EFFECT(WHY_INSIDE)),
+	ALPHA_ROW(B, c., NO_EFFECT(WHY_INSIDE)),
 	KW_END
 };
 

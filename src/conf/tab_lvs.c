@@ -16,6 +16,7 @@
  * a configuration may hold tens of thousands of virtual servers.
  */
 #include "tab.h"
+#include "why.h"
 
 #include <arpa/inet.h>
 #include <stdint.h>
@@ -616,7 +617,7 @@ static const struct kw rs_kws[] = {
 	KW_UINT("lthreshold", R, lthreshold, 0, UINT32_MAX, ACTS),
 	KW_TYPE("smtp_alert", vt_tri, R, smtp_alert, ACTS),
 	KW_STR("virtualhost", R, virtualhost, ACTS),
-	KW_STR("snmp_name", R, snmp_name, NO_EFFECT("vigil has no SNMP agent; read its state with 'vigild --status' (JSON) or act on changes with notify scripts")),
+	KW_STR("snmp_name", R, snmp_name, NO_EFFECT(WHY_SNMP)),
 	KW_TYPE("alpha", vt_tri, R, alpha, ACTS),
 	KW_TIMER("connect_timeout", R, connect_timeout, 1, LVS_CONNECT_MAX, ACTS),
 	KW_UINT("retry", R, retry, 1, UINT32_MAX, ACTS),
@@ -634,7 +635,8 @@ static const struct kw rs_kws[] = {
 	CHECKER("UDP_CHECK", desc_udp_check, ACTS),
 	CHECKER("PING_CHECK", desc_ping_check, ACTS),
 	CHECKER("FILE_CHECK", desc_file_check, ACTS),
-	CHECKER("BFD_CHECK", desc_bfd_check, NO_EFFECT("vigil has no BFD; check the real server with PING_CHECK or TCP_CHECK instead")),
+	CHECKER("BFD_CHECK", desc_bfd_check,
+	  NO_EFFECT("vigil has no BFD; check the real server with PING_CHECK or TCP_CHECK instead")),
 	KW_END
 };
 
@@ -906,12 +908,14 @@ static const struct kw vs_kws[] = {
 	  KW_ZERO_DEFAULT, NULL, ACTS },
 	KW_TYPE("persistence_granularity", vt_lvs_pgran, V, persistence_granularity, ACTS),
 	KW_ENUM("protocol", V, protocol, protocols, ACTS),
-	KW_FLAG("ha_suspend", V, ha_suspend, NO_EFFECT("vigil runs the health checks whether or not the virtual address is on this node")),
+	KW_FLAG("ha_suspend", V, ha_suspend,
+	  NO_EFFECT("vigil runs the health checks whether or not the virtual address is on this node")),
 	KW_TYPE("smtp_alert", vt_tri, V, smtp_alert, ACTS),
 	KW_STR("virtualhost", V, virtualhost, ACTS),
-	KW_STR("snmp_name", V, snmp_name, NO_EFFECT("vigil has no SNMP agent; read its state with 'vigild --status' (JSON) or act on changes with notify scripts")),
+	KW_STR("snmp_name", V, snmp_name, NO_EFFECT(WHY_SNMP)),
 	KW_FLAG("alpha", V, alpha, ACTS),
-	KW_FLAG("omega", V, omega, NO_EFFECT("vigil does not run the quorum scripts at start and stop as omega asks")),
+	KW_FLAG("omega", V, omega,
+	  NO_EFFECT("vigil does not run quorum_down and the real servers' notify_down at shutdown as omega asks")),
 	KW_FLAG("inhibit_on_failure", V, inhibit_on_failure, ACTS),
 	KW_UINT("quorum", V, quorum, 1, UINT32_MAX, ACTS),
 	KW_UINT("hysteresis", V, hysteresis, 0, UINT32_MAX, ACTS),

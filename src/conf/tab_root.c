@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "tab.h"
+#include "why.h"
 
 #define R struct config
 
@@ -41,20 +42,23 @@ static void root_init(void *obj)
 }
 
 static const struct kw root_kws[] = {
-	KW_STR("net_namespace", R, net_namespace, NO_EFFECT("vigil runs in the network namespace it is started in; start it with 'ip netns exec NAME vigild'")),
-	KW_TYPE("net_namespace_ipvs", vt_opt_name, R, net_namespace_ipvs, NO_EFFECT("vigil runs in the network namespace it is started in; start it with 'ip netns exec NAME vigild'")),
-	KW_FLAG("namespace_with_ipsets", R, namespace_with_ipsets, NO_EFFECT("vigil runs in the network namespace it is started in; start it with 'ip netns exec NAME vigild'")),
-	KW_STR("instance", R, instance_name, NO_EFFECT("vigil does not name its files after an instance; give each vigild its own files with -p and the other command-line options")),
-	KW_FLAG("use_pid_dir", R, use_pid_dir, NO_EFFECT("vigil names its pid files from its command-line options")),
-	KW_FLAG("linkbeat_use_polling", R, linkbeat_use_polling, NO_EFFECT("vigil learns link changes from netlink events only")),
+	KW_STR("net_namespace", R, net_namespace, NO_EFFECT(WHY_NAMESPACE)),
+	KW_TYPE("net_namespace_ipvs", vt_opt_name, R, net_namespace_ipvs, NO_EFFECT(WHY_NAMESPACE)),
+	KW_FLAG("namespace_with_ipsets", R, namespace_with_ipsets, NO_EFFECT(WHY_NAMESPACE)),
+	KW_STR("instance", R, instance_name, NO_EFFECT(WHY_INSTANCE)),
+	KW_FLAG("use_pid_dir", R, use_pid_dir,
+	  NO_EFFECT("vigil names its pid files from its command-line options")),
+	KW_FLAG("linkbeat_use_polling", R, linkbeat_use_polling, NO_EFFECT(WHY_LINKBEAT)),
 	{ "child_wait_time", &vt_seconds, KW_FIELD(R, child_wait_time), 0, SEC(4294967295LL),
 	  NULL, 0, NULL, ACTS },
 
 	KW_BLOCK("global_defs", R, global, desc_global_defs, ACTS),
 	KW_BLOCK("SSL", R, ssl, desc_ssl, ACTS),
-	KW_ITEMS("linkbeat_interfaces", R, linkbeat_interfaces, desc_linkbeat_if_item, NO_EFFECT("vigil learns link changes from netlink events only")),
-	KW_ITEMS("interface_up_down_delays", R, global.if_up_down_delays, desc_if_delay_item, NO_EFFECT("vigil acts on a link change at once")),
-	KW_LIST("track_group", R, track_groups, desc_track_group, NO_EFFECT("vigil has no track groups; put track_interface/track_script in each vrrp_instance instead")),
+	KW_ITEMS("linkbeat_interfaces", R, linkbeat_interfaces, desc_linkbeat_if_item,
+	  NO_EFFECT(WHY_LINKBEAT)),
+	KW_ITEMS("interface_up_down_delays", R, global.if_up_down_delays, desc_if_delay_item,
+	  NO_EFFECT("vigil acts on a link change at once")),
+	KW_LIST("track_group", R, track_groups, desc_track_group, NO_EFFECT(WHY_TRACK_GROUP)),
 	KW_ITEMS("static_ipaddress", R, static_addresses, desc_ipaddress_item, ACTS),
 	KW_ITEMS("static_routes", R, static_routes, desc_route_item, ACTS),
 	KW_ITEMS("static_rules", R, static_rules, desc_rule_item, ACTS),
@@ -64,10 +68,11 @@ static const struct kw root_kws[] = {
 	  KW_ALIAS | KW_REPEAT, NULL, ACTS },
 
 	KW_LIST("vrrp_script", R, vrrp_scripts, desc_vrrp_script, ACTS),
-	KW_LIST("vrrp_track_process", R, vrrp_track_processes, desc_track_process, NO_EFFECT("vigil does not track processes; use a vrrp_script that checks the process (for example 'pidof NAME')")),
-	KW_LIST("bfd_instance", R, bfd_instances, desc_bfd_instance, NO_EFFECT("vigil has no BFD; track the neighbour with a vrrp_script (or a MISC_CHECK) instead")),
+	KW_LIST("vrrp_track_process", R, vrrp_track_processes, desc_track_process,
+	  NO_EFFECT(WHY_TRACK_PROCESS)),
+	KW_LIST("bfd_instance", R, bfd_instances, desc_bfd_instance, NO_EFFECT(WHY_BFD)),
 	KW_LIST("vrrp_sync_group", R, vrrp_sync_groups, desc_vrrp_sync_group, ACTS),
-	KW_LIST("garp_group", R, garp_groups, desc_garp_group, NO_EFFECT("vigil sends gratuitous ARP/NA per instance (garp_master_* settings), not per interface group")),
+	KW_LIST("garp_group", R, garp_groups, desc_garp_group, NO_EFFECT(WHY_GARP_GROUP)),
 	KW_LIST("vrrp_instance", R, vrrp_instances, desc_vrrp_instance, ACTS),
 
 	KW_LIST("virtual_server_group", R, vs_groups, desc_vs_group, ACTS),

@@ -10,6 +10,7 @@
  * instead: a value that is silently replaced is a surprise in production.
  */
 #include "tab.h"
+#include "why.h"
 
 #include <arpa/inet.h>
 #include <limits.h>
@@ -789,8 +790,8 @@ static struct block_desc desc_garp_if_item = {
 
 /* unicast_peer { ADDR [min_ttl N] [max_ttl N] } */
 static const struct kw peer_opts[] = {
-	KW_INT("min_ttl", struct unicast_peer, min_ttl, 0, 255, NO_EFFECT("vigil does not check the TTL of a peer's unicast adverts")),
-	KW_INT("max_ttl", struct unicast_peer, max_ttl, 0, 255, NO_EFFECT("vigil does not check the TTL of a peer's unicast adverts")),
+	KW_INT("min_ttl", struct unicast_peer, min_ttl, 0, 255, NO_EFFECT(WHY_PEER_TTL)),
+	KW_INT("max_ttl", struct unicast_peer, max_ttl, 0, 255, NO_EFFECT(WHY_PEER_TTL)),
 	KW_END
 };
 
@@ -896,15 +897,16 @@ static void process_finish(struct pctx *p, void *obj, struct srcpos pos)
 }
 
 static const struct kw process_kws[] = {
-	KW_TYPE("process", vt_argv, P, process, NO_EFFECT("part of a block that has no effect in vigil")),
-	KW_ENUM("param_match", P, param_match, param_matches, NO_EFFECT("part of a block that has no effect in vigil")),
-	KW_WEIGHT("weight", P, weight, -254, 254, NO_EFFECT("part of a block that has no effect in vigil")),
-	KW_INT("quorum", P, quorum, 1, 65535, NO_EFFECT("part of a block that has no effect in vigil")),
-	KW_INT("quorum_max", P, quorum_max, 0, 65535, NO_EFFECT("part of a block that has no effect in vigil")),
-	KW_TIMER("fork_delay", P, delay.fork, 1, SEC(3600), NO_EFFECT("part of a block that has no effect in vigil")),
-	KW_TIMER("terminate_delay", P, delay.terminate, 1, SEC(3600), NO_EFFECT("part of a block that has no effect in vigil")),
-	{ "delay", &vt_delay_both, KW_FIELD(P, delay), 1, SEC(3600), NULL, KW_ALIAS, NULL, NO_EFFECT("part of a block that has no effect in vigil") },
-	KW_FLAG("full_command", P, full_command, NO_EFFECT("part of a block that has no effect in vigil")),
+	KW_TYPE("process", vt_argv, P, process, NO_EFFECT(WHY_INSIDE)),
+	KW_ENUM("param_match", P, param_match, param_matches, NO_EFFECT(WHY_INSIDE)),
+	KW_WEIGHT("weight", P, weight, -254, 254, NO_EFFECT(WHY_INSIDE)),
+	KW_INT("quorum", P, quorum, 1, 65535, NO_EFFECT(WHY_INSIDE)),
+	KW_INT("quorum_max", P, quorum_max, 0, 65535, NO_EFFECT(WHY_INSIDE)),
+	KW_TIMER("fork_delay", P, delay.fork, 1, SEC(3600), NO_EFFECT(WHY_INSIDE)),
+	KW_TIMER("terminate_delay", P, delay.terminate, 1, SEC(3600), NO_EFFECT(WHY_INSIDE)),
+	{ "delay", &vt_delay_both, KW_FIELD(P, delay), 1, SEC(3600), NULL, KW_ALIAS, NULL,
+	  NO_EFFECT(WHY_INSIDE) },
+	KW_FLAG("full_command", P, full_command, NO_EFFECT(WHY_INSIDE)),
 	KW_END
 };
 
@@ -953,20 +955,20 @@ static void bfd_finish(struct pctx *p, void *obj, struct srcpos pos)
 }
 
 static const struct kw bfd_kws[] = {
-	KW_ADDR("neighbor_ip", B, neighbor_ip, NO_EFFECT("part of a block that has no effect in vigil")),
-	KW_ALIAS_OF("neighbour_ip", vt_addr, B, neighbor_ip, NO_EFFECT("part of a block that has no effect in vigil")),
-	KW_ADDR("source_ip", B, source_ip, NO_EFFECT("part of a block that has no effect in vigil")),
-	KW_MSEC("min_rx", B, min_rx, 1000, 4294967000LL, NO_EFFECT("part of a block that has no effect in vigil")),
-	KW_MSEC("min_tx", B, min_tx, 1000, 4294967000LL, NO_EFFECT("part of a block that has no effect in vigil")),
-	KW_MSEC("idle_tx", B, idle_tx, 1000, 4294967000LL, NO_EFFECT("part of a block that has no effect in vigil")),
-	KW_INT("multiplier", B, multiplier, 1, 255, NO_EFFECT("part of a block that has no effect in vigil")),
-	KW_FLAG("passive", B, passive, NO_EFFECT("part of a block that has no effect in vigil")),
-	KW_INT("ttl", B, ttl, 1, 255, NO_EFFECT("part of a block that has no effect in vigil")),
-	KW_INT("hoplimit", B, hoplimit, 1, 255, NO_EFFECT("part of a block that has no effect in vigil")),
-	KW_INT("max_hops", B, max_hops, -1, 255, NO_EFFECT("part of a block that has no effect in vigil")),
-	KW_WEIGHT("weight", B, weight, -253, 253, NO_EFFECT("part of a block that has no effect in vigil")),
-	KW_FLAG("vrrp", B, vrrp_only, NO_EFFECT("part of a block that has no effect in vigil")),
-	KW_FLAG("checker", B, checker_only, NO_EFFECT("part of a block that has no effect in vigil")),
+	KW_ADDR("neighbor_ip", B, neighbor_ip, NO_EFFECT(WHY_INSIDE)),
+	KW_ALIAS_OF("neighbour_ip", vt_addr, B, neighbor_ip, NO_EFFECT(WHY_INSIDE)),
+	KW_ADDR("source_ip", B, source_ip, NO_EFFECT(WHY_INSIDE)),
+	KW_MSEC("min_rx", B, min_rx, 1000, 4294967000LL, NO_EFFECT(WHY_INSIDE)),
+	KW_MSEC("min_tx", B, min_tx, 1000, 4294967000LL, NO_EFFECT(WHY_INSIDE)),
+	KW_MSEC("idle_tx", B, idle_tx, 1000, 4294967000LL, NO_EFFECT(WHY_INSIDE)),
+	KW_INT("multiplier", B, multiplier, 1, 255, NO_EFFECT(WHY_INSIDE)),
+	KW_FLAG("passive", B, passive, NO_EFFECT(WHY_INSIDE)),
+	KW_INT("ttl", B, ttl, 1, 255, NO_EFFECT(WHY_INSIDE)),
+	KW_INT("hoplimit", B, hoplimit, 1, 255, NO_EFFECT(WHY_INSIDE)),
+	KW_INT("max_hops", B, max_hops, -1, 255, NO_EFFECT(WHY_INSIDE)),
+	KW_WEIGHT("weight", B, weight, -253, 253, NO_EFFECT(WHY_INSIDE)),
+	KW_FLAG("vrrp", B, vrrp_only, NO_EFFECT(WHY_INSIDE)),
+	KW_FLAG("checker", B, checker_only, NO_EFFECT(WHY_INSIDE)),
 	KW_END
 };
 
@@ -996,21 +998,24 @@ static const struct kw sync_group_kws[] = {
 	KW_ITEMS("track_interface", G, track_interfaces, desc_track_if_item, ACTS),
 	KW_ITEMS("track_script", G, track_scripts, desc_track_script_item, ACTS),
 	KW_ITEMS("track_file", G, track_files, desc_track_file_item, ACTS),
-	KW_ITEMS("track_process", G, track_processes, desc_track_process_item, NO_EFFECT("vigil does not track processes; use a vrrp_script that checks the process (for example 'pidof NAME')")),
-	KW_ITEMS("track_bfd", G, track_bfds, desc_track_bfd_item, NO_EFFECT("vigil has no BFD; track the neighbour with a vrrp_script (or a MISC_CHECK) instead")),
+	KW_ITEMS("track_process", G, track_processes, desc_track_process_item,
+	  NO_EFFECT(WHY_TRACK_PROCESS)),
+	KW_ITEMS("track_bfd", G, track_bfds, desc_track_bfd_item, NO_EFFECT(WHY_BFD)),
 	KW_NOTIFY("notify_master", G, notify_master, ACTS),
 	KW_NOTIFY("notify_backup", G, notify_backup, ACTS),
 	KW_NOTIFY("notify_fault", G, notify_fault, ACTS),
 	KW_NOTIFY("notify_stop", G, notify_stop, ACTS),
 	KW_NOTIFY("notify", G, notify, ACTS),
-	KW_TRI("notify_priority_changes", G, notify_priority_changes, NO_EFFECT("vigil runs no notify script on priority changes")),
+	KW_TRI("notify_priority_changes", G, notify_priority_changes,
+	  NO_EFFECT(WHY_NO_PRIO_NOTIFY)),
 	KW_TRI("smtp_alert", G, smtp_alert, ACTS),
-	KW_FLAG("sync_group_tracking_weight", G, sync_group_tracking_weight, NO_EFFECT("vigil treats tracking in a sync group as keepalived does without this keyword")),
+	KW_FLAG("sync_group_tracking_weight", G, sync_group_tracking_weight,
+	  NO_EFFECT(WHY_SYNC_TRACKING)),
 	/* keepalived reads the deprecated global_tracking as
 	 * sync_group_tracking_weight. */
 	{ "global_tracking", &vt_flag, KW_FIELD(G, sync_group_tracking_weight), 0, 0, NULL,
 	  KW_ALIAS | KW_DEPRECATED, "track_interface/track_script/track_file on the sync "
-	  "group (read as sync_group_tracking_weight)", NO_EFFECT("vigil treats tracking in a sync group as keepalived does without this keyword") },
+	  "group (read as sync_group_tracking_weight)", NO_EFFECT(WHY_SYNC_TRACKING) },
 	KW_END
 };
 
@@ -1041,10 +1046,10 @@ static void garp_group_finish(struct pctx *p, void *obj, struct srcpos pos)
 }
 
 static const struct kw garp_group_kws[] = {
-	KW_TIMER("garp_interval", GG, garp_interval, 0, 2147483647LL, NO_EFFECT("part of a block that has no effect in vigil")),
-	KW_TIMER("gna_interval", GG, gna_interval, 0, 2147483647LL, NO_EFFECT("part of a block that has no effect in vigil")),
-	KW_STR("interface", GG, interface, NO_EFFECT("part of a block that has no effect in vigil")),
-	KW_ITEMS("interfaces", GG, interfaces, desc_garp_if_item, NO_EFFECT("part of a block that has no effect in vigil")),
+	KW_TIMER("garp_interval", GG, garp_interval, 0, 2147483647LL, NO_EFFECT(WHY_INSIDE)),
+	KW_TIMER("gna_interval", GG, gna_interval, 0, 2147483647LL, NO_EFFECT(WHY_INSIDE)),
+	KW_STR("interface", GG, interface, NO_EFFECT(WHY_INSIDE)),
+	KW_ITEMS("interfaces", GG, interfaces, desc_garp_if_item, NO_EFFECT(WHY_INSIDE)),
 	KW_END
 };
 
@@ -1180,18 +1185,21 @@ static void instance_finish(struct pctx *p, void *obj, struct srcpos pos);
 static const struct kw instance_kws[] = {
 	{ "state", &vt_state, KW_FIELD(I, state), 0, 0, NULL, 0, NULL, ACTS },
 	KW_TYPE("interface", vt_vrrp_iface, I, interface, ACTS),
-	KW_STR("vrf", I, vrf, ACTS),
-	KW_TYPE("use_vmac", vt_vmac, I, use_vmac, NO_EFFECT("vigil creates no VMAC or ipvlan interfaces (use_vmac and use_ipvlan have no effect)")),
-	KW_FLAG("use_vmac_addr", I, use_vmac_addr, NO_EFFECT("vigil creates no VMAC or ipvlan interfaces (use_vmac and use_ipvlan have no effect)")),
-	KW_FLAG("vmac_xmit_base", I, vmac_xmit_base, NO_EFFECT("vigil creates no VMAC or ipvlan interfaces (use_vmac and use_ipvlan have no effect)")),
-	KW_TYPE("use_ipvlan", vt_ipvlan, I, use_ipvlan, NO_EFFECT("vigil creates no VMAC or ipvlan interfaces (use_vmac and use_ipvlan have no effect)")),
-	KW_FLAG("native_ipv6", I, native_ipv6, NO_EFFECT("vigil creates no VMAC or ipvlan interfaces (use_vmac and use_ipvlan have no effect)")),
+	KW_STR("vrf", I, vrf,
+	  NO_EFFECT("vigil does not bind an instance's sockets to a VRF device; run vigild in the VRF with 'ip vrf exec NAME vigild'")),
+	KW_TYPE("use_vmac", vt_vmac, I, use_vmac, NO_EFFECT(WHY_VMAC)),
+	KW_FLAG("use_vmac_addr", I, use_vmac_addr, NO_EFFECT(WHY_VMAC)),
+	KW_FLAG("vmac_xmit_base", I, vmac_xmit_base, NO_EFFECT(WHY_VMAC)),
+	KW_TYPE("use_ipvlan", vt_ipvlan, I, use_ipvlan, NO_EFFECT(WHY_VMAC)),
+	KW_FLAG("native_ipv6", I, native_ipv6,
+	  NO_EFFECT("vigil takes an instance's address family from its first virtual_ipaddress (else its source address); put an IPv6 address first")),
 	KW_FLAG("dont_track_primary", I, dont_track_primary, ACTS),
 	KW_ITEMS("track_interface", I, track_interfaces, desc_track_if_item, ACTS),
 	KW_ITEMS("track_script", I, track_scripts, desc_track_script_item, ACTS),
 	KW_ITEMS("track_file", I, track_files, desc_track_file_item, ACTS),
-	KW_ITEMS("track_process", I, track_processes, desc_track_process_item, NO_EFFECT("vigil does not track processes; use a vrrp_script that checks the process (for example 'pidof NAME')")),
-	KW_ITEMS("track_bfd", I, track_bfds, desc_track_bfd_item, NO_EFFECT("vigil has no BFD; track the neighbour with a vrrp_script (or a MISC_CHECK) instead")),
+	KW_ITEMS("track_process", I, track_processes, desc_track_process_item,
+	  NO_EFFECT(WHY_TRACK_PROCESS)),
+	KW_ITEMS("track_bfd", I, track_bfds, desc_track_bfd_item, NO_EFFECT(WHY_BFD)),
 	/* keepalived keeps one source address whichever name sets it. The
 	 * dump says mcast_src_ip: keepalived reads unicast_src_ip without
 	 * unicast_peer as a unicast setting and warns, the other way round
@@ -1199,12 +1207,15 @@ static const struct kw instance_kws[] = {
 	KW_TYPE("mcast_src_ip", vt_src_ip, I, src_ip, ACTS),
 	KW_ALIAS_OF("unicast_src_ip", vt_src_ip, I, src_ip, ACTS),
 	KW_ADDR("mcast_dst_ip", I, mcast_dst_ip, ACTS),
-	KW_FLAG("track_src_ip", I, track_src_ip, NO_EFFECT("vigil does not fault an instance when its source address goes away")),
+	KW_FLAG("track_src_ip", I, track_src_ip,
+	  NO_EFFECT("vigil does not fault an instance when its source address goes away")),
 	KW_ITEMS("unicast_peer", I, unicast_peers, desc_unicast_peer_item, ACTS),
-	KW_FLAG("unicast_fault_no_peer", I, unicast_fault_no_peer, NO_EFFECT("vigil does not fault a unicast instance that has no peers")),
+	KW_FLAG("unicast_fault_no_peer", I, unicast_fault_no_peer,
+	  NO_EFFECT("vigil does not fault a unicast instance that has no peers")),
 	KW_TRI("check_unicast_src", I, check_unicast_src, ACTS),
 	KW_INT("unicast_ttl", I, unicast_ttl, 0, 255, ACTS),
-	KW_TYPE("old_unicast_checksum", vt_old_chksum, I, old_unicast_checksum, NO_EFFECT("vigil computes the unicast advert checksum as RFC 5798 says (keepalived 2.2.7's default)")),
+	KW_TYPE("old_unicast_checksum", vt_old_chksum, I, old_unicast_checksum,
+	  NO_EFFECT("vigil computes the unicast advert checksum as RFC 5798 says (keepalived 2.2.7's default)")),
 	KW_INT("virtual_router_id", I, vrid, 1, 255, ACTS),
 	KW_INT("priority", I, priority, 1, 255, ACTS),
 	/* 0.01 s is VRRPv3's unit; 255 s the largest VRRPv2 Adver Int. */
@@ -1215,37 +1226,42 @@ static const struct kw instance_kws[] = {
 	KW_ITEMS("virtual_ipaddress_excluded", I, evips, desc_ipaddress_item, ACTS),
 	KW_ITEMS("virtual_routes", I, vroutes, desc_route_item, ACTS),
 	KW_ITEMS("virtual_rules", I, vrules, desc_rule_item, ACTS),
-	KW_FLAG("promote_secondaries", I, promote_secondaries, NO_EFFECT("vigil does not set the interface's promote_secondaries sysctl; set it with sysctl yourself")),
-	KW_SETTO("accept", I, accept, TRI_ON, NO_EFFECT("vigil installs no filter, so the virtual addresses always accept traffic")),
-	KW_SETTO("no_accept", I, accept, TRI_OFF, NO_EFFECT("vigil installs no filter, so the virtual addresses always accept traffic")),
+	KW_FLAG("promote_secondaries", I, promote_secondaries,
+	  NO_EFFECT("vigil does not set the interface's promote_secondaries sysctl; set it with sysctl yourself")),
+	KW_SETTO("accept", I, accept, TRI_ON, NO_EFFECT(WHY_ACCEPT)),
+	KW_SETTO("no_accept", I, accept, TRI_OFF, NO_EFFECT(WHY_ACCEPT)),
 	{ "nopreempt", &vt_nopreempt, KW_FIELD(I, preempt), 0, 0, NULL, KW_INVERT, NULL, ACTS },
 	KW_ALIAS_OF("preempt", vt_flag, I, preempt, ACTS),
 	KW_TIMER("preempt_delay", I, preempt_delay, 0, SEC(1000), ACTS),
-	KW_TRI("skip_check_adv_addr", I, skip_check_adv_addr, NO_EFFECT("vigil does not compare the address list of received adverts with its own, so there is nothing to skip")),
-	KW_TRI("strict_mode", I, strict_mode, NO_EFFECT("vigil does not enforce RFC 5798 strict mode (no extra checks, no filtering of traffic to the virtual addresses)")),
-	KW_INT("debug", I, debug, 0, 4, NO_EFFECT("vigil has no per-instance debug level; start it with -D for detailed logs")),
+	KW_TRI("skip_check_adv_addr", I, skip_check_adv_addr, NO_EFFECT(WHY_SKIP_ADV)),
+	KW_TRI("strict_mode", I, strict_mode, NO_EFFECT(WHY_STRICT)),
+	KW_INT("debug", I, debug, 0, 4,
+	  NO_EFFECT("vigil has no per-instance debug level; start it with -D for detailed logs")),
 	KW_TIMER("garp_master_delay", I, garp_master_delay, 0, SEC(4294), ACTS),
 	KW_INT("garp_master_repeat", I, garp_master_repeat, 1, INT_MAX, ACTS),
 	KW_TIMER("garp_master_refresh", I, garp_master_refresh, 0, SEC(4294967), ACTS),
 	KW_INT("garp_master_refresh_repeat", I, garp_master_refresh_repeat, 1, INT_MAX, ACTS),
 	KW_TIMER("garp_lower_prio_delay", I, garp_lower_prio_delay, 0, SEC(4294), ACTS),
 	KW_INT("garp_lower_prio_repeat", I, garp_lower_prio_repeat, 0, INT_MAX, ACTS),
-	KW_TYPE("garp_extra_if", vt_garp_extra_if, I, garp_extra_if, NO_EFFECT("vigil sends no gratuitous ARP on other interfaces")),
+	KW_TYPE("garp_extra_if", vt_garp_extra_if, I, garp_extra_if, NO_EFFECT(WHY_EXTRA_IF)),
 	KW_INT("down_timer_adverts", I, down_timer_adverts, 1, 100, ACTS),
 	KW_TRI("lower_prio_no_advert", I, lower_prio_no_advert, ACTS),
-	KW_TRI("higher_prio_send_advert", I, higher_prio_send_advert, NO_EFFECT("vigil does not answer a higher-priority advert with one of its own")),
+	KW_TRI("higher_prio_send_advert", I, higher_prio_send_advert, NO_EFFECT(WHY_HIGHER_PRIO)),
 	KW_NOTIFY("notify_master", I, notify_master, ACTS),
 	KW_NOTIFY("notify_backup", I, notify_backup, ACTS),
 	KW_NOTIFY("notify_fault", I, notify_fault, ACTS),
 	KW_NOTIFY("notify_stop", I, notify_stop, ACTS),
 	KW_NOTIFY("notify", I, notify, ACTS),
-	KW_NOTIFY("notify_master_rx_lower_pri", I, notify_master_rx_lower_pri, NO_EFFECT("vigil runs no script when a master sees a lower-priority advert")),
+	KW_NOTIFY("notify_master_rx_lower_pri", I, notify_master_rx_lower_pri,
+	  NO_EFFECT("vigil runs no script when a master sees a lower-priority advert")),
 	KW_TYPE("notify_deleted", vt_notify_deleted, I, notify_deleted, ACTS),
-	KW_TRI("notify_priority_changes", I, notify_priority_changes, NO_EFFECT("vigil runs no notify script on priority changes")),
+	KW_TRI("notify_priority_changes", I, notify_priority_changes,
+	  NO_EFFECT(WHY_NO_PRIO_NOTIFY)),
 	KW_TRI("smtp_alert", I, smtp_alert, ACTS),
-	KW_UINT("kernel_rx_buf_size", I, kernel_rx_buf_size, 0, LLONG_MAX, NO_EFFECT("vigil sizes its netlink and socket buffers itself")),
+	KW_UINT("kernel_rx_buf_size", I, kernel_rx_buf_size, 0, LLONG_MAX, NO_EFFECT(WHY_BUFFERS)),
 	{ "linkbeat_use_polling", &vt_flag, KW_FIELD(I, linkbeat_use_polling), 0, 0, NULL,
-	  KW_DEPRECATED, "a top-level linkbeat_interfaces { IFNAME } block", NO_EFFECT("vigil learns link changes from netlink events only") },
+	  KW_DEPRECATED, "a top-level linkbeat_interfaces { IFNAME } block",
+	    NO_EFFECT(WHY_LINKBEAT) },
 	{ "lvs_sync_daemon_interface", &vt_str, KW_FIELD(I, lvs_sync_daemon_interface), 0, 0,
 	  NULL, KW_DEPRECATED, "global_defs lvs_sync_daemon IFNAME VRRP_INSTANCE", NO_EFFECT("vigil does not start a sync daemon from this keyword; use global_defs lvs_sync_daemon IFNAME VRRP_INSTANCE") },
 	KW_END
