@@ -635,8 +635,11 @@ static const struct kw rs_kws[] = {
 	CHECKER("UDP_CHECK", desc_udp_check, ACTS),
 	CHECKER("PING_CHECK", desc_ping_check, ACTS),
 	CHECKER("FILE_CHECK", desc_file_check, ACTS),
+	/* Not refused: keepalived runs such files, and a real server with no
+	 * checker that runs is kept up, as it is without any checker. */
 	CHECKER("BFD_CHECK", desc_bfd_check,
-	  NO_EFFECT("vigil has no BFD; check the real server with PING_CHECK or TCP_CHECK instead")),
+	  NO_EFFECT("vigil has no BFD, so this checker never runs and a real server with no "
+		    "other checker counts as up; check it with PING_CHECK or TCP_CHECK instead")),
 	KW_END
 };
 

@@ -286,6 +286,7 @@ virtual_server 192.0.2.1 80 {
     lb_algo rr
     lb_kind NAT
     protocol TCP
+    hashed
     real_server 192.0.2.11 80 {
         weight 1
     }
@@ -378,6 +379,17 @@ else
 		       grep -q 'Healthcheck child process, pid=$cpid\$' '$tmp/d.log'"
 	daemon_check "-d logs the configuration at start" wait_log "real_server 192.0.2.11 80 {" 2
 	daemon_check "-x logs that it has no effect" wait_log "-x (--snmp) has no effect" 2
+	# issue 10: a keyword without effect is said at start and at reload,
+	# at its file:line:col
+	noeff="$tmp/vs.conf:5:5: keyword 'hashed' is accepted but has no effect in vigil: "
+	daemon_check "start: a keyword without effect is logged at its line" wait_log "$noeff" 2
+	kill -HUP "$dpid"
+	i=0
+	while [ $i -lt 30 ] && [ "$(grep -cF "$noeff" "$tmp/d.log")" -lt 2 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	daemon_check "reload: a keyword without effect is logged again" \
+		test "$(grep -cF "$noeff" "$tmp/d.log")" -ge 2
 	for sig in USR1 USR2; do
 		for who in supervisor VRRP checker; do
 			case $who in supervisor) p=$dpid ;; VRRP) p=$vpid ;; checker) p=$cpid ;; esac
