@@ -699,13 +699,18 @@ static void reg_blocks_of(const char *kw, char *out, size_t len)
 
 /* ---- suggestions for an unknown keyword ----------------------------------- */
 
+/* Suggestions cost a pass over every keyword: a file of garbage gets them
+ * for its first unknown keywords only. */
+#define SUGGEST_MAX 200
+
 /* Levenshtein distance, capped: anything above cap is cap + 1. Keywords
  * are short (under 64 bytes); longer words are not compared. */
 static size_t edit_distance(const char *a, const char *b, size_t cap)
 {
 	size_t la = strlen(a), lb = strlen(b);
 	size_t row[65];
-	if (la > 64 || lb > 64)
+	/* the distance is at least the difference in length */
+	if (la > 64 || lb > 64 || (la > lb ? la - lb : lb - la) > cap)
 		return cap + 1;
 	for (size_t j = 0; j <= lb; j++)
 		row[j] = j;
@@ -1098,7 +1103,9 @@ static void unknown_keyword(struct pctx *p, const struct block_desc *bd, void *o
 	if (where[0])
 		p_warn(p, s->kw->pos, "keyword '%s' does not belong in %s (it belongs in %s); ignored",
 		       s->kw->text, bd->name, where);
-	else if ((near = suggest_in_block(bd, s->kw->text)))
+	else if (p->nsuggest >= SUGGEST_MAX)
+		p_warn(p, s->kw->pos, "unknown keyword '%s' in %s; ignored", s->kw->text, bd->name);
+	else if (p->nsuggest++, (near = suggest_in_block(bd, s->kw->text)))
 		p_warn(p, s->kw->pos, "unknown keyword '%s' in %s; ignored; did you mean %s?",
 		       s->kw->text, bd->name, near);
 	else if ((near = suggest_anywhere(s->kw->text, &in)))

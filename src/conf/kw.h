@@ -51,6 +51,7 @@ struct pctx {
 	bool have_pushback;
 	struct lex_event pushback;
 	size_t depth;                 /* entries used in stack[] */
+	size_t nsuggest;              /* unknown keywords given a suggestion */
 	size_t quiet;                 /* > 0 inside a block opened by a keyword
 				       * that has no effect: its own keywords
 				       * are not warned about one by one */
