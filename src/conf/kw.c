@@ -147,6 +147,24 @@ bool parse_addr_word(struct pctx *p, const struct lex_word *w, bool allow_prefix
 	return err == NULL;
 }
 
+bool parse_addr_drop_prefix(struct pctx *p, const struct lex_word *w, const char *what,
+			    void *vaddr_out)
+{
+	struct vaddr a;
+	memset(&a, 0, sizeof(a));
+	if (!parse_addr_word(p, w, true, &a))
+		return false;
+	if (a.has_prefix) {
+		p_warn(p, w->pos, "'%s': %s takes an address without a prefix length; keepalived "
+		       "ignores the /%u, and so does vigil; write the address alone", w->text,
+		       what, a.prefix);
+		a.has_prefix = false;
+		a.prefix = 0;
+	}
+	memcpy(vaddr_out, &a, sizeof(a));
+	return true;
+}
+
 bool parse_enum_word(struct pctx *p, const struct lex_word *w, const struct kw_enum *tab,
 		     const char *what, int *out)
 {
@@ -679,6 +697,109 @@ static void reg_blocks_of(const char *kw, char *out, size_t len)
 					      reg.e[i].block);
 }
 
+/* ---- suggestions for an unknown keyword ----------------------------------- */
+
+/* Suggestions cost a pass over every keyword: a file of garbage gets them
+ * for its first unknown keywords only. */
+#define SUGGEST_MAX 200
+
+/* Levenshtein distance, capped: anything above cap is cap + 1. Keywords
+ * are short (under 64 bytes); longer words are not compared. */
+static size_t edit_distance(const char *a, const char *b, size_t cap)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	size_t row[65];
+	/* the distance is at least the difference in length */
+	if (la > 64 || lb > 64 || (la > lb ? la - lb : lb - la) > cap)
+		return cap + 1;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0], best = row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t v = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < v)
+				v = up + 1;
+			if (row[j - 1] + 1 < v)
+				v = row[j - 1] + 1;
+			row[j] = v;
+			diag = up;
+			if (v < best)
+				best = v;
+		}
+		if (best > cap)
+			return cap + 1;
+	}
+	return row[lb];
+}
+
+/* How much of the typed word w a keyword k explains by a shared start and
+ * end, in percent: "notify_email" vs "notification_email" shares "notif"
+ * and "_email", 11 of 12 characters. Catches a word shortened or
+ * lengthened in the middle, which edit distance scores badly. */
+static size_t affix_cover(const char *w, const char *k)
+{
+	size_t lw = strlen(w), lk = strlen(k), pre = 0, suf = 0;
+	while (pre < lw && pre < lk && w[pre] == k[pre])
+		pre++;
+	while (suf < lw - pre && suf < lk - pre && w[lw - 1 - suf] == k[lk - 1 - suf])
+		suf++;
+	return lw ? (pre + suf) * 100 / lw : 0;
+}
+
+/* A typo: within a quarter of the word's length (at least 1). */
+static size_t typo_cap(const char *w)
+{
+	size_t n = strlen(w) / 4;
+	return n ? n : 1;
+}
+
+/* The keyword of bd closest to w by edit distance, or NULL. */
+static const char *suggest_in_block(const struct block_desc *bd, const char *w)
+{
+	const char *best = NULL;
+	size_t bestd = typo_cap(w) + 1;
+	for (const struct kw *k = bd->kws; k && k->name; k++) {
+		size_t d = edit_distance(w, k->name, typo_cap(w));
+		if (k->name[0] && d < bestd) {
+			best = k->name;
+			bestd = d;
+		}
+	}
+	return best;
+}
+
+/* The keyword of any block closest to w: a typo first, else the best
+ * shared start and end covering 80% of w. *block gets its block. */
+static const char *suggest_anywhere(const char *w, const char **block)
+{
+	const struct reg_entry *best = NULL;
+	size_t bestd = typo_cap(w) + 1, bestc = 79;
+	if (strlen(w) < 4)
+		return NULL;
+	for (size_t i = 0; i < reg.n; i++) {
+		if (!reg.e[i].kw[0])
+			continue;
+		size_t d = edit_distance(w, reg.e[i].kw, typo_cap(w));
+		if (d < bestd) {
+			best = &reg.e[i];
+			bestd = d;
+		}
+	}
+	for (size_t i = 0; !best && i < reg.n; i++) {
+		size_t c = affix_cover(w, reg.e[i].kw);
+		if (reg.e[i].kw[0] && c > bestc) {
+			best = &reg.e[i];
+			bestc = c;
+		}
+	}
+	if (!best)
+		return NULL;
+	*block = best->block;
+	return best->kw;
+}
+
 /* ---- options inside item lines ------------------------------------------- */
 
 static const struct kw *kw_find_linear(const struct kw *kws, const char *name)
@@ -717,8 +838,8 @@ bool parse_options(struct pctx *p, const struct kw *kws, void *obj,
 			return false;
 		}
 		struct stmt s = { &w[i], &w[i + 1], take };
-		if (k->flags & KW_DEPRECATED)
-			p_warn(p, w[i].pos, "'%s' is deprecated; use %s", k->name, k->note);
+		if (!kw_announce(p, k, w[i].pos))
+			ok = false;
 		ok = k->type->parse(p, k, &s, (char *)obj + k->off) && ok;
 		i += 1 + take;
 	}
@@ -849,25 +970,66 @@ static void parse_items_body(struct pctx *p, const struct block_desc *id,
 	}
 }
 
-static void parse_value(struct pctx *p, const struct kw *k, const struct stmt *s, void *obj)
+bool kw_announce(struct pctx *p, const struct kw *k, struct srcpos pos)
 {
 	if (k->flags & KW_DEPRECATED)
-		p_warn(p, s->kw->pos, "'%s' is deprecated; use %s", k->name, k->note);
-	if (k->flags & KW_IGNORED)
-		p_warn(p, s->kw->pos, "'%s' is accepted but has no effect in vigil: %s",
-		       k->name, k->note);
+		p_warn(p, pos, "'%s' is deprecated; use %s", k->name, k->note);
+	switch (k->effect) {
+	case KW_NO_EFFECT:
+		if (p->quiet)
+			return true;
+		p_warn(p, pos, "keyword '%s' is accepted but has no effect in vigil: %s",
+		       k->name, k->why);
+		return true;
+	case KW_REFUSED:
+		p_error(p, pos, "keyword '%s' is refused by vigil: %s", k->name, k->why);
+		return false;
+	case KW_ACTS:
+	case KW_UNMARKED:   /* test_kw_effects fails on it; nothing to say here */
+		break;
+	}
+	return true;
+}
+
+/* "0", "0.0", "0.000": a zero written as a number */
+static bool is_zero_word(const char *t)
+{
+	return t[0] && strspn(t, "0.") == strlen(t) && strchr(t, '0');
+}
+
+static void parse_value(struct pctx *p, const struct kw *k, const struct stmt *s, void *obj)
+{
+	kw_announce(p, k, s->kw->pos);
+	if ((k->flags & KW_ZERO_DEFAULT) && s->nargs == 1 && is_zero_word(s->args[0].text)) {
+		p_warn(p, s->args[0].pos, "'%s 0' is out of range; keepalived logs it and keeps "
+		       "the default, and so does vigil; remove the line or give a value above 0",
+		       k->name);
+		reject_block_after(p, k->name);
+		return;
+	}
 	k->type->parse(p, k, s, (char *)obj + k->off);
 	reject_block_after(p, k->name);
 }
 
+static void parse_sub_body(struct pctx *p, const struct kw *k, const struct stmt *s,
+			   void *field, struct srcpos at);
+
 static void parse_sub(struct pctx *p, const struct kw *k, const struct stmt *s, void *obj)
 {
-	const struct block_desc *sub = k->aux;
 	void *field = (char *)obj + k->off;
 	struct srcpos at = s->kw->pos;
 
-	if (k->flags & KW_DEPRECATED)
-		p_warn(p, at, "'%s' is deprecated; use %s", k->name, k->note);
+	kw_announce(p, k, at);
+	bool quiet = k->effect == KW_NO_EFFECT;
+	p->quiet += quiet;
+	parse_sub_body(p, k, s, field, at);
+	p->quiet -= quiet;
+}
+
+static void parse_sub_body(struct pctx *p, const struct kw *k, const struct stmt *s,
+			   void *field, struct srcpos at)
+{
+	const struct block_desc *sub = k->aux;
 	if (k->type->kind == VT_LIST) {
 		struct node *child = arena_zalloc(p->a, sub->size);
 		block_init(sub, child);
@@ -937,9 +1099,18 @@ static void unknown_keyword(struct pctx *p, const struct block_desc *bd, void *o
 	if (honour_in_child(p, bd, obj, s) || honour_in_ancestor(p, bd, s))
 		return;
 	reg_blocks_of(s->kw->text, where, sizeof(where));
+	const char *near = NULL, *in = NULL;
 	if (where[0])
 		p_warn(p, s->kw->pos, "keyword '%s' does not belong in %s (it belongs in %s); ignored",
 		       s->kw->text, bd->name, where);
+	else if (p->nsuggest >= SUGGEST_MAX)
+		p_warn(p, s->kw->pos, "unknown keyword '%s' in %s; ignored", s->kw->text, bd->name);
+	else if (p->nsuggest++, (near = suggest_in_block(bd, s->kw->text)))
+		p_warn(p, s->kw->pos, "unknown keyword '%s' in %s; ignored; did you mean %s?",
+		       s->kw->text, bd->name, near);
+	else if ((near = suggest_anywhere(s->kw->text, &in)))
+		p_warn(p, s->kw->pos, "unknown keyword '%s' in %s; ignored; did you mean %s (%s)?",
+		       s->kw->text, bd->name, near, in);
 	else
 		p_warn(p, s->kw->pos, "unknown keyword '%s' in %s; ignored", s->kw->text, bd->name);
 	struct lex_event ev;

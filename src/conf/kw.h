@@ -51,6 +51,10 @@ struct pctx {
 	bool have_pushback;
 	struct lex_event pushback;
 	size_t depth;                 /* entries used in stack[] */
+	size_t nsuggest;              /* unknown keywords given a suggestion */
+	size_t quiet;                 /* > 0 inside a block opened by a keyword
+				       * that has no effect: its own keywords
+				       * are not warned about one by one */
 	struct {
 		const struct block_desc *desc;
 		void *obj;
@@ -86,8 +90,25 @@ struct vtype {
 #define KW_INVERT   0x02  /* a flag that stores false (nopreempt vs preempt) */
 #define KW_REPEAT   0x04  /* may appear more than once without a warning */
 #define KW_DEPRECATED 0x08 /* accepted with a warning naming the replacement (aux2) */
-#define KW_IGNORED  0x10  /* keepalived accepts it but it has no effect in vigil;
-			   * parsed and kept for the dump, with a warning */
+#define KW_ZERO_DEFAULT 0x20 /* keepalived rejects a value of 0 with a message and
+			      * keeps its default: so does vigil, with a warning
+			      * (vrrp_garp_interval 0, persistence_timeout 0) */
+
+/* What a keyword does in vigil (issue 10: nothing silently ignored). Every
+ * row states one; the zero value is "unmarked", which
+ * test/unit/test_kw_effects.c rejects, so a row added without thinking
+ * about it fails the unit tests. Rows write it with ACTS, NO_EFFECT(why)
+ * or REFUSED(why) as their last macro argument. */
+enum kw_effect {
+	KW_UNMARKED = 0,
+	KW_ACTS,       /* an engine reads what it writes; a test config under test/ uses it */
+	KW_NO_EFFECT,  /* parsed and kept for the dump; warns "accepted but has no
+			* effect in vigil: <why>" where it appears */
+	KW_REFUSED,    /* an error where it appears: running without it would be unsafe */
+};
+#define ACTS            KW_ACTS, NULL
+#define NO_EFFECT(why)  KW_NO_EFFECT, why
+#define REFUSED(why)    KW_REFUSED, why
 
 struct kw {
 	const char *name;
@@ -97,7 +118,10 @@ struct kw {
 	long long min, max;  /* integer range, or timer range in microseconds */
 	const void *aux;     /* enum table, or sub-block desc for blocks/lists */
 	unsigned flags;
-	const char *note;    /* replacement for KW_DEPRECATED, reason for KW_IGNORED */
+	const char *note;    /* replacement for KW_DEPRECATED */
+	enum kw_effect effect;
+	const char *why;     /* for KW_NO_EFFECT and KW_REFUSED: the reason, and
+			      * what to use instead where there is something */
 };
 
 /* Name/value pairs for vt_enum; the table ends with a NULL name. The
@@ -128,6 +152,9 @@ struct block_desc {
 	void (*dump_item)(struct out *o, const void *item);
 	bool (*item_eq)(const void *a, const void *b);
 	bool per_word;
+	/* The option table(s) parse_item reads its words with (parse_options),
+	 * NULL-terminated, so that walkers of the tables see them too. */
+	const struct kw *const *opts;
 	/* A statement that is not a keyword of this block: return true when
 	 * the block understood it (e.g. a bare instance name directly in a
 	 * vrrp_sync_group), having warned as needed. */
@@ -140,23 +167,23 @@ struct block_desc {
 
 /* ---- table row helpers ------------------------------------------------ */
 #define KW_FIELD(T, f) offsetof(T, f), sizeof(((T *)0)->f)
-#define KW_INT(n, T, f, lo, hi)   { n, &vt_int, KW_FIELD(T, f), lo, hi, NULL, 0, NULL }
-#define KW_UINT(n, T, f, lo, hi)  { n, &vt_uint, KW_FIELD(T, f), lo, hi, NULL, 0, NULL }
+#define KW_INT(n, T, f, lo, hi, E)   { n, &vt_int, KW_FIELD(T, f), lo, hi, NULL, 0, NULL, E }
+#define KW_UINT(n, T, f, lo, hi, E)  { n, &vt_uint, KW_FIELD(T, f), lo, hi, NULL, 0, NULL, E }
 /* Timers are seconds with fractions in the file and microseconds (uint64_t)
  * in the model; lo/hi are in microseconds. */
-#define KW_TIMER(n, T, f, lo, hi) { n, &vt_timer, KW_FIELD(T, f), lo, hi, NULL, 0, NULL }
-#define KW_FLAG(n, T, f)          { n, &vt_flag, KW_FIELD(T, f), 0, 0, NULL, 0, NULL }
-#define KW_BOOL(n, T, f)          { n, &vt_bool, KW_FIELD(T, f), 0, 0, NULL, 0, NULL }
-#define KW_STR(n, T, f)           { n, &vt_str, KW_FIELD(T, f), 0, 0, NULL, 0, NULL }
-#define KW_CMD(n, T, f)           { n, &vt_cmd, KW_FIELD(T, f), 0, 0, NULL, 0, NULL }
-#define KW_ENUM(n, T, f, tab)     { n, &vt_enum, KW_FIELD(T, f), 0, 0, tab, 0, NULL }
-#define KW_ADDR(n, T, f)          { n, &vt_addr, KW_FIELD(T, f), 0, 0, NULL, 0, NULL }
-#define KW_PREFIX(n, T, f)        { n, &vt_prefix, KW_FIELD(T, f), 0, 0, NULL, 0, NULL }
-#define KW_BLOCK(n, T, f, d)      { n, &vt_block, KW_FIELD(T, f), 0, 0, &d, 0, NULL }
-#define KW_LIST(n, T, f, d)       { n, &vt_list, KW_FIELD(T, f), 0, 0, &d, KW_REPEAT, NULL }
-#define KW_ITEMS(n, T, f, d)      { n, &vt_items, KW_FIELD(T, f), 0, 0, &d, KW_REPEAT, NULL }
-#define KW_TYPE(n, ty, T, f)      { n, &ty, KW_FIELD(T, f), 0, 0, NULL, 0, NULL }
-#define KW_END                    { NULL, NULL, 0, 0, 0, 0, NULL, 0, NULL }
+#define KW_TIMER(n, T, f, lo, hi, E) { n, &vt_timer, KW_FIELD(T, f), lo, hi, NULL, 0, NULL, E }
+#define KW_FLAG(n, T, f, E)          { n, &vt_flag, KW_FIELD(T, f), 0, 0, NULL, 0, NULL, E }
+#define KW_BOOL(n, T, f, E)          { n, &vt_bool, KW_FIELD(T, f), 0, 0, NULL, 0, NULL, E }
+#define KW_STR(n, T, f, E)           { n, &vt_str, KW_FIELD(T, f), 0, 0, NULL, 0, NULL, E }
+#define KW_CMD(n, T, f, E)           { n, &vt_cmd, KW_FIELD(T, f), 0, 0, NULL, 0, NULL, E }
+#define KW_ENUM(n, T, f, tab, E)     { n, &vt_enum, KW_FIELD(T, f), 0, 0, tab, 0, NULL, E }
+#define KW_ADDR(n, T, f, E)          { n, &vt_addr, KW_FIELD(T, f), 0, 0, NULL, 0, NULL, E }
+#define KW_PREFIX(n, T, f, E)        { n, &vt_prefix, KW_FIELD(T, f), 0, 0, NULL, 0, NULL, E }
+#define KW_BLOCK(n, T, f, d, E)      { n, &vt_block, KW_FIELD(T, f), 0, 0, &d, 0, NULL, E }
+#define KW_LIST(n, T, f, d, E)       { n, &vt_list, KW_FIELD(T, f), 0, 0, &d, KW_REPEAT, NULL, E }
+#define KW_ITEMS(n, T, f, d, E)      { n, &vt_items, KW_FIELD(T, f), 0, 0, &d, KW_REPEAT, NULL, E }
+#define KW_TYPE(n, ty, T, f, E)      { n, &ty, KW_FIELD(T, f), 0, 0, NULL, 0, NULL, E }
+#define KW_END                    { NULL, NULL, 0, 0, 0, 0, NULL, 0, NULL, KW_UNMARKED, NULL }
 
 #define SEC(x) ((long long)(x) * 1000000LL)   /* timer bounds */
 
@@ -187,6 +214,12 @@ struct srcpos stmt_pos(const struct stmt *s, size_t i);
 /* "needs N value(s)" check with a message; true when nargs is within lo..hi. */
 bool stmt_nargs(struct pctx *p, const struct stmt *s, size_t lo, size_t hi);
 char *p_strdup(struct pctx *p, const char *s);
+/* Say what a keyword found at pos needs said: deprecated (a warning naming
+ * the replacement), no effect (a warning with the reason) or refused (an
+ * error). Returns false when refused. The engine calls it for every
+ * keyword and option it parses; hooks that look keywords up themselves
+ * call it too. */
+bool kw_announce(struct pctx *p, const struct kw *k, struct srcpos pos);
 
 /* Parsers for one word; on failure they report at w->pos and return false. */
 bool parse_ll(struct pctx *p, const struct lex_word *w, long long lo, long long hi,
@@ -199,6 +232,10 @@ bool parse_addr_word(struct pctx *p, const struct lex_word *w, bool allow_prefix
 bool parse_enum_word(struct pctx *p, const struct lex_word *w, const struct kw_enum *tab,
 		     const char *what, int *out);
 const char *enum_name(const struct kw_enum *tab, int value);
+/* An address where keepalived ignores a prefix length (unicast_src_ip,
+ * unicast_peer): "/N" is accepted with a warning and dropped. */
+bool parse_addr_drop_prefix(struct pctx *p, const struct lex_word *w, const char *what,
+			    void *vaddr_out);
 
 /* Dump and equality of the common field shapes, for custom value types
  * whose parsing is special but whose storage is ordinary. */

@@ -241,6 +241,8 @@ struct vrrp_instance {
 	bool promote_secondaries;
 	enum tri accept;              /* RFC 5798 Accept_Mode; unset: on unless strict */
 	bool preempt;                 /* RFC 5798 Preempt_Mode, default on */
+	struct srcpos nopreempt_pos;  /* where nopreempt was written, for messages
+				       * (not compared, not dumped) */
 	uint64_t preempt_delay;       /* 0..1000 s, default 0 */
 	enum tri skip_check_adv_addr; /* unset: global vrrp_skip_check_adv_addr */
 	enum tri strict_mode;         /* unset: global vrrp_strict */

@@ -7,6 +7,7 @@
  * here, next to the tables that use them.
  */
 #include "tab.h"
+#include "why.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -71,7 +72,7 @@ static const struct vtype vt_ctimer = {
 	"a time in seconds", 1, ctimer_parse, ctimer_dump, bytes_eq, VT_VALUE
 };
 
-#define KW_CTIMER(n, T, f, lo, hi) { n, &vt_ctimer, KW_FIELD(T, f), lo, hi, NULL, 0, NULL }
+#define KW_CTIMER(n, T, f, lo, hi, E) { n, &vt_ctimer, KW_FIELD(T, f), lo, hi, NULL, 0, NULL, E }
 
 
 /* An interface name: what fits in IFNAMSIZ (16, with the NUL). */
@@ -569,23 +570,23 @@ static const struct vtype vt_fweight = { "a weight", -1, fweight_parse, fweight_
 #define CONNECT_TIMEOUT_MAX 4294967295LL       /* keepalived's limit, 4294.967295 s */
 
 #define CONN_ROWS(T, P) \
-	KW_ADDR("connect_ip", T, P conn.connect_ip), \
-	KW_UINT("connect_port", T, P conn.connect_port, 1, 65535), \
-	KW_ADDR("bindto", T, P conn.bindto), \
-	KW_UINT("bind_port", T, P conn.bind_port, 1, 65535), \
-	KW_TYPE("bind_if", vt_ifname, T, P conn.bind_if), \
-	KW_CTIMER("connect_timeout", T, P conn.connect_timeout, 1, CONNECT_TIMEOUT_MAX), \
-	KW_UINT("fwmark", T, P conn.fwmark, 0, UINT32_MAX)
+	KW_ADDR("connect_ip", T, P conn.connect_ip, ACTS), \
+	KW_UINT("connect_port", T, P conn.connect_port, 1, 65535, ACTS), \
+	KW_ADDR("bindto", T, P conn.bindto, ACTS), \
+	KW_UINT("bind_port", T, P conn.bind_port, 1, 65535, ACTS), \
+	KW_TYPE("bind_if", vt_ifname, T, P conn.bind_if, ACTS), \
+	KW_CTIMER("connect_timeout", T, P conn.connect_timeout, 1, CONNECT_TIMEOUT_MAX, ACTS), \
+	KW_UINT("fwmark", T, P conn.fwmark, 0, UINT32_MAX, ACTS)
 
-#define ALPHA_ROW(T, P) KW_TYPE("alpha", vt_tri, T, P alpha)
+#define ALPHA_ROW(T, P, E) { "alpha", &vt_tri, KW_FIELD(T, P alpha), 0, 0, NULL, 0, NULL, E }
 
 #define TIMING_ROWS(T, P) \
-	KW_UINT("retry", T, P retry, 0, UINT32_MAX - 1), \
-	KW_CTIMER("delay_before_retry", T, P delay_before_retry, 0, TIMER_MAX), \
-	KW_CTIMER("warmup", T, P warmup, 0, TIMER_MAX), \
-	KW_CTIMER("delay_loop", T, P delay_loop, 1, TIMER_MAX), \
-	ALPHA_ROW(T, P), \
-	KW_TYPE("log_all_failures", vt_tri, T, P log_all_failures)
+	KW_UINT("retry", T, P retry, 0, UINT32_MAX - 1, ACTS), \
+	KW_CTIMER("delay_before_retry", T, P delay_before_retry, 0, TIMER_MAX, ACTS), \
+	KW_CTIMER("warmup", T, P warmup, 0, TIMER_MAX, ACTS), \
+	KW_CTIMER("delay_loop", T, P delay_loop, 1, TIMER_MAX, ACTS), \
+	ALPHA_ROW(T, P, ACTS), \
+	KW_TYPE("log_all_failures", vt_tri, T, P log_all_failures, ACTS)
 
 static void conn_init(struct check_conn *c)
 {
@@ -674,16 +675,17 @@ static void url_init(void *obj)
 }
 
 static const struct kw url_kws[] = {
-	KW_STR("path", U, path),
-	KW_TYPE("digest", vt_digest, U, digest),
-	{ "status_code", &vt_status, KW_FIELD(U, status_codes), 0, 0, NULL, KW_REPEAT, NULL },
-	KW_STR("virtualhost", U, virtualhost),
-	KW_STR("regex", U, regex),
-	KW_FLAG("regex_no_match", U, regex_no_match),
-	{ "regex_options", &vt_reopts, KW_FIELD(U, regex_options), 0, 0, NULL, KW_REPEAT, NULL },
-	KW_TYPE("regex_stack", vt_restack, U, regex_stack),
-	KW_UINT("regex_min_offset", U, regex_min_offset, 0, UINT32_MAX),
-	KW_UINT("regex_max_offset", U, regex_max_offset, 0, UINT32_MAX),
+	KW_STR("path", U, path, ACTS),
+	KW_TYPE("digest", vt_digest, U, digest, ACTS),
+	{ "status_code", &vt_status, KW_FIELD(U, status_codes), 0, 0, NULL, KW_REPEAT, NULL, ACTS },
+	KW_STR("virtualhost", U, virtualhost, ACTS),
+	KW_STR("regex", U, regex, ACTS),
+	KW_FLAG("regex_no_match", U, regex_no_match, ACTS),
+	{ "regex_options", &vt_reopts, KW_FIELD(U, regex_options), 0, 0, NULL, KW_REPEAT, NULL, ACTS },
+	KW_TYPE("regex_stack", vt_restack, U, regex_stack,
+	  NO_EFFECT("vigil's regular expressions need no stack size")),
+	KW_UINT("regex_min_offset", U, regex_min_offset, 0, UINT32_MAX, ACTS),
+	KW_UINT("regex_max_offset", U, regex_max_offset, 0, UINT32_MAX, ACTS),
 	KW_END
 };
 
@@ -725,21 +727,22 @@ static const struct kw_enum http_protocols[] = {
 	CONN_ROWS(H, c.), \
 	TIMING_ROWS(H, c.), \
 	{ "nb_get_retry", &vt_uint, KW_FIELD(H, c.retry), 0, UINT32_MAX - 1, NULL, \
-	  KW_ALIAS | KW_DEPRECATED, "retry" }, \
-	KW_ENUM("http_protocol", H, http_protocol, http_protocols), \
-	KW_STR("virtualhost", H, virtualhost), \
-	KW_FLAG("fast_recovery", H, fast_recovery)
+	  KW_ALIAS | KW_DEPRECATED, "retry", ACTS }, \
+	KW_ENUM("http_protocol", H, http_protocol, http_protocols, ACTS), \
+	KW_STR("virtualhost", H, virtualhost, ACTS), \
+	KW_FLAG("fast_recovery", H, fast_recovery, NO_EFFECT("vigil checks every url at each " \
+		"attempt, which is what fast_recovery asks for while a checker is not up"))
 
 static const struct kw http_kws[] = {
 	HTTP_ROWS,
-	KW_LIST("url", H, urls, desc_url),
+	KW_LIST("url", H, urls, desc_url, ACTS),
 	KW_END
 };
 
 static const struct kw ssl_kws[] = {
 	HTTP_ROWS,
-	KW_FLAG("enable_sni", H, enable_sni),
-	KW_LIST("url", H, urls, desc_url),
+	KW_FLAG("enable_sni", H, enable_sni, ACTS),
+	KW_LIST("url", H, urls, desc_url, ACTS),
 	KW_END
 };
 
@@ -773,10 +776,10 @@ static void misc_init(void *obj) { checker_init(obj, CHECK_MISC); }
 /* No connection options: the program decides what it talks to. */
 static const struct kw misc_kws[] = {
 	TIMING_ROWS(M, c.),
-	KW_CMD("misc_path", M, path),
-	KW_CTIMER("misc_timeout", M, timeout, 0, TIMER_MAX),
-	KW_FLAG("misc_dynamic", M, dynamic),
-	KW_TYPE("user", vt_runas, M, user),
+	KW_CMD("misc_path", M, path, ACTS),
+	KW_CTIMER("misc_timeout", M, timeout, 0, TIMER_MAX, ACTS),
+	KW_FLAG("misc_dynamic", M, dynamic, ACTS),
+	KW_TYPE("user", vt_runas, M, user, ACTS),
 	KW_END
 };
 
@@ -824,8 +827,8 @@ static void smtp_init(void *obj)
 static const struct kw smtp_kws[] = {
 	CONN_ROWS(S, c.),
 	TIMING_ROWS(S, c.),
-	KW_STR("helo_name", S, helo_name),
-	KW_LIST("host", S, hosts, desc_smtp_host),
+	KW_STR("helo_name", S, helo_name, ACTS),
+	KW_LIST("host", S, hosts, desc_smtp_host, ACTS),
 	KW_END
 };
 
@@ -881,8 +884,8 @@ static const struct kw_enum dns_types[] = {
 static const struct kw dns_kws[] = {
 	CONN_ROWS(D, c.),
 	TIMING_ROWS(D, c.),
-	KW_ENUM("type", D, type, dns_types),
-	KW_TYPE("name", vt_dnsname, D, name),
+	KW_ENUM("type", D, type, dns_types, ACTS),
+	KW_TYPE("name", vt_dnsname, D, name, ACTS),
 	KW_END
 };
 
@@ -906,10 +909,10 @@ static void udp_init(void *obj)
 static const struct kw udp_kws[] = {
 	CONN_ROWS(UC, c.),
 	TIMING_ROWS(UC, c.),
-	KW_TYPE("payload", vt_payload, UC, payload),
-	KW_TYPE("require_reply", vt_reply, UC, reply),
-	KW_UINT("min_reply_length", UC, min_reply_length, 0, 65535),
-	KW_UINT("max_reply_length", UC, max_reply_length, 0, 65535),
+	KW_TYPE("payload", vt_payload, UC, payload, ACTS),
+	KW_TYPE("require_reply", vt_reply, UC, reply, ACTS),
+	KW_UINT("min_reply_length", UC, min_reply_length, 0, 65535, ACTS),
+	KW_UINT("max_reply_length", UC, max_reply_length, 0, 65535, ACTS),
 	KW_END
 };
 
@@ -942,9 +945,9 @@ static void file_init(void *obj)
 
 /* None of the common options: the file's value is the result. */
 static const struct kw file_kws[] = {
-	KW_STR("track_file", F, track_file),
-	KW_TYPE("weight", vt_fweight, F, weight),
-	KW_FLAG("dynamic", F, dynamic),
+	KW_STR("track_file", F, track_file, ACTS),
+	KW_TYPE("weight", vt_fweight, F, weight, ACTS),
+	KW_FLAG("dynamic", F, dynamic, ACTS),
 	KW_END
 };
 
@@ -966,8 +969,8 @@ struct block_desc desc_file_check = {
 static void bfd_init(void *obj) { checker_init(obj, CHECK_BFD); }
 
 static const struct kw bfd_kws[] = {
-	KW_STR("name", B, name),
-	ALPHA_ROW(B, c.),
+	KW_STR("name", B, name, NO_EFFECT(WHY_INSIDE)),
+	ALPHA_ROW(B, c., NO_EFFECT(WHY_INSIDE)),
 	KW_END
 };
 

@@ -21,6 +21,7 @@
 #include <sys/socket.h>
 
 #include "tab.h"
+#include "why.h"
 
 /* ---- small parsers -------------------------------------------------------- */
 
@@ -213,7 +214,7 @@ static void rtid_num_dump(struct out *o, const struct kw *k, const void *f)
 static const struct vtype vt_rtid_num = { "a number or a name", 1, rtid_parse, rtid_num_dump, rtid_eq, VT_VALUE };
 
 /* vt_realms: "[FROM/]TO", each a realm number 0..255 or a name of rt_realms. */
-static const struct kw realm_kw = { "realm", &vt_rtid, 0, 0, 0, 255, no_names, 0, NULL };
+static const struct kw realm_kw = { "realm", &vt_rtid, 0, 0, 0, 255, no_names, 0, NULL, ACTS };
 
 static bool realms_parse(struct pctx *p, const struct kw *k, const struct stmt *s, void *f)
 {
@@ -708,8 +709,8 @@ static size_t opt_one(struct pctx *p, const struct kw *kws, void *obj,
 			       "one is used", w[0].text, what);
 		*seen |= 1ULL << row;
 	}
-	if (k->flags & KW_DEPRECATED)
-		p_warn(p, w[0].pos, "'%s' is deprecated; use %s", k->name, k->note);
+	if (!kw_announce(p, k, w[0].pos))
+		return SIZE_MAX;
 	struct stmt s = { &w[0], &w[1], take };
 	if (!k->type->parse(p, k, &s, (char *)obj + k->off))
 		return SIZE_MAX;
@@ -825,21 +826,22 @@ static void addr_init(void *obj)
 }
 
 static const struct kw addr_kws[] = {
-	KW_TYPE("brd", vt_brd, A, brd),
-	{ "broadcast", &vt_brd, KW_FIELD(A, brd), 0, 0, NULL, KW_ALIAS, NULL },
-	KW_STR("dev", A, dev),
-	{ "scope", &vt_enum_num, KW_FIELD(A, scope), 0, 255, scope_names, 0, NULL },
-	KW_STR("label", A, label),
-	KW_ADDR("peer", A, peer),
-	KW_FLAG("home", A, home),
-	KW_FLAG("-nodad", A, nodad),
-	KW_FLAG("mngtmpaddr", A, mngtmpaddr),
-	KW_FLAG("noprefixroute", A, noprefixroute),
-	KW_FLAG("autojoin", A, autojoin),
-	KW_FLAG("use_vmac", A, use_vmac),
-	KW_FLAG("no_track", A, no_track),
-	KW_STR("track_group", A, track_group),
-	KW_TYPE("preferred_lft", vt_lft, A, preferred_lft),
+	KW_TYPE("brd", vt_brd, A, brd, ACTS),
+	{ "broadcast", &vt_brd, KW_FIELD(A, brd), 0, 0, NULL, KW_ALIAS, NULL, ACTS },
+	KW_STR("dev", A, dev, ACTS),
+	{ "scope", &vt_enum_num, KW_FIELD(A, scope), 0, 255, scope_names, 0, NULL, ACTS },
+	KW_STR("label", A, label, ACTS),
+	KW_ADDR("peer", A, peer, ACTS),
+	KW_FLAG("home", A, home, ACTS),
+	KW_FLAG("-nodad", A, nodad, ACTS),
+	KW_FLAG("mngtmpaddr", A, mngtmpaddr, NO_EFFECT(WHY_ADDR_FLAG)),
+	KW_FLAG("noprefixroute", A, noprefixroute, ACTS),
+	KW_FLAG("autojoin", A, autojoin, NO_EFFECT(WHY_ADDR_FLAG)),
+	KW_FLAG("use_vmac", A, use_vmac, NO_EFFECT(WHY_VMAC)),
+	KW_FLAG("no_track", A, no_track, NO_EFFECT(WHY_NO_TRACK)),
+	KW_STR("track_group", A, track_group, NO_EFFECT(WHY_TRACK_GROUP_ITEM)),
+	KW_TYPE("preferred_lft", vt_lft, A, preferred_lft,
+	  NO_EFFECT("vigil adds addresses with the kernel's default lifetimes")),
 	KW_END
 };
 
@@ -902,6 +904,7 @@ static bool addr_item_eq(const void *a, const void *b)
 struct block_desc desc_ipaddress_item = {
 	.name = "static_/virtual_ipaddress", .size = sizeof(A), .init = addr_init,
 	.parse_item = addr_parse_item, .dump_item = addr_dump_item, .item_eq = addr_item_eq,
+	.opts = (const struct kw *const[]){ addr_kws, NULL },
 };
 
 #undef A
@@ -911,12 +914,14 @@ struct block_desc desc_ipaddress_item = {
 #define N struct rt_nexthop
 
 static const struct kw nexthop_kws[] = {
-	{ "via", &vt_via, KW_FIELD(N, via), 0, 0, "route", 0, NULL },
-	KW_STR("dev", N, dev),
-	{ "weight", &vt_num, KW_FIELD(N, weight), 1, 256, NULL, 0, NULL },
-	KW_FLAG("onlink", N, onlink),
-	KW_TYPE("realms", vt_realms, N, realms),
-	{ "encap", &vt_encap, KW_FIELD(N, encap), 0, 0, "route", 0, NULL },
+	{ "via", &vt_via, KW_FIELD(N, via), 0, 0, "route", 0, NULL, ACTS },
+	KW_STR("dev", N, dev, ACTS),
+	{ "weight", &vt_num, KW_FIELD(N, weight), 1, 256, NULL, 0, NULL, ACTS },
+	KW_FLAG("onlink", N, onlink, ACTS),
+	KW_TYPE("realms", vt_realms, N, realms,
+	  NO_EFFECT("vigil's route installer does not set a nexthop's realms yet; the nexthop is installed without them")),
+	{ "encap", &vt_encap, KW_FIELD(N, encap), 0, 0, "route", 0, NULL,
+	  NO_EFFECT("vigil's route installer does not set a nexthop's encapsulation yet; the nexthop is installed without it") },
 	KW_END
 };
 
@@ -987,55 +992,59 @@ static const struct kw_enum ttl_propagate_names[] = {
 	{ "enabled", 1 }, { "disabled", 0 }, { NULL, 0 }
 };
 
-#define METRIC(n, f, hi)    { n, &vt_metric, KW_FIELD(R, f), 0, hi, NULL, 0, NULL }
-#define METRIC_MS(n, f, hi) { n, &vt_metric_ms, KW_FIELD(R, f), 0, hi, NULL, 0, NULL }
-#define RT_ALIAS(n, ty, f)  { n, &ty, KW_FIELD(R, f), 0, 0, NULL, KW_ALIAS, NULL }
+#define METRIC(n, f, hi, E)    { n, &vt_metric, KW_FIELD(R, f), 0, hi, NULL, 0, NULL, E }
+#define METRIC_MS(n, f, hi, E) { n, &vt_metric_ms, KW_FIELD(R, f), 0, hi, NULL, 0, NULL, E }
+#define RT_ALIAS(n, ty, f, E)  { n, &ty, KW_FIELD(R, f), 0, 0, NULL, KW_ALIAS, NULL, E }
 
 static const struct kw route_kws[] = {
-	{ "src", &vt_rt_addr, KW_FIELD(R, src), 0, 0, "route", 0, NULL },
-	{ "via", &vt_via, KW_FIELD(R, via), 0, 0, "route", 0, NULL },
-	{ "gw", &vt_via, KW_FIELD(R, via), 0, 0, "route", KW_ALIAS | KW_DEPRECATED, "via" },
+	{ "src", &vt_rt_addr, KW_FIELD(R, src), 0, 0, "route", 0, NULL, ACTS },
+	{ "via", &vt_via, KW_FIELD(R, via), 0, 0, "route", 0, NULL, ACTS },
+	{ "gw", &vt_via, KW_FIELD(R, via), 0, 0, "route", KW_ALIAS | KW_DEPRECATED, "via", ACTS },
 	{ "or", &vt_rt_addr, KW_FIELD(R, or_via), 0, 0, "route", KW_DEPRECATED,
-	  "nexthop via ADDR nexthop via ADDR" },
-	KW_STR("dev", R, dev),
-	RT_ALIAS("oif", vt_str, dev),
-	{ "table", &vt_rtid, KW_FIELD(R, table), 0, UINT32_MAX, table_names, 0, NULL },
-	{ "metric", &vt_num, KW_FIELD(R, metric), 0, UINT32_MAX, NULL, 0, NULL },
-	{ "priority", &vt_num, KW_FIELD(R, metric), 0, UINT32_MAX, NULL, KW_ALIAS, NULL },
-	{ "preference", &vt_num, KW_FIELD(R, metric), 0, UINT32_MAX, NULL, KW_ALIAS, NULL },
-	{ "tos", &vt_num, KW_FIELD(R, tos), 0, 255, NULL, 0, NULL },
-	{ "dsfield", &vt_num, KW_FIELD(R, tos), 0, 255, NULL, KW_ALIAS, NULL },
-	{ "protocol", &vt_rtid_num, KW_FIELD(R, protocol), 0, 255, proto_names, 0, NULL },
-	{ "scope", &vt_enum_num, KW_FIELD(R, scope), 0, 255, scope_names, 0, NULL },
-	METRIC("mtu", mtu, UINT32_MAX),
-	METRIC("hoplimit", hoplimit, 255),
-	METRIC("advmss", advmss, UINT32_MAX),
-	METRIC_MS("rtt", rtt, 960000),
-	METRIC_MS("rttvar", rttvar, 480000),
-	METRIC("reordering", reordering, UINT32_MAX),
-	METRIC("window", window, UINT32_MAX),
-	METRIC("cwnd", cwnd, UINT32_MAX),
-	METRIC("ssthresh", ssthresh, UINT32_MAX),
-	METRIC_MS("rto_min", rto_min, 120000),
-	METRIC("initcwnd", initcwnd, UINT32_MAX),
-	METRIC("initrwnd", initrwnd, UINT32_MAX),
-	KW_TYPE("congctl", vt_congctl, R, congctl),
-	KW_TYPE("features", vt_ecn, R, features_ecn),
-	{ "quickack", &vt_num, KW_FIELD(R, quickack), 0, 1, NULL, 0, NULL },
-	{ "fastopen_no_cookie", &vt_num, KW_FIELD(R, fastopen_no_cookie), 0, 1, NULL, 0, NULL },
-	KW_TYPE("realms", vt_realms, R, realms),
-	KW_ENUM("pref", R, pref, pref_names),
-	{ "expires", &vt_num, KW_FIELD(R, expires), 0, UINT32_MAX, NULL, 0, NULL },
-	KW_ENUM("ttl-propagate", R, ttl_propagate, ttl_propagate_names),
-	{ "encap", &vt_encap, KW_FIELD(R, encap), 0, 0, "route", 0, NULL },
-	KW_STR("vrf", R, vrf),
-	KW_FLAG("onlink", R, onlink),
-	KW_FLAG("append", R, append),
-	{ "prepend", &vt_flag, KW_FIELD(R, append), 0, 0, NULL, KW_ALIAS | KW_INVERT, NULL },
-	KW_FLAG("no_track", R, no_track),
-	KW_STR("track_group", R, track_group),
+	  "nexthop via ADDR nexthop via ADDR", NO_EFFECT(WHY_ROUTE_ATTR) },
+	KW_STR("dev", R, dev, ACTS),
+	RT_ALIAS("oif", vt_str, dev, ACTS),
+	{ "table", &vt_rtid, KW_FIELD(R, table), 0, UINT32_MAX, table_names, 0, NULL, ACTS },
+	{ "metric", &vt_num, KW_FIELD(R, metric), 0, UINT32_MAX, NULL, 0, NULL, ACTS },
+	{ "priority", &vt_num, KW_FIELD(R, metric), 0, UINT32_MAX, NULL, KW_ALIAS, NULL, ACTS },
+	{ "preference", &vt_num, KW_FIELD(R, metric), 0, UINT32_MAX, NULL, KW_ALIAS, NULL, ACTS },
+	{ "tos", &vt_num, KW_FIELD(R, tos), 0, 255, NULL, 0, NULL, ACTS },
+	{ "dsfield", &vt_num, KW_FIELD(R, tos), 0, 255, NULL, KW_ALIAS, NULL, ACTS },
+	{ "protocol", &vt_rtid_num, KW_FIELD(R, protocol), 0, 255, proto_names, 0, NULL, ACTS },
+	{ "scope", &vt_enum_num, KW_FIELD(R, scope), 0, 255, scope_names, 0, NULL, ACTS },
+	METRIC("mtu", mtu, UINT32_MAX, ACTS),
+	METRIC("hoplimit", hoplimit, 255, NO_EFFECT(WHY_ROUTE_ATTR)),
+	METRIC("advmss", advmss, UINT32_MAX, NO_EFFECT(WHY_ROUTE_ATTR)),
+	METRIC_MS("rtt", rtt, 960000, NO_EFFECT(WHY_ROUTE_ATTR)),
+	METRIC_MS("rttvar", rttvar, 480000, NO_EFFECT(WHY_ROUTE_ATTR)),
+	METRIC("reordering", reordering, UINT32_MAX, NO_EFFECT(WHY_ROUTE_ATTR)),
+	METRIC("window", window, UINT32_MAX, NO_EFFECT(WHY_ROUTE_ATTR)),
+	METRIC("cwnd", cwnd, UINT32_MAX, NO_EFFECT(WHY_ROUTE_ATTR)),
+	METRIC("ssthresh", ssthresh, UINT32_MAX, NO_EFFECT(WHY_ROUTE_ATTR)),
+	METRIC_MS("rto_min", rto_min, 120000, NO_EFFECT(WHY_ROUTE_ATTR)),
+	METRIC("initcwnd", initcwnd, UINT32_MAX, NO_EFFECT(WHY_ROUTE_ATTR)),
+	METRIC("initrwnd", initrwnd, UINT32_MAX, NO_EFFECT(WHY_ROUTE_ATTR)),
+	KW_TYPE("congctl", vt_congctl, R, congctl, NO_EFFECT(WHY_ROUTE_ATTR)),
+	KW_TYPE("features", vt_ecn, R, features_ecn, NO_EFFECT(WHY_ROUTE_ATTR)),
+	{ "quickack", &vt_num, KW_FIELD(R, quickack), 0, 1, NULL, 0, NULL,
+	  NO_EFFECT(WHY_ROUTE_ATTR) },
+	{ "fastopen_no_cookie", &vt_num, KW_FIELD(R, fastopen_no_cookie), 0, 1, NULL, 0, NULL,
+	  NO_EFFECT(WHY_ROUTE_ATTR) },
+	KW_TYPE("realms", vt_realms, R, realms, NO_EFFECT(WHY_ROUTE_ATTR)),
+	KW_ENUM("pref", R, pref, pref_names, NO_EFFECT(WHY_ROUTE_ATTR)),
+	{ "expires", &vt_num, KW_FIELD(R, expires), 0, UINT32_MAX, NULL, 0, NULL,
+	  NO_EFFECT(WHY_ROUTE_ATTR) },
+	KW_ENUM("ttl-propagate", R, ttl_propagate, ttl_propagate_names, NO_EFFECT(WHY_ROUTE_ATTR)),
+	{ "encap", &vt_encap, KW_FIELD(R, encap), 0, 0, "route", 0, NULL,
+	  NO_EFFECT(WHY_ROUTE_ATTR) },
+	KW_STR("vrf", R, vrf, NO_EFFECT(WHY_ROUTE_ATTR)),
+	KW_FLAG("onlink", R, onlink, ACTS),
+	KW_FLAG("append", R, append, ACTS),
+	{ "prepend", &vt_flag, KW_FIELD(R, append), 0, 0, NULL, KW_ALIAS | KW_INVERT, NULL, ACTS },
+	KW_FLAG("no_track", R, no_track, NO_EFFECT(WHY_NO_TRACK)),
+	KW_STR("track_group", R, track_group, NO_EFFECT(WHY_TRACK_GROUP_ITEM)),
 	/* Last: keepalived reads nexthops at the end of the line. */
-	{ "nexthop", &vt_nexthops, KW_FIELD(R, nexthops), 0, 0, NULL, KW_REPEAT, NULL },
+	{ "nexthop", &vt_nexthops, KW_FIELD(R, nexthops), 0, 0, NULL, KW_REPEAT, NULL, ACTS },
 	KW_END
 };
 
@@ -1063,7 +1072,7 @@ struct route_head {
 
 static bool route_dst(struct pctx *p, R *r, struct route_head *h, const struct lex_word *w)
 {
-	static const struct kw dst_kw = { "destination", &vt_rt_prefix, 0, 0, 0, 0, "route", 0, NULL };
+	static const struct kw dst_kw = { "destination", &vt_rt_prefix, 0, 0, 0, 0, "route", 0, NULL, ACTS };
 	if (h->have_dst) {
 		p_error(p, w->pos, "unknown route option '%s' (the destination is already given)",
 			w->text);
@@ -1242,6 +1251,7 @@ static bool route_item_eq(const void *a, const void *b)
 struct block_desc desc_route_item = {
 	.name = "static_/virtual_routes", .size = sizeof(R), .init = route_init,
 	.parse_item = route_parse_item, .dump_item = route_dump_item, .item_eq = route_item_eq,
+	.opts = (const struct kw *const[]){ route_kws, nexthop_kws, NULL },
 };
 
 #undef R
@@ -1349,41 +1359,41 @@ static const struct kw_enum ip_proto_names[] = {
 
 static const char port_ranges[] = "ports";
 
-#define U_ALIAS(n, ty, f, lo, hi, aux) { n, &ty, KW_FIELD(U, f), lo, hi, aux, KW_ALIAS, NULL }
+#define U_ALIAS(n, ty, f, lo, hi, aux, E) { n, &ty, KW_FIELD(U, f), lo, hi, aux, KW_ALIAS, NULL, E }
 
 static const struct kw rule_kws[] = {
 	/* "from" leads the dumped line, so this row is only read here. */
-	U_ALIAS("from", vt_rt_prefix, from, 0, 0, "rule"),
-	{ "to", &vt_rt_prefix, KW_FIELD(U, to), 0, 0, "rule", 0, NULL },
-	KW_FLAG("not", U, invert),
-	{ "priority", &vt_num, KW_FIELD(U, priority), 0, UINT32_MAX, NULL, 0, NULL },
-	U_ALIAS("preference", vt_num, priority, 0, UINT32_MAX, NULL),
-	U_ALIAS("order", vt_num, priority, 0, UINT32_MAX, NULL),
-	{ "tos", &vt_num, KW_FIELD(U, tos), 0, 255, NULL, 0, NULL },
-	U_ALIAS("dsfield", vt_num, tos, 0, 255, NULL),
-	KW_TYPE("fwmark", vt_fwmark, U, fwmark),
-	KW_TYPE("realms", vt_realms, U, realms),
-	KW_STR("iif", U, iif),
-	U_ALIAS("dev", vt_str, iif, 0, 0, NULL),
-	KW_STR("oif", U, oif),
-	{ "table", &vt_rtid, KW_FIELD(U, table), 0, UINT32_MAX, table_names, 0, NULL },
-	U_ALIAS("lookup", vt_rtid, table, 0, UINT32_MAX, table_names),
-	{ "goto", &vt_num, KW_FIELD(U, goto_target), 0, UINT32_MAX, NULL, 0, NULL },
-	KW_FLAG("nop", U, nop),
-	KW_FLAG("blackhole", U, blackhole),
-	KW_FLAG("unreachable", U, unreachable),
-	KW_FLAG("prohibit", U, prohibit),
-	KW_FLAG("l3mdev", U, l3mdev),
-	{ "suppress_prefixlength", &vt_num, KW_FIELD(U, suppress_prefixlength), 0, 128, NULL, 0, NULL },
-	{ "suppress_ifgroup", &vt_num, KW_FIELD(U, suppress_ifgroup), 0, UINT32_MAX, NULL, 0, NULL },
-	{ "uidrange", &vt_range, KW_FIELD(U, uidrange), 0, UINT32_MAX, NULL, 0, NULL },
-	{ "protocol", &vt_rtid_num, KW_FIELD(U, protocol), 0, 255, proto_names, 0, NULL },
-	{ "ip_proto", &vt_enum_num, KW_FIELD(U, ip_proto), 0, 255, ip_proto_names, 0, NULL },
-	{ "sport", &vt_range, KW_FIELD(U, sport), 0, 65535, port_ranges, 0, NULL },
-	{ "dport", &vt_range, KW_FIELD(U, dport), 0, 65535, port_ranges, 0, NULL },
-	KW_FLAG("inet6", U, inet6),
-	KW_FLAG("no_track", U, no_track),
-	KW_STR("track_group", U, track_group),
+	U_ALIAS("from", vt_rt_prefix, from, 0, 0, "rule", ACTS),
+	{ "to", &vt_rt_prefix, KW_FIELD(U, to), 0, 0, "rule", 0, NULL, ACTS },
+	KW_FLAG("not", U, invert, ACTS),
+	{ "priority", &vt_num, KW_FIELD(U, priority), 0, UINT32_MAX, NULL, 0, NULL, ACTS },
+	U_ALIAS("preference", vt_num, priority, 0, UINT32_MAX, NULL, ACTS),
+	U_ALIAS("order", vt_num, priority, 0, UINT32_MAX, NULL, ACTS),
+	{ "tos", &vt_num, KW_FIELD(U, tos), 0, 255, NULL, 0, NULL, ACTS },
+	U_ALIAS("dsfield", vt_num, tos, 0, 255, NULL, ACTS),
+	KW_TYPE("fwmark", vt_fwmark, U, fwmark, ACTS),
+	KW_TYPE("realms", vt_realms, U, realms, ACTS),
+	KW_STR("iif", U, iif, ACTS),
+	U_ALIAS("dev", vt_str, iif, 0, 0, NULL, ACTS),
+	KW_STR("oif", U, oif, ACTS),
+	{ "table", &vt_rtid, KW_FIELD(U, table), 0, UINT32_MAX, table_names, 0, NULL, ACTS },
+	U_ALIAS("lookup", vt_rtid, table, 0, UINT32_MAX, table_names, ACTS),
+	{ "goto", &vt_num, KW_FIELD(U, goto_target), 0, UINT32_MAX, NULL, 0, NULL, ACTS },
+	KW_FLAG("nop", U, nop, ACTS),
+	KW_FLAG("blackhole", U, blackhole, ACTS),
+	KW_FLAG("unreachable", U, unreachable, ACTS),
+	KW_FLAG("prohibit", U, prohibit, ACTS),
+	KW_FLAG("l3mdev", U, l3mdev, ACTS),
+	{ "suppress_prefixlength", &vt_num, KW_FIELD(U, suppress_prefixlength), 0, 128, NULL, 0, NULL, ACTS },
+	{ "suppress_ifgroup", &vt_num, KW_FIELD(U, suppress_ifgroup), 0, UINT32_MAX, NULL, 0, NULL, ACTS },
+	{ "uidrange", &vt_range, KW_FIELD(U, uidrange), 0, UINT32_MAX, NULL, 0, NULL, ACTS },
+	{ "protocol", &vt_rtid_num, KW_FIELD(U, protocol), 0, 255, proto_names, 0, NULL, ACTS },
+	{ "ip_proto", &vt_enum_num, KW_FIELD(U, ip_proto), 0, 255, ip_proto_names, 0, NULL, ACTS },
+	{ "sport", &vt_range, KW_FIELD(U, sport), 0, 65535, port_ranges, 0, NULL, ACTS },
+	{ "dport", &vt_range, KW_FIELD(U, dport), 0, 65535, port_ranges, 0, NULL, ACTS },
+	KW_FLAG("inet6", U, inet6, ACTS),
+	KW_FLAG("no_track", U, no_track, NO_EFFECT(WHY_NO_TRACK)),
+	KW_STR("track_group", U, track_group, NO_EFFECT(WHY_TRACK_GROUP_ITEM)),
 	KW_END
 };
 
@@ -1485,6 +1495,7 @@ static bool rule_item_eq(const void *a, const void *b)
 struct block_desc desc_rule_item = {
 	.name = "static_/virtual_rules", .size = sizeof(U), .init = rule_init,
 	.parse_item = rule_parse_item, .dump_item = rule_dump_item, .item_eq = rule_item_eq,
+	.opts = (const struct kw *const[]){ rule_kws, NULL },
 };
 
 #undef U

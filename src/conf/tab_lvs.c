@@ -16,6 +16,7 @@
  * a configuration may hold tens of thousands of virtual servers.
  */
 #include "tab.h"
+#include "why.h"
 
 #include <arpa/inet.h>
 #include <stdint.h>
@@ -96,6 +97,18 @@ static bool fwd_parse(struct pctx *p, const struct kw *k, const struct stmt *s, 
 	}
 	if (!parse_enum_word(p, &s->args[0], fwd_methods, "forwarding method", &m))
 		return false;
+	/* keepalived 2.2.7 knows the methods in upper case only: "lb_kind dr"
+	 * is "unknown [dr] routing method" to it, and the service runs with
+	 * the default, NAT. A drop-in must run the same system, so vigil
+	 * ignores the line too, but says loudly what it means. */
+	if (strcmp(s->args[0].text, enum_name(fwd_methods, m)) != 0) {
+		p_warn(p, s->args[0].pos, "%s '%s' is ignored: keepalived knows only upper-case "
+		       "NAT, DR and TUN and runs this with the default (NAT for a virtual server, "
+		       "the virtual server's method for a real server), and so does vigil; if %s "
+		       "is meant, write %s %s", s->kw->text, s->args[0].text,
+		       enum_name(fwd_methods, m), s->kw->text, enum_name(fwd_methods, m));
+		return true;
+	}
 	v.method = (uint8_t)m;
 	for (size_t i = 1; i < s->nargs; i++) {
 		const struct lex_word *w = &s->args[i];
@@ -539,7 +552,7 @@ static bool vsg_unknown(struct pctx *p, void *obj, const struct stmt *s)
 }
 
 static const struct kw vsg_kws[] = {
-	{ "", &vt_vsg_entries, KW_FIELD(struct vs_group, entries), 0, 0, NULL, KW_REPEAT, NULL },
+	{ "", &vt_vsg_entries, KW_FIELD(struct vs_group, entries), 0, 0, NULL, KW_REPEAT, NULL, ACTS },
 	KW_END
 };
 
@@ -588,41 +601,45 @@ static bool rs_head_eq(const void *a, const void *b)
 	return vaddr_equal(&x->addr, &y->addr) && x->port == y->port;
 }
 
-#define CHECKER(name, d) \
-	{ name, &vt_list, KW_FIELD(R, checkers), 0, 0, &d, KW_ALIAS | KW_REPEAT, NULL }
+#define CHECKER(name, d, E) \
+	{ name, &vt_list, KW_FIELD(R, checkers), 0, 0, &d, KW_ALIAS | KW_REPEAT, NULL, E }
 
 static const struct kw rs_kws[] = {
-	KW_UINT("weight", R, weight, 0, LVS_WEIGHT_MAX),
-	KW_TYPE("lvs_method", vt_lvs_fwd, R, fwd),
+	KW_UINT("weight", R, weight, 0, LVS_WEIGHT_MAX, ACTS),
+	KW_TYPE("lvs_method", vt_lvs_fwd, R, fwd, ACTS),
 	/* keepalived 2.2.7 knows only lvs_method here; without this row the
 	 * engine would apply lb_kind to the enclosing virtual_server. */
-	{ "lb_kind", &vt_lvs_fwd, KW_FIELD(R, fwd), 0, 0, NULL, KW_ALIAS, NULL },
-	KW_TYPE("inhibit_on_failure", vt_tri, R, inhibit_on_failure),
-	KW_TYPE("notify_up", vt_lvs_script, R, notify_up),
-	KW_TYPE("notify_down", vt_lvs_script, R, notify_down),
-	KW_UINT("uthreshold", R, uthreshold, 0, UINT32_MAX),
-	KW_UINT("lthreshold", R, lthreshold, 0, UINT32_MAX),
-	KW_TYPE("smtp_alert", vt_tri, R, smtp_alert),
-	KW_STR("virtualhost", R, virtualhost),
-	KW_STR("snmp_name", R, snmp_name),
-	KW_TYPE("alpha", vt_tri, R, alpha),
-	KW_TIMER("connect_timeout", R, connect_timeout, 1, LVS_CONNECT_MAX),
-	KW_UINT("retry", R, retry, 1, UINT32_MAX),
-	KW_TIMER("delay_before_retry", R, delay_before_retry, 0, LVS_TIMER_MAX),
-	KW_TIMER("warmup", R, warmup, 0, LVS_TIMER_MAX),
-	KW_TIMER("delay_loop", R, delay_loop, 1, LVS_TIMER_MAX),
+	{ "lb_kind", &vt_lvs_fwd, KW_FIELD(R, fwd), 0, 0, NULL, KW_ALIAS, NULL, ACTS },
+	KW_TYPE("inhibit_on_failure", vt_tri, R, inhibit_on_failure, ACTS),
+	KW_TYPE("notify_up", vt_lvs_script, R, notify_up, ACTS),
+	KW_TYPE("notify_down", vt_lvs_script, R, notify_down, ACTS),
+	KW_UINT("uthreshold", R, uthreshold, 0, UINT32_MAX, ACTS),
+	KW_UINT("lthreshold", R, lthreshold, 0, UINT32_MAX, ACTS),
+	KW_TYPE("smtp_alert", vt_tri, R, smtp_alert, ACTS),
+	KW_STR("virtualhost", R, virtualhost, ACTS),
+	KW_STR("snmp_name", R, snmp_name, NO_EFFECT(WHY_SNMP)),
+	KW_TYPE("alpha", vt_tri, R, alpha, ACTS),
+	KW_TIMER("connect_timeout", R, connect_timeout, 1, LVS_CONNECT_MAX, ACTS),
+	KW_UINT("retry", R, retry, 1, UINT32_MAX, ACTS),
+	KW_TIMER("delay_before_retry", R, delay_before_retry, 0, LVS_TIMER_MAX, ACTS),
+	KW_TIMER("warmup", R, warmup, 0, LVS_TIMER_MAX, ACTS),
+	KW_TIMER("delay_loop", R, delay_loop, 1, LVS_TIMER_MAX, ACTS),
 	/* One list of checkers of several kinds: the first row dumps and
 	 * compares it; each element's node.desc says which block it is. */
-	KW_LIST("TCP_CHECK", R, checkers, desc_tcp_check),
-	CHECKER("HTTP_GET", desc_http_get),
-	CHECKER("SSL_GET", desc_ssl_get),
-	CHECKER("MISC_CHECK", desc_misc_check),
-	CHECKER("SMTP_CHECK", desc_smtp_check),
-	CHECKER("DNS_CHECK", desc_dns_check),
-	CHECKER("UDP_CHECK", desc_udp_check),
-	CHECKER("PING_CHECK", desc_ping_check),
-	CHECKER("FILE_CHECK", desc_file_check),
-	CHECKER("BFD_CHECK", desc_bfd_check),
+	KW_LIST("TCP_CHECK", R, checkers, desc_tcp_check, ACTS),
+	CHECKER("HTTP_GET", desc_http_get, ACTS),
+	CHECKER("SSL_GET", desc_ssl_get, ACTS),
+	CHECKER("MISC_CHECK", desc_misc_check, ACTS),
+	CHECKER("SMTP_CHECK", desc_smtp_check, ACTS),
+	CHECKER("DNS_CHECK", desc_dns_check, ACTS),
+	CHECKER("UDP_CHECK", desc_udp_check, ACTS),
+	CHECKER("PING_CHECK", desc_ping_check, ACTS),
+	CHECKER("FILE_CHECK", desc_file_check, ACTS),
+	/* Not refused: keepalived runs such files, and a real server with no
+	 * checker that runs is kept up, as it is without any checker. */
+	CHECKER("BFD_CHECK", desc_bfd_check,
+	  NO_EFFECT("vigil has no BFD, so this checker never runs and a real server with no "
+		    "other checker counts as up; check it with PING_CHECK or TCP_CHECK instead")),
 	KW_END
 };
 
@@ -868,47 +885,50 @@ static void vs_finish(struct pctx *p, void *obj, struct srcpos pos)
 }
 
 static const struct kw vs_kws[] = {
-	KW_ENUM("ip_family", V, ip_family, families),
-	KW_TIMER("delay_loop", V, delay_loop, 1, LVS_TIMER_MAX),
-	KW_TIMER("connect_timeout", V, connect_timeout, 1, LVS_CONNECT_MAX),
-	KW_TIMER("delay_before_retry", V, delay_before_retry, 0, LVS_TIMER_MAX),
-	KW_TIMER("warmup", V, warmup, 0, LVS_TIMER_MAX),
-	KW_UINT("retry", V, retry, 1, UINT32_MAX),
-	KW_ENUM("lvs_sched", V, sched, schedulers),
-	{ "lb_algo", &vt_enum, KW_FIELD(V, sched), 0, 0, schedulers, KW_ALIAS, NULL },
-	KW_FLAG("hashed", V, hashed),
-	KW_FLAG("ops", V, ops),
+	KW_ENUM("ip_family", V, ip_family, families, ACTS),
+	KW_TIMER("delay_loop", V, delay_loop, 1, LVS_TIMER_MAX, ACTS),
+	KW_TIMER("connect_timeout", V, connect_timeout, 1, LVS_CONNECT_MAX, ACTS),
+	KW_TIMER("delay_before_retry", V, delay_before_retry, 0, LVS_TIMER_MAX, ACTS),
+	KW_TIMER("warmup", V, warmup, 0, LVS_TIMER_MAX, ACTS),
+	KW_UINT("retry", V, retry, 1, UINT32_MAX, ACTS),
+	KW_ENUM("lvs_sched", V, sched, schedulers, ACTS),
+	{ "lb_algo", &vt_enum, KW_FIELD(V, sched), 0, 0, schedulers, KW_ALIAS, NULL, ACTS },
+	KW_FLAG("hashed", V, hashed, NO_EFFECT("the kernel sets IPVS's hashed flag itself")),
+	KW_FLAG("ops", V, ops, ACTS),
 	/* not in keepalived 2.2.7: a spelled-out name for ops */
-	{ "one_packet_scheduler", &vt_flag, KW_FIELD(V, ops), 0, 0, NULL, KW_ALIAS, NULL },
-	KW_FLAG("flag-1", V, flag_1),
-	KW_FLAG("flag-2", V, flag_2),
-	KW_FLAG("flag-3", V, flag_3),
-	KW_FLAG("sh-port", V, sh_port),
-	KW_FLAG("sh-fallback", V, sh_fallback),
-	KW_FLAG("mh-port", V, mh_port),
-	KW_FLAG("mh-fallback", V, mh_fallback),
-	KW_TYPE("lvs_method", vt_lvs_fwd, V, fwd),
-	{ "lb_kind", &vt_lvs_fwd, KW_FIELD(V, fwd), 0, 0, NULL, KW_ALIAS, NULL },
-	KW_STR("persistence_engine", V, persistence_engine),
-	KW_TYPE("persistence_timeout", vt_lvs_persist, V, persistence_timeout),
-	KW_TYPE("persistence_granularity", vt_lvs_pgran, V, persistence_granularity),
-	KW_ENUM("protocol", V, protocol, protocols),
-	KW_FLAG("ha_suspend", V, ha_suspend),
-	KW_TYPE("smtp_alert", vt_tri, V, smtp_alert),
-	KW_STR("virtualhost", V, virtualhost),
-	KW_STR("snmp_name", V, snmp_name),
-	KW_FLAG("alpha", V, alpha),
-	KW_FLAG("omega", V, omega),
-	KW_FLAG("inhibit_on_failure", V, inhibit_on_failure),
-	KW_UINT("quorum", V, quorum, 1, UINT32_MAX),
-	KW_UINT("hysteresis", V, hysteresis, 0, UINT32_MAX),
-	KW_UINT("weight", V, weight, 1, LVS_WEIGHT_MAX),
-	KW_TYPE("quorum_up", vt_lvs_script, V, quorum_up),
-	KW_TYPE("quorum_down", vt_lvs_script, V, quorum_down),
-	KW_TYPE("sorry_server", vt_lvs_dest, V, sorry_server),
-	KW_FLAG("sorry_server_inhibit", V, sorry_server_inhibit),
-	KW_TYPE("sorry_server_lvs_method", vt_lvs_fwd, V, sorry_server_fwd),
-	KW_LIST("real_server", V, real_servers, desc_real_server),
+	{ "one_packet_scheduler", &vt_flag, KW_FIELD(V, ops), 0, 0, NULL, KW_ALIAS, NULL, ACTS },
+	KW_FLAG("flag-1", V, flag_1, ACTS),
+	KW_FLAG("flag-2", V, flag_2, ACTS),
+	KW_FLAG("flag-3", V, flag_3, ACTS),
+	KW_FLAG("sh-port", V, sh_port, ACTS),
+	KW_FLAG("sh-fallback", V, sh_fallback, ACTS),
+	KW_FLAG("mh-port", V, mh_port, ACTS),
+	KW_FLAG("mh-fallback", V, mh_fallback, ACTS),
+	KW_TYPE("lvs_method", vt_lvs_fwd, V, fwd, ACTS),
+	{ "lb_kind", &vt_lvs_fwd, KW_FIELD(V, fwd), 0, 0, NULL, KW_ALIAS, NULL, ACTS },
+	KW_STR("persistence_engine", V, persistence_engine, ACTS),
+	{ "persistence_timeout", &vt_lvs_persist, KW_FIELD(V, persistence_timeout), 0, 0, NULL,
+	  KW_ZERO_DEFAULT, NULL, ACTS },
+	KW_TYPE("persistence_granularity", vt_lvs_pgran, V, persistence_granularity, ACTS),
+	KW_ENUM("protocol", V, protocol, protocols, ACTS),
+	KW_FLAG("ha_suspend", V, ha_suspend,
+	  NO_EFFECT("vigil runs the health checks whether or not the virtual address is on this node")),
+	KW_TYPE("smtp_alert", vt_tri, V, smtp_alert, ACTS),
+	KW_STR("virtualhost", V, virtualhost, ACTS),
+	KW_STR("snmp_name", V, snmp_name, NO_EFFECT(WHY_SNMP)),
+	KW_FLAG("alpha", V, alpha, ACTS),
+	KW_FLAG("omega", V, omega,
+	  NO_EFFECT("vigil does not run quorum_down and the real servers' notify_down at shutdown as omega asks")),
+	KW_FLAG("inhibit_on_failure", V, inhibit_on_failure, ACTS),
+	KW_UINT("quorum", V, quorum, 1, UINT32_MAX, ACTS),
+	KW_UINT("hysteresis", V, hysteresis, 0, UINT32_MAX, ACTS),
+	KW_UINT("weight", V, weight, 1, LVS_WEIGHT_MAX, ACTS),
+	KW_TYPE("quorum_up", vt_lvs_script, V, quorum_up, ACTS),
+	KW_TYPE("quorum_down", vt_lvs_script, V, quorum_down, ACTS),
+	KW_TYPE("sorry_server", vt_lvs_dest, V, sorry_server, ACTS),
+	KW_FLAG("sorry_server_inhibit", V, sorry_server_inhibit, ACTS),
+	KW_TYPE("sorry_server_lvs_method", vt_lvs_fwd, V, sorry_server_fwd, ACTS),
+	KW_LIST("real_server", V, real_servers, desc_real_server, ACTS),
 	KW_END
 };
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "tab.h"
+#include "why.h"
 
 #define R struct config
 
@@ -41,37 +42,40 @@ static void root_init(void *obj)
 }
 
 static const struct kw root_kws[] = {
-	KW_STR("net_namespace", R, net_namespace),
-	KW_TYPE("net_namespace_ipvs", vt_opt_name, R, net_namespace_ipvs),
-	KW_FLAG("namespace_with_ipsets", R, namespace_with_ipsets),
-	KW_STR("instance", R, instance_name),
-	KW_FLAG("use_pid_dir", R, use_pid_dir),
-	KW_FLAG("linkbeat_use_polling", R, linkbeat_use_polling),
+	KW_STR("net_namespace", R, net_namespace, ACTS),
+	KW_TYPE("net_namespace_ipvs", vt_opt_name, R, net_namespace_ipvs, ACTS),
+	KW_FLAG("namespace_with_ipsets", R, namespace_with_ipsets, NO_EFFECT(WHY_FIREWALL)),
+	KW_STR("instance", R, instance_name, ACTS),
+	KW_FLAG("use_pid_dir", R, use_pid_dir,
+	  NO_EFFECT("vigil names its pid files from its command-line options")),
+	KW_FLAG("linkbeat_use_polling", R, linkbeat_use_polling, NO_EFFECT(WHY_LINKBEAT)),
 	{ "child_wait_time", &vt_seconds, KW_FIELD(R, child_wait_time), 0, SEC(4294967295LL),
-	  NULL, 0, NULL },
+	  NULL, 0, NULL, ACTS },
 
-	KW_BLOCK("global_defs", R, global, desc_global_defs),
-	KW_BLOCK("SSL", R, ssl, desc_ssl),
-	KW_ITEMS("linkbeat_interfaces", R, linkbeat_interfaces, desc_linkbeat_if_item),
-	KW_ITEMS("interface_up_down_delays", R, global.if_up_down_delays, desc_if_delay_item),
-	KW_LIST("track_group", R, track_groups, desc_track_group),
-	KW_ITEMS("static_ipaddress", R, static_addresses, desc_ipaddress_item),
-	KW_ITEMS("static_routes", R, static_routes, desc_route_item),
-	KW_ITEMS("static_rules", R, static_rules, desc_rule_item),
-	KW_LIST("track_file", R, track_files, desc_track_file),
+	KW_BLOCK("global_defs", R, global, desc_global_defs, ACTS),
+	KW_BLOCK("SSL", R, ssl, desc_ssl, ACTS),
+	KW_ITEMS("linkbeat_interfaces", R, linkbeat_interfaces, desc_linkbeat_if_item,
+	  NO_EFFECT(WHY_LINKBEAT)),
+	KW_ITEMS("interface_up_down_delays", R, global.if_up_down_delays, desc_if_delay_item,
+	  NO_EFFECT("vigil acts on a link change at once")),
+	KW_LIST("track_group", R, track_groups, desc_track_group, NO_EFFECT(WHY_TRACK_GROUP)),
+	KW_ITEMS("static_ipaddress", R, static_addresses, desc_ipaddress_item, ACTS),
+	KW_ITEMS("static_routes", R, static_routes, desc_route_item, ACTS),
+	KW_ITEMS("static_rules", R, static_rules, desc_rule_item, ACTS),
+	KW_LIST("track_file", R, track_files, desc_track_file, ACTS),
 	/* keepalived's older name for track_file; same block. */
 	{ "vrrp_track_file", &vt_list, KW_FIELD(R, track_files), 0, 0, &desc_track_file,
-	  KW_ALIAS | KW_REPEAT, NULL },
+	  KW_ALIAS | KW_REPEAT, NULL, ACTS },
 
-	KW_LIST("vrrp_script", R, vrrp_scripts, desc_vrrp_script),
-	KW_LIST("vrrp_track_process", R, vrrp_track_processes, desc_track_process),
-	KW_LIST("bfd_instance", R, bfd_instances, desc_bfd_instance),
-	KW_LIST("vrrp_sync_group", R, vrrp_sync_groups, desc_vrrp_sync_group),
-	KW_LIST("garp_group", R, garp_groups, desc_garp_group),
-	KW_LIST("vrrp_instance", R, vrrp_instances, desc_vrrp_instance),
+	KW_LIST("vrrp_script", R, vrrp_scripts, desc_vrrp_script, ACTS),
+	KW_LIST("vrrp_track_process", R, vrrp_track_processes, desc_track_process, ACTS),
+	KW_LIST("bfd_instance", R, bfd_instances, desc_bfd_instance, NO_EFFECT(WHY_BFD)),
+	KW_LIST("vrrp_sync_group", R, vrrp_sync_groups, desc_vrrp_sync_group, ACTS),
+	KW_LIST("garp_group", R, garp_groups, desc_garp_group, NO_EFFECT(WHY_GARP_GROUP)),
+	KW_LIST("vrrp_instance", R, vrrp_instances, desc_vrrp_instance, ACTS),
 
-	KW_LIST("virtual_server_group", R, vs_groups, desc_vs_group),
-	KW_LIST("virtual_server", R, virtual_servers, desc_virtual_server),
+	KW_LIST("virtual_server_group", R, vs_groups, desc_vs_group, ACTS),
+	KW_LIST("virtual_server", R, virtual_servers, desc_virtual_server, ACTS),
 	KW_END
 };
 

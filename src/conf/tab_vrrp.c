@@ -11,6 +11,7 @@
  */
 #include "tab.h"
 #include "strict.h"
+#include "why.h"
 
 #include <arpa/inet.h>
 #include <limits.h>
@@ -246,8 +247,21 @@ static const struct kw_enum start_states[] = {
 static bool state_parse(struct pctx *p, const struct kw *k, const struct stmt *s, void *f)
 {
 	int v = 0;
-	if (!stmt_nargs(p, s, 1, 1) || !parse_enum_word(p, &s->args[0], start_states, k->name, &v))
+	(void)k;
+	if (!stmt_nargs(p, s, 1, 1))
 		return false;
+	const struct kw_enum *e = start_states;
+	while (e->name && strcasecmp(e->name, s->args[0].text) != 0)
+		e++;
+	/* keepalived 2.2.7: "unknown state 'SLAVE', defaulting to BACKUP", and
+	 * it runs. So does vigil. */
+	if (!e->name) {
+		p_warn(p, s->args[0].pos, "state '%s' is not known; taken as BACKUP, as keepalived "
+		       "does; write BACKUP or MASTER", s->args[0].text);
+		*(int *)f = VRRP_START_BACKUP;
+		return true;
+	}
+	v = e->value;
 	const char *canon = enum_name(start_states, v);
 	if (strcmp(s->args[0].text, canon) != 0)
 		p_warn(p, s->args[0].pos, "state '%s' taken as %s; write %s (keepalived reads "
@@ -270,6 +284,45 @@ static bool int_field_eq(const struct kw *k, const void *a, const void *b)
 
 static const struct vtype vt_state = { "MASTER|BACKUP", 1, state_parse, state_dump,
 				       int_field_eq, VT_VALUE };
+
+/* nopreempt [WORD]: keepalived 2.2.7 takes no value and ignores any word
+ * after it, so "nopreempt off" and "nopreempt 1" both set nopreempt. vigil
+ * does the same and says so. The field is vrrp_instance.preempt; where
+ * the keyword was is kept for instance_finish's MASTER check. */
+static bool nopreempt_parse(struct pctx *p, const struct kw *k, const struct stmt *s, void *f)
+{
+	struct vrrp_instance *v = (struct vrrp_instance *)(void *)((char *)f -
+		offsetof(struct vrrp_instance, preempt));
+	if (s->nargs)
+		p_warn(p, s->args[0].pos, "'%s %s': keepalived ignores the value and sets %s, and "
+		       "so does vigil; write %s alone, or remove it to preempt", k->name,
+		       s->args[0].text, k->name, k->name);
+	*(bool *)f = false;
+	v->nopreempt_pos = s->kw->pos;
+	return true;
+}
+
+static void nopreempt_dump(struct out *o, const struct kw *k, const void *f)
+{
+	vt_flag.dump(o, k, f);
+}
+
+static bool nopreempt_eq(const struct kw *k, const void *a, const void *b)
+{
+	return vt_flag.eq(k, a, b);
+}
+
+static const struct vtype vt_nopreempt = { "a flag", -1, nopreempt_parse, nopreempt_dump,
+					   nopreempt_eq, VT_VALUE };
+
+/* mcast_src_ip / unicast_src_ip ADDR: keepalived drops a prefix length. */
+static bool src_ip_parse(struct pctx *p, const struct kw *k, const struct stmt *s, void *f)
+{
+	return stmt_nargs(p, s, 1, 1) && parse_addr_drop_prefix(p, &s->args[0], k->name, f);
+}
+
+static const struct vtype vt_src_ip = { "an address", 1, src_ip_parse, kw_addr_dump,
+					kw_addr_eq, VT_VALUE };
 
 /* BFD intervals: milliseconds with up to 3 decimals (keepalived's
  * resolution is one microsecond), kept in microseconds. */
@@ -630,24 +683,24 @@ static bool auth_pass_eq(const struct kw *k, const void *a, const void *b)
 static const struct vtype vt_auth_pass = { "a password", 1, auth_pass_parse, auth_pass_dump,
 					   auth_pass_eq, VT_VALUE };
 
-#define KW_WEIGHT(n, T, f, lo, hi) { n, &vt_weight, KW_FIELD(T, f), lo, hi, NULL, 0, NULL }
-#define KW_TRI(n, T, f)            { n, &vt_tri, KW_FIELD(T, f), 0, 0, NULL, 0, NULL }
-#define KW_NOTIFY(n, T, f)         { n, &vt_notify, KW_FIELD(T, f), 0, 0, NULL, 0, NULL }
-#define KW_MSEC(n, T, f, lo, hi)   { n, &vt_msec, KW_FIELD(T, f), lo, hi, NULL, 0, NULL }
-#define KW_SETTO(n, T, f, v)       { n, &vt_setto, KW_FIELD(T, f), v, 0, NULL, 0, NULL }
-#define KW_ALIAS_OF(n, ty, T, f)   { n, &ty, KW_FIELD(T, f), 0, 0, NULL, KW_ALIAS, NULL }
+#define KW_WEIGHT(n, T, f, lo, hi, E) { n, &vt_weight, KW_FIELD(T, f), lo, hi, NULL, 0, NULL, E }
+#define KW_TRI(n, T, f, E)            { n, &vt_tri, KW_FIELD(T, f), 0, 0, NULL, 0, NULL, E }
+#define KW_NOTIFY(n, T, f, E)         { n, &vt_notify, KW_FIELD(T, f), 0, 0, NULL, 0, NULL, E }
+#define KW_MSEC(n, T, f, lo, hi, E)   { n, &vt_msec, KW_FIELD(T, f), lo, hi, NULL, 0, NULL, E }
+#define KW_SETTO(n, T, f, v, E)       { n, &vt_setto, KW_FIELD(T, f), v, 0, NULL, 0, NULL, E }
+#define KW_ALIAS_OF(n, ty, T, f, E)   { n, &ty, KW_FIELD(T, f), 0, 0, NULL, KW_ALIAS, NULL, E }
 
 /* ---- item lines: tracked objects, peers, names ------------------------------- */
 
 /* "NAME [weight N] [reverse|noreverse]". The man page gives -253..253 for
  * interfaces, scripts and BFD, -254..254 for files and processes. */
 #define TRACK_OPTS(lo, hi) { \
-	KW_INT("weight", struct track_ref, weight, lo, hi), \
-	KW_FLAG("reverse", struct track_ref, reverse), \
+	KW_INT("weight", struct track_ref, weight, lo, hi, ACTS), \
+	KW_FLAG("reverse", struct track_ref, reverse, ACTS), \
 	{ "noreverse", &vt_flag, KW_FIELD(struct track_ref, reverse), 0, 0, NULL, \
-	  KW_ALIAS | KW_INVERT, NULL }, \
+	  KW_ALIAS | KW_INVERT, NULL, ACTS }, \
 	{ "no_reverse", &vt_flag, KW_FIELD(struct track_ref, reverse), 0, 0, NULL, \
-	  KW_ALIAS | KW_INVERT, NULL }, \
+	  KW_ALIAS | KW_INVERT, NULL, ACTS }, \
 	KW_END }
 
 static const struct kw track253_opts[] = TRACK_OPTS(-253, 253);
@@ -698,15 +751,16 @@ static bool track_eq(const void *a, const void *b)
 	return str_same(x->name, y->name) && fields_eq(track253_opts, x, y);
 }
 
-#define TRACK_DESC(var, nm, parse) struct block_desc var = { .name = nm, \
+#define TRACK_DESC(var, nm, parse, opt) struct block_desc var = { .name = nm, \
 	.size = sizeof(struct track_ref), .init = track_init, .parse_item = parse, \
-	.dump_item = track_dump, .item_eq = track_eq }
+	.dump_item = track_dump, .item_eq = track_eq, \
+	.opts = (const struct kw *const[]){ opt, NULL } }
 
-static TRACK_DESC(desc_track_if_item, "track_interface", track253_parse);
-static TRACK_DESC(desc_track_script_item, "track_script", track253_parse);
-static TRACK_DESC(desc_track_bfd_item, "track_bfd", track253_parse);
-static TRACK_DESC(desc_track_file_item, "track_file", track254_parse);
-static TRACK_DESC(desc_track_process_item, "track_process", track254_parse);
+static TRACK_DESC(desc_track_if_item, "track_interface", track253_parse, track253_opts);
+static TRACK_DESC(desc_track_script_item, "track_script", track253_parse, track253_opts);
+static TRACK_DESC(desc_track_bfd_item, "track_bfd", track253_parse, track253_opts);
+static TRACK_DESC(desc_track_file_item, "track_file", track254_parse, track254_opts);
+static TRACK_DESC(desc_track_process_item, "track_process", track254_parse, track254_opts);
 
 /* A bare name per word: group { VI_1 VI_2 }, interfaces { eth0 eth1 }. */
 static bool name_parse(struct pctx *p, void *item, const struct stmt *s)
@@ -737,8 +791,8 @@ static struct block_desc desc_garp_if_item = {
 
 /* unicast_peer { ADDR [min_ttl N] [max_ttl N] } */
 static const struct kw peer_opts[] = {
-	KW_INT("min_ttl", struct unicast_peer, min_ttl, 0, 255),
-	KW_INT("max_ttl", struct unicast_peer, max_ttl, 0, 255),
+	KW_INT("min_ttl", struct unicast_peer, min_ttl, 0, 255, NO_EFFECT(WHY_PEER_TTL)),
+	KW_INT("max_ttl", struct unicast_peer, max_ttl, 0, 255, NO_EFFECT(WHY_PEER_TTL)),
 	KW_END
 };
 
@@ -752,7 +806,7 @@ static void peer_init(void *item)
 static bool peer_parse(struct pctx *p, void *item, const struct stmt *s)
 {
 	struct unicast_peer *u = item;
-	if (!parse_addr_word(p, s->kw, false, &u->addr) ||
+	if (!parse_addr_drop_prefix(p, s->kw, "unicast_peer", &u->addr) ||
 	    !parse_options(p, peer_opts, u, s->args, s->nargs))
 		return false;
 	if (u->min_ttl != VRRP_UNSET && u->max_ttl != VRRP_UNSET && u->min_ttl > u->max_ttl) {
@@ -780,6 +834,7 @@ static bool peer_eq(const void *a, const void *b)
 static struct block_desc desc_unicast_peer_item = {
 	.name = "unicast_peer", .size = sizeof(struct unicast_peer), .init = peer_init,
 	.parse_item = peer_parse, .dump_item = peer_dump, .item_eq = peer_eq,
+	.opts = (const struct kw *const[]){ peer_opts, NULL },
 };
 
 /* ---- vrrp_script -------------------------------------------------------------- */
@@ -795,15 +850,15 @@ static void script_init(void *obj)
 }
 
 static const struct kw script_kws[] = {
-	KW_CMD("script", S, script),
+	KW_CMD("script", S, script, ACTS),
 	/* keepalived takes whole seconds 1..4294; fractions are honoured here. */
-	KW_TIMER("interval", S, interval, 1, SEC(4294)),
-	KW_TIMER("timeout", S, timeout, 1, SEC(4294)),
-	KW_WEIGHT("weight", S, weight, -253, 253),
-	KW_INT("rise", S, rise, 1, INT_MAX),
-	KW_INT("fall", S, fall, 1, INT_MAX),
-	KW_TYPE("user", vt_script_user, S, user),
-	KW_FLAG("init_fail", S, init_fail),
+	KW_TIMER("interval", S, interval, 1, SEC(4294), ACTS),
+	KW_TIMER("timeout", S, timeout, 1, SEC(4294), ACTS),
+	KW_WEIGHT("weight", S, weight, -253, 253, ACTS),
+	KW_INT("rise", S, rise, 1, INT_MAX, ACTS),
+	KW_INT("fall", S, fall, 1, INT_MAX, ACTS),
+	KW_TYPE("user", vt_script_user, S, user, ACTS),
+	KW_FLAG("init_fail", S, init_fail, ACTS),
 	KW_END
 };
 
@@ -843,15 +898,16 @@ static void process_finish(struct pctx *p, void *obj, struct srcpos pos)
 }
 
 static const struct kw process_kws[] = {
-	KW_TYPE("process", vt_argv, P, process),
-	KW_ENUM("param_match", P, param_match, param_matches),
-	KW_WEIGHT("weight", P, weight, -254, 254),
-	KW_INT("quorum", P, quorum, 1, 65535),
-	KW_INT("quorum_max", P, quorum_max, 0, 65535),
-	KW_TIMER("fork_delay", P, delay.fork, 1, SEC(3600)),
-	KW_TIMER("terminate_delay", P, delay.terminate, 1, SEC(3600)),
-	{ "delay", &vt_delay_both, KW_FIELD(P, delay), 1, SEC(3600), NULL, KW_ALIAS, NULL },
-	KW_FLAG("full_command", P, full_command),
+	KW_TYPE("process", vt_argv, P, process, ACTS),
+	KW_ENUM("param_match", P, param_match, param_matches, ACTS),
+	KW_WEIGHT("weight", P, weight, -254, 254, ACTS),
+	KW_INT("quorum", P, quorum, 1, 65535, ACTS),
+	KW_INT("quorum_max", P, quorum_max, 0, 65535, ACTS),
+	KW_TIMER("fork_delay", P, delay.fork, 1, SEC(3600), ACTS),
+	KW_TIMER("terminate_delay", P, delay.terminate, 1, SEC(3600), ACTS),
+	{ "delay", &vt_delay_both, KW_FIELD(P, delay), 1, SEC(3600), NULL, KW_ALIAS, NULL,
+	  ACTS },
+	KW_FLAG("full_command", P, full_command, ACTS),
 	KW_END
 };
 
@@ -900,20 +956,20 @@ static void bfd_finish(struct pctx *p, void *obj, struct srcpos pos)
 }
 
 static const struct kw bfd_kws[] = {
-	KW_ADDR("neighbor_ip", B, neighbor_ip),
-	KW_ALIAS_OF("neighbour_ip", vt_addr, B, neighbor_ip),
-	KW_ADDR("source_ip", B, source_ip),
-	KW_MSEC("min_rx", B, min_rx, 1000, 4294967000LL),
-	KW_MSEC("min_tx", B, min_tx, 1000, 4294967000LL),
-	KW_MSEC("idle_tx", B, idle_tx, 1000, 4294967000LL),
-	KW_INT("multiplier", B, multiplier, 1, 255),
-	KW_FLAG("passive", B, passive),
-	KW_INT("ttl", B, ttl, 1, 255),
-	KW_INT("hoplimit", B, hoplimit, 1, 255),
-	KW_INT("max_hops", B, max_hops, -1, 255),
-	KW_WEIGHT("weight", B, weight, -253, 253),
-	KW_FLAG("vrrp", B, vrrp_only),
-	KW_FLAG("checker", B, checker_only),
+	KW_ADDR("neighbor_ip", B, neighbor_ip, NO_EFFECT(WHY_INSIDE)),
+	KW_ALIAS_OF("neighbour_ip", vt_addr, B, neighbor_ip, NO_EFFECT(WHY_INSIDE)),
+	KW_ADDR("source_ip", B, source_ip, NO_EFFECT(WHY_INSIDE)),
+	KW_MSEC("min_rx", B, min_rx, 1000, 4294967000LL, NO_EFFECT(WHY_INSIDE)),
+	KW_MSEC("min_tx", B, min_tx, 1000, 4294967000LL, NO_EFFECT(WHY_INSIDE)),
+	KW_MSEC("idle_tx", B, idle_tx, 1000, 4294967000LL, NO_EFFECT(WHY_INSIDE)),
+	KW_INT("multiplier", B, multiplier, 1, 255, NO_EFFECT(WHY_INSIDE)),
+	KW_FLAG("passive", B, passive, NO_EFFECT(WHY_INSIDE)),
+	KW_INT("ttl", B, ttl, 1, 255, NO_EFFECT(WHY_INSIDE)),
+	KW_INT("hoplimit", B, hoplimit, 1, 255, NO_EFFECT(WHY_INSIDE)),
+	KW_INT("max_hops", B, max_hops, -1, 255, NO_EFFECT(WHY_INSIDE)),
+	KW_WEIGHT("weight", B, weight, -253, 253, NO_EFFECT(WHY_INSIDE)),
+	KW_FLAG("vrrp", B, vrrp_only, NO_EFFECT(WHY_INSIDE)),
+	KW_FLAG("checker", B, checker_only, NO_EFFECT(WHY_INSIDE)),
 	KW_END
 };
 
@@ -939,25 +995,26 @@ static void sync_group_init(void *obj)
 static bool bare_member(struct pctx *p, void *obj, const struct stmt *s);
 
 static const struct kw sync_group_kws[] = {
-	KW_ITEMS("group", G, members, desc_sync_member_item),
-	KW_ITEMS("track_interface", G, track_interfaces, desc_track_if_item),
-	KW_ITEMS("track_script", G, track_scripts, desc_track_script_item),
-	KW_ITEMS("track_file", G, track_files, desc_track_file_item),
-	KW_ITEMS("track_process", G, track_processes, desc_track_process_item),
-	KW_ITEMS("track_bfd", G, track_bfds, desc_track_bfd_item),
-	KW_NOTIFY("notify_master", G, notify_master),
-	KW_NOTIFY("notify_backup", G, notify_backup),
-	KW_NOTIFY("notify_fault", G, notify_fault),
-	KW_NOTIFY("notify_stop", G, notify_stop),
-	KW_NOTIFY("notify", G, notify),
-	KW_TRI("notify_priority_changes", G, notify_priority_changes),
-	KW_TRI("smtp_alert", G, smtp_alert),
-	KW_FLAG("sync_group_tracking_weight", G, sync_group_tracking_weight),
+	KW_ITEMS("group", G, members, desc_sync_member_item, ACTS),
+	KW_ITEMS("track_interface", G, track_interfaces, desc_track_if_item, ACTS),
+	KW_ITEMS("track_script", G, track_scripts, desc_track_script_item, ACTS),
+	KW_ITEMS("track_file", G, track_files, desc_track_file_item, ACTS),
+	KW_ITEMS("track_process", G, track_processes, desc_track_process_item, ACTS),
+	KW_ITEMS("track_bfd", G, track_bfds, desc_track_bfd_item, NO_EFFECT(WHY_BFD)),
+	KW_NOTIFY("notify_master", G, notify_master, ACTS),
+	KW_NOTIFY("notify_backup", G, notify_backup, ACTS),
+	KW_NOTIFY("notify_fault", G, notify_fault, ACTS),
+	KW_NOTIFY("notify_stop", G, notify_stop, ACTS),
+	KW_NOTIFY("notify", G, notify, ACTS),
+	KW_TRI("notify_priority_changes", G, notify_priority_changes, ACTS),
+	KW_TRI("smtp_alert", G, smtp_alert, ACTS),
+	KW_FLAG("sync_group_tracking_weight", G, sync_group_tracking_weight,
+	  NO_EFFECT(WHY_SYNC_TRACKING)),
 	/* keepalived reads the deprecated global_tracking as
 	 * sync_group_tracking_weight. */
 	{ "global_tracking", &vt_flag, KW_FIELD(G, sync_group_tracking_weight), 0, 0, NULL,
 	  KW_ALIAS | KW_DEPRECATED, "track_interface/track_script/track_file on the sync "
-	  "group (read as sync_group_tracking_weight)" },
+	  "group (read as sync_group_tracking_weight)", NO_EFFECT(WHY_SYNC_TRACKING) },
 	KW_END
 };
 
@@ -988,10 +1045,10 @@ static void garp_group_finish(struct pctx *p, void *obj, struct srcpos pos)
 }
 
 static const struct kw garp_group_kws[] = {
-	KW_TIMER("garp_interval", GG, garp_interval, 0, 2147483647LL),
-	KW_TIMER("gna_interval", GG, gna_interval, 0, 2147483647LL),
-	KW_STR("interface", GG, interface),
-	KW_ITEMS("interfaces", GG, interfaces, desc_garp_if_item),
+	KW_TIMER("garp_interval", GG, garp_interval, 0, 2147483647LL, NO_EFFECT(WHY_INSIDE)),
+	KW_TIMER("gna_interval", GG, gna_interval, 0, 2147483647LL, NO_EFFECT(WHY_INSIDE)),
+	KW_STR("interface", GG, interface, NO_EFFECT(WHY_INSIDE)),
+	KW_ITEMS("interfaces", GG, interfaces, desc_garp_if_item, NO_EFFECT(WHY_INSIDE)),
 	KW_END
 };
 
@@ -1059,8 +1116,8 @@ static void auth_finish(struct pctx *p, void *obj, struct srcpos pos)
 }
 
 static const struct kw auth_kws[] = {
-	{ "auth_type", &vt_auth_type, KW_FIELD(A, type), 0, 0, auth_types, 0, NULL },
-	{ "auth_pass", &vt_auth_pass, KW_FIELD(A, pass), 0, 0, NULL, 0, NULL },
+	{ "auth_type", &vt_auth_type, KW_FIELD(A, type), 0, 0, auth_types, 0, NULL, ACTS },
+	{ "auth_pass", &vt_auth_pass, KW_FIELD(A, pass), 0, 0, NULL, 0, NULL, ACTS },
 	KW_END
 };
 
@@ -1125,76 +1182,83 @@ static const struct vtype vt_vrrp_iface = { "an interface name", 1, vrrp_iface_p
 static void instance_finish(struct pctx *p, void *obj, struct srcpos pos);
 
 static const struct kw instance_kws[] = {
-	{ "state", &vt_state, KW_FIELD(I, state), 0, 0, NULL, 0, NULL },
-	KW_TYPE("interface", vt_vrrp_iface, I, interface),
-	KW_STR("vrf", I, vrf),
-	KW_TYPE("use_vmac", vt_vmac, I, use_vmac),
-	KW_FLAG("use_vmac_addr", I, use_vmac_addr),
-	KW_FLAG("vmac_xmit_base", I, vmac_xmit_base),
-	KW_TYPE("use_ipvlan", vt_ipvlan, I, use_ipvlan),
-	KW_FLAG("native_ipv6", I, native_ipv6),
-	KW_FLAG("dont_track_primary", I, dont_track_primary),
-	KW_ITEMS("track_interface", I, track_interfaces, desc_track_if_item),
-	KW_ITEMS("track_script", I, track_scripts, desc_track_script_item),
-	KW_ITEMS("track_file", I, track_files, desc_track_file_item),
-	KW_ITEMS("track_process", I, track_processes, desc_track_process_item),
-	KW_ITEMS("track_bfd", I, track_bfds, desc_track_bfd_item),
+	{ "state", &vt_state, KW_FIELD(I, state), 0, 0, NULL, 0, NULL, ACTS },
+	KW_TYPE("interface", vt_vrrp_iface, I, interface, ACTS),
+	KW_STR("vrf", I, vrf,
+	  NO_EFFECT("vigil does not bind an instance's sockets to a VRF device; run vigild in the VRF with 'ip vrf exec NAME vigild'")),
+	KW_TYPE("use_vmac", vt_vmac, I, use_vmac, NO_EFFECT(WHY_VMAC)),
+	KW_FLAG("use_vmac_addr", I, use_vmac_addr, NO_EFFECT(WHY_VMAC)),
+	KW_FLAG("vmac_xmit_base", I, vmac_xmit_base, NO_EFFECT(WHY_VMAC)),
+	KW_TYPE("use_ipvlan", vt_ipvlan, I, use_ipvlan, NO_EFFECT(WHY_VMAC)),
+	KW_FLAG("native_ipv6", I, native_ipv6,
+	  NO_EFFECT("vigil takes an instance's address family from its first virtual_ipaddress (else its source address); put an IPv6 address first")),
+	KW_FLAG("dont_track_primary", I, dont_track_primary, ACTS),
+	KW_ITEMS("track_interface", I, track_interfaces, desc_track_if_item, ACTS),
+	KW_ITEMS("track_script", I, track_scripts, desc_track_script_item, ACTS),
+	KW_ITEMS("track_file", I, track_files, desc_track_file_item, ACTS),
+	KW_ITEMS("track_process", I, track_processes, desc_track_process_item, ACTS),
+	KW_ITEMS("track_bfd", I, track_bfds, desc_track_bfd_item, NO_EFFECT(WHY_BFD)),
 	/* keepalived keeps one source address whichever name sets it. The
 	 * dump says mcast_src_ip: keepalived reads unicast_src_ip without
 	 * unicast_peer as a unicast setting and warns, the other way round
 	 * it says nothing. */
-	KW_ADDR("mcast_src_ip", I, src_ip),
-	KW_ALIAS_OF("unicast_src_ip", vt_addr, I, src_ip),
-	KW_ADDR("mcast_dst_ip", I, mcast_dst_ip),
-	KW_FLAG("track_src_ip", I, track_src_ip),
-	KW_ITEMS("unicast_peer", I, unicast_peers, desc_unicast_peer_item),
-	KW_FLAG("unicast_fault_no_peer", I, unicast_fault_no_peer),
-	KW_TRI("check_unicast_src", I, check_unicast_src),
-	KW_INT("unicast_ttl", I, unicast_ttl, 0, 255),
-	KW_TYPE("old_unicast_checksum", vt_old_chksum, I, old_unicast_checksum),
-	KW_INT("virtual_router_id", I, vrid, 1, 255),
-	KW_INT("priority", I, priority, 1, 255),
+	KW_TYPE("mcast_src_ip", vt_src_ip, I, src_ip, ACTS),
+	KW_ALIAS_OF("unicast_src_ip", vt_src_ip, I, src_ip, ACTS),
+	KW_ADDR("mcast_dst_ip", I, mcast_dst_ip, ACTS),
+	KW_FLAG("track_src_ip", I, track_src_ip,
+	  NO_EFFECT("vigil does not fault an instance when its source address goes away")),
+	KW_ITEMS("unicast_peer", I, unicast_peers, desc_unicast_peer_item, ACTS),
+	KW_FLAG("unicast_fault_no_peer", I, unicast_fault_no_peer,
+	  NO_EFFECT("vigil does not fault a unicast instance that has no peers")),
+	KW_TRI("check_unicast_src", I, check_unicast_src, ACTS),
+	KW_INT("unicast_ttl", I, unicast_ttl, 0, 255, ACTS),
+	KW_TYPE("old_unicast_checksum", vt_old_chksum, I, old_unicast_checksum,
+	  NO_EFFECT("vigil computes the unicast advert checksum as RFC 5798 says (keepalived 2.2.7's default)")),
+	KW_INT("virtual_router_id", I, vrid, 1, 255, ACTS),
+	KW_INT("priority", I, priority, 1, 255, ACTS),
 	/* 0.01 s is VRRPv3's unit; 255 s the largest VRRPv2 Adver Int. */
-	KW_TIMER("advert_int", I, advert_int, 10000, SEC(255)),
-	KW_INT("version", I, version, 2, 3),
-	KW_BLOCK("authentication", I, auth, desc_vrrp_auth),
-	KW_ITEMS("virtual_ipaddress", I, vips, desc_ipaddress_item),
-	KW_ITEMS("virtual_ipaddress_excluded", I, evips, desc_ipaddress_item),
-	KW_ITEMS("virtual_routes", I, vroutes, desc_route_item),
-	KW_ITEMS("virtual_rules", I, vrules, desc_rule_item),
-	KW_FLAG("promote_secondaries", I, promote_secondaries),
-	KW_SETTO("accept", I, accept, TRI_ON),
-	KW_SETTO("no_accept", I, accept, TRI_OFF),
-	{ "nopreempt", &vt_flag, KW_FIELD(I, preempt), 0, 0, NULL, KW_INVERT, NULL },
-	KW_ALIAS_OF("preempt", vt_flag, I, preempt),
-	KW_TIMER("preempt_delay", I, preempt_delay, 0, SEC(1000)),
-	KW_TRI("skip_check_adv_addr", I, skip_check_adv_addr),
-	KW_TRI("strict_mode", I, strict_mode),
-	KW_INT("debug", I, debug, 0, 4),
-	KW_TIMER("garp_master_delay", I, garp_master_delay, 0, SEC(4294)),
-	KW_INT("garp_master_repeat", I, garp_master_repeat, 1, INT_MAX),
-	KW_TIMER("garp_master_refresh", I, garp_master_refresh, 0, SEC(4294967)),
-	KW_INT("garp_master_refresh_repeat", I, garp_master_refresh_repeat, 1, INT_MAX),
-	KW_TIMER("garp_lower_prio_delay", I, garp_lower_prio_delay, 0, SEC(4294)),
-	KW_INT("garp_lower_prio_repeat", I, garp_lower_prio_repeat, 0, INT_MAX),
-	KW_TYPE("garp_extra_if", vt_garp_extra_if, I, garp_extra_if),
-	KW_INT("down_timer_adverts", I, down_timer_adverts, 1, 100),
-	KW_TRI("lower_prio_no_advert", I, lower_prio_no_advert),
-	KW_TRI("higher_prio_send_advert", I, higher_prio_send_advert),
-	KW_NOTIFY("notify_master", I, notify_master),
-	KW_NOTIFY("notify_backup", I, notify_backup),
-	KW_NOTIFY("notify_fault", I, notify_fault),
-	KW_NOTIFY("notify_stop", I, notify_stop),
-	KW_NOTIFY("notify", I, notify),
-	KW_NOTIFY("notify_master_rx_lower_pri", I, notify_master_rx_lower_pri),
-	KW_TYPE("notify_deleted", vt_notify_deleted, I, notify_deleted),
-	KW_TRI("notify_priority_changes", I, notify_priority_changes),
-	KW_TRI("smtp_alert", I, smtp_alert),
-	KW_UINT("kernel_rx_buf_size", I, kernel_rx_buf_size, 0, LLONG_MAX),
+	KW_TIMER("advert_int", I, advert_int, 10000, SEC(255), ACTS),
+	KW_INT("version", I, version, 2, 3, ACTS),
+	KW_BLOCK("authentication", I, auth, desc_vrrp_auth, ACTS),
+	KW_ITEMS("virtual_ipaddress", I, vips, desc_ipaddress_item, ACTS),
+	KW_ITEMS("virtual_ipaddress_excluded", I, evips, desc_ipaddress_item, ACTS),
+	KW_ITEMS("virtual_routes", I, vroutes, desc_route_item, ACTS),
+	KW_ITEMS("virtual_rules", I, vrules, desc_rule_item, ACTS),
+	KW_FLAG("promote_secondaries", I, promote_secondaries, ACTS),
+	KW_SETTO("accept", I, accept, TRI_ON, ACTS),
+	KW_SETTO("no_accept", I, accept, TRI_OFF, ACTS),
+	{ "nopreempt", &vt_nopreempt, KW_FIELD(I, preempt), 0, 0, NULL, KW_INVERT, NULL, ACTS },
+	KW_ALIAS_OF("preempt", vt_flag, I, preempt, ACTS),
+	KW_TIMER("preempt_delay", I, preempt_delay, 0, SEC(1000), ACTS),
+	KW_TRI("skip_check_adv_addr", I, skip_check_adv_addr, NO_EFFECT(WHY_SKIP_ADV)),
+	KW_TRI("strict_mode", I, strict_mode, ACTS),
+	KW_INT("debug", I, debug, 0, 4,
+	  NO_EFFECT("vigil has no per-instance debug level; start it with -D for detailed logs")),
+	KW_TIMER("garp_master_delay", I, garp_master_delay, 0, SEC(4294), ACTS),
+	KW_INT("garp_master_repeat", I, garp_master_repeat, 1, INT_MAX, ACTS),
+	KW_TIMER("garp_master_refresh", I, garp_master_refresh, 0, SEC(4294967), ACTS),
+	KW_INT("garp_master_refresh_repeat", I, garp_master_refresh_repeat, 1, INT_MAX, ACTS),
+	KW_TIMER("garp_lower_prio_delay", I, garp_lower_prio_delay, 0, SEC(4294), ACTS),
+	KW_INT("garp_lower_prio_repeat", I, garp_lower_prio_repeat, 0, INT_MAX, ACTS),
+	KW_TYPE("garp_extra_if", vt_garp_extra_if, I, garp_extra_if, NO_EFFECT(WHY_EXTRA_IF)),
+	KW_INT("down_timer_adverts", I, down_timer_adverts, 1, 100, ACTS),
+	KW_TRI("lower_prio_no_advert", I, lower_prio_no_advert, ACTS),
+	KW_TRI("higher_prio_send_advert", I, higher_prio_send_advert, NO_EFFECT(WHY_HIGHER_PRIO)),
+	KW_NOTIFY("notify_master", I, notify_master, ACTS),
+	KW_NOTIFY("notify_backup", I, notify_backup, ACTS),
+	KW_NOTIFY("notify_fault", I, notify_fault, ACTS),
+	KW_NOTIFY("notify_stop", I, notify_stop, ACTS),
+	KW_NOTIFY("notify", I, notify, ACTS),
+	KW_NOTIFY("notify_master_rx_lower_pri", I, notify_master_rx_lower_pri, ACTS),
+	KW_TYPE("notify_deleted", vt_notify_deleted, I, notify_deleted, ACTS),
+	KW_TRI("notify_priority_changes", I, notify_priority_changes, ACTS),
+	KW_TRI("smtp_alert", I, smtp_alert, ACTS),
+	KW_UINT("kernel_rx_buf_size", I, kernel_rx_buf_size, 0, LLONG_MAX, NO_EFFECT(WHY_BUFFERS)),
 	{ "linkbeat_use_polling", &vt_flag, KW_FIELD(I, linkbeat_use_polling), 0, 0, NULL,
-	  KW_DEPRECATED, "a top-level linkbeat_interfaces { IFNAME } block" },
+	  KW_DEPRECATED, "a top-level linkbeat_interfaces { IFNAME } block",
+	    NO_EFFECT(WHY_LINKBEAT) },
 	{ "lvs_sync_daemon_interface", &vt_str, KW_FIELD(I, lvs_sync_daemon_interface), 0, 0,
-	  NULL, KW_DEPRECATED, "global_defs lvs_sync_daemon IFNAME VRRP_INSTANCE" },
+	  NULL, KW_DEPRECATED, "global_defs lvs_sync_daemon IFNAME VRRP_INSTANCE", NO_EFFECT("vigil does not start a sync daemon from this keyword; use global_defs lvs_sync_daemon IFNAME VRRP_INSTANCE") },
 	KW_END
 };
 
@@ -1308,6 +1372,14 @@ static void instance_finish(struct pctx *p, void *obj, struct srcpos pos)
 	check_families(p, v, family);
 	check_combinations(p, v, pos, family);
 	strict_check_instance(p, v, pos, family);
+	/* keepalived 2.2.7: "nopreempt will not work with initial state MASTER
+	 * - clearing". vigil runs the same settings. */
+	if (v->state == VRRP_START_MASTER && !v->preempt) {
+		p_warn(p, v->nopreempt_pos.line ? v->nopreempt_pos : pos, "(%s) nopreempt does "
+		       "not work with state MASTER: keepalived clears it, and so does vigil (this "
+		       "instance preempts); write state BACKUP to keep nopreempt", iname(v));
+		v->preempt = true;
+	}
 }
 
 #undef I
@@ -1443,9 +1515,12 @@ static void resolve_refs(struct pctx *p, struct list *refs, const struct ref_kin
 			       owner, rk->list_kw, t->name, rk->target_kw);
 			list_unlink(refs, prev, n);
 		} else {
-			prev = n;
-			p_error(p, n->pos, "%s %s %s: there is no %s %s; define it or correct "
-				"the name", owner, rk->list_kw, t->name, rk->target_kw, t->name);
+			/* keepalived 2.2.7: "track script X not found, ignoring...",
+			 * and it runs without it. So does vigil. */
+			p_warn(p, n->pos, "%s %s %s: there is no %s %s, so this is ignored (as "
+			       "keepalived does); define it or correct the name", owner,
+			       rk->list_kw, t->name, rk->target_kw, t->name);
+			list_unlink(refs, prev, n);
 		}
 		n = next;
 	}

@@ -236,23 +236,15 @@ static void prepare_advert(struct vrrp_rt *rt)
 	rt->adver_int_us = (uint64_t)a->adver_int_cs * 10000;
 }
 
-/* Settings the configuration accepts but this engine does not act on
- * yet: said once at start, so that no intent is dropped silently. */
+/* auth_type AH is refused at -t, but a model built by other means may
+ * still carry it: said once at start, so that no intent is dropped
+ * silently. (Keywords without effect are warned about by the parser, at
+ * their line: src/conf/kw.h enum kw_effect.) */
 static void warn_unsupported(const struct vrrp_instance *c)
 {
-	const char *what[8];
-	size_t n = 0;
-	if (c->use_vmac.on)
-		what[n++] = "use_vmac";
-	if (c->use_ipvlan.on)
-		what[n++] = "use_ipvlan";
-	if (c->track_bfds.n)
-		what[n++] = "track_bfd";
 	if (c->auth.type == CONF_AUTH_AH)
-		what[n++] = "auth_type AH";
-	for (size_t i = 0; i < n; i++)
-		log_msg(LOG_WARNING, "(%s) %s is not supported by vigil's VRRP engine yet; "
-			"the instance runs without it", c->hdr.name, what[i]);
+		log_msg(LOG_WARNING, "(%s) auth_type AH is not supported by vigil's VRRP engine; "
+			"the instance runs without it", c->hdr.name);
 }
 
 /* Is a an address of this node: the advert source of rt, or configured

@@ -703,7 +703,7 @@ struct bfd_top {
 };
 
 static const struct kw bfd_top_kws[] = {
-	KW_LIST("BFD_CHECK", struct bfd_top, checks, desc_bfd_check),
+	KW_LIST("BFD_CHECK", struct bfd_top, checks, desc_bfd_check, ACTS),
 	KW_END
 };
 
@@ -753,7 +753,11 @@ START_TEST(bfd_in_real_server)
 	diags_init(&d);
 	char *text = vs_with("BFD_CHECK {\n name nosuch\n}");
 	struct config *cfg = parse_text(text, &d);
-	ck_assert_msg(!diags_has(&d, DIAG_WARNING, "'BFD_CHECK'"), "real_server has no BFD_CHECK row");
+	ck_assert_msg(!diags_has(&d, DIAG_WARNING, "keyword 'BFD_CHECK' does not belong") &&
+		      !diags_has(&d, DIAG_WARNING, "unknown keyword 'BFD_CHECK'"),
+		      "real_server has no BFD_CHECK row");
+	ck_assert(diags_has(&d, DIAG_WARNING, "keyword 'BFD_CHECK' is accepted but has no "
+			    "effect in vigil: vigil has no BFD"));
 	conf_unref(cfg);
 	diags_free(&d);
 	expect_error(text, "BFD_CHECK: no bfd_instance is named 'nosuch'");

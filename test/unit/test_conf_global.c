@@ -821,6 +821,32 @@ static void global_error(const char *line, const char *substr)
 	expect_error(text, substr);
 }
 
+/* keepalived 2.2.7 logs "vrrp_garp_interval '0' is invalid" and keeps its
+ * default; vigil does the same (issue 10 section 3). */
+START_TEST(zero_garp_intervals_keep_the_default)
+{
+	struct diags d;
+	diags_init(&d);
+	struct config *c = parse_text("global_defs {\n vrrp_garp_interval 0\n"
+				      " vrrp_gna_interval 0.000\n}\n", &d);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_eq(d.nerrors, 0);
+	struct config *dflt = parse_ok("global_defs {\n}\n", NULL);
+	ck_assert_uint_eq(c->global.vrrp_garp_interval, dflt->global.vrrp_garp_interval);
+	ck_assert_uint_eq(c->global.vrrp_gna_interval, dflt->global.vrrp_gna_interval);
+	conf_unref(dflt);
+	ck_assert(diags_at(&d, DIAG_WARNING, 2, 21, "'vrrp_garp_interval 0' is out of range; "
+			   "keepalived logs it and keeps the default, and so does vigil"));
+	ck_assert(diags_at(&d, DIAG_WARNING, 3, 20, "'vrrp_gna_interval 0' is out of range"));
+	/* and the keyword has no effect in vigil anyway, said once */
+	ck_assert(diags_at(&d, DIAG_WARNING, 2, 2, "keyword 'vrrp_garp_interval' is accepted but "
+			   "has no effect in vigil"));
+	assert_roundtrip(c);
+	conf_unref(c);
+	diags_free(&d);
+}
+END_TEST
+
 START_TEST(global_range_errors)
 {
 	global_error("vrrp_version 4", "vrrp_version 4 is out of range; use 2..3");
@@ -830,7 +856,6 @@ START_TEST(global_range_errors)
 	global_error("smtp_connect_timeout 0", "out of range");
 	global_error("vrrp_garp_master_delay 1.5", "whole seconds");
 	global_error("vrrp_garp_master_repeat 0", "out of range");
-	global_error("vrrp_garp_interval 0", "out of range");
 	global_error("vrrp_garp_interval 4295", "out of range");
 	global_error("vrrp_startup_delay 0", "out of range");
 	global_error("vrrp_notify_script_hold 0", "out of range");
@@ -1161,6 +1186,7 @@ static Suite *global_suite(void)
 	tcase_add_test(tc, every_global_keyword);
 	tcase_add_test(tc, dump_is_canonical);
 	tcase_add_test(tc, global_range_errors);
+	tcase_add_test(tc, zero_garp_intervals_keep_the_default);
 	tcase_add_test(tc, global_bad_words);
 	tcase_add_test(tc, track_file_errors);
 	tcase_add_test(tc, duplicate_names);

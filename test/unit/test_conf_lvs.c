@@ -73,6 +73,41 @@ static struct config *parse_clean(const char *text)
 #define RS(body) "virtual_server 10.0.0.1 80 {\n protocol TCP\n real_server 10.0.0.2 80 {\n" \
 	body " }\n}\n"
 
+/* keepalived 2.2.7 falls back and runs (issue 10 section 3); so does
+ * vigil, warning at the word. */
+START_TEST(keepalived_fallbacks)
+{
+	struct diags d;
+	diags_init(&d);
+	/* "unknown [dr] routing method": the service runs with NAT, the real
+	 * server with the service's method */
+	struct config *c = parse_text("virtual_server 10.0.0.1 80 {\n protocol TCP\n lb_kind dr\n"
+				      " persistence_timeout 0\n real_server 10.0.0.2 80 {\n"
+				      "  lvs_method dr\n }\n}\n", &d);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_eq(d.nerrors, 0);
+	const struct virtual_server *v = (const void *)c->virtual_servers.first;
+	const struct real_server *r = (const void *)v->real_servers.first;
+	ck_assert_uint_eq(v->fwd.method, LVS_FWD_NAT);
+	ck_assert_uint_eq(r->fwd.method, LVS_FWD_INHERIT);
+	ck_assert_uint_eq(v->persistence_timeout, 0);
+	ck_assert(diags_at(&d, DIAG_WARNING, 3, 10, "lb_kind 'dr' is ignored: keepalived knows only "
+			   "upper-case NAT, DR and TUN and runs this with the default"));
+	ck_assert(diags_at(&d, DIAG_WARNING, 3, 10, "if DR is meant, write lb_kind DR"));
+	ck_assert(diags_at(&d, DIAG_WARNING, 6, 14, "lvs_method 'dr' is ignored"));
+	ck_assert(diags_at(&d, DIAG_WARNING, 4, 22, "'persistence_timeout 0' is out of range; "
+			   "keepalived logs it and keeps the default, and so does vigil"));
+	assert_roundtrip(c);
+	conf_unref(c);
+	diags_free(&d);
+	/* upper case is the method */
+	c = parse_ok(VS("lb_kind DR\n"), NULL);
+	ck_assert_uint_eq(((const struct virtual_server *)(const void *)
+			   c->virtual_servers.first)->fwd.method, LVS_FWD_DR);
+	conf_unref(c);
+}
+END_TEST
+
 START_TEST(empty_config_parses)
 {
 	struct config *cfg = parse_ok("", NULL);
@@ -789,7 +824,6 @@ START_TEST(ranges)
 	expect_error(VS("weight 0\n"), "weight 0 is out of range");
 	expect_error(VS("retry 0\n"), "retry 0 is out of range");
 	expect_error(VS("delay_loop 0\n"), "delay_loop 0 is out of range");
-	expect_error(VS("persistence_timeout 0\n"), "persistence_timeout 0 is out of range");
 	expect_error(VS("persistence_timeout 2678401\n"), "out of range; use 1..2678400");
 	expect_error(VS("persistence_granularity 0\n"), "out of range");
 	expect_error(VS("persistence_granularity 129\n"), "out of range");
@@ -1020,6 +1054,7 @@ int main(void)
 	TCase *tc = tcase_create("core");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, empty_config_parses);
+	tcase_add_test(tc, keepalived_fallbacks);
 	tcase_add_test(tc, virtual_server_defaults);
 	tcase_add_test(tc, virtual_server_every_keyword);
 	tcase_add_test(tc, real_server_every_keyword);

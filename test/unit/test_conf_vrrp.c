@@ -139,7 +139,7 @@ static const char full_conf[] =
 	"    interface eth2\n"
 	"}\n"
 	"vrrp_instance VI_1 {\n"
-	"    state MASTER\n"
+	"    state BACKUP\n"
 	"    interface eth0\n"
 	"    use_vmac vrrp51 02:00:00:00:01\n"
 	"    use_vmac_addr\n"
@@ -330,7 +330,7 @@ START_TEST(every_keyword_is_parsed)
 	ck_assert_str_eq(((const struct garp_group *)nth(&c->garp_groups, 1))->interface, "eth2");
 
 	const struct vrrp_instance *v = instance(c, "VI_1");
-	ck_assert_int_eq(v->state, VRRP_START_MASTER);
+	ck_assert_int_eq(v->state, VRRP_START_BACKUP);
 	ck_assert_str_eq(v->interface, "eth0");
 	ck_assert(v->use_vmac.on);
 	ck_assert_str_eq(v->use_vmac.ifname, "vrrp51");
@@ -575,7 +575,6 @@ START_TEST(ranges_are_errors)
 	expect_error(INST(" unicast_ttl 256\n"), "unicast_ttl 256 is out of range");
 	expect_error(INST(" garp_extra_if 86401\n"), "garp_extra_if 86401 is out of range");
 	expect_error(INST(" garp_extra_if some 5\n"), "'some' is not 'all'");
-	expect_error(INST(" state FOO\n"), "state 'FOO' is not known; use BACKUP|MASTER");
 	expect_error(INST(" old_unicast_checksum always\n"), "takes nothing or 'never'");
 	expect_error(INST(" smtp_alert maybe\n"), "'maybe' is not a boolean");
 	expect_error(INST(" accept yes\n"), "accept takes 0 values");
@@ -637,7 +636,6 @@ END_TEST
 START_TEST(addresses_are_checked)
 {
 	expect_error(INST(" mcast_src_ip 10.0.0.300\n"), "'10.0.0.300': not a valid IPv4 address");
-	expect_error(INST(" unicast_src_ip 10.0.0.1/24\n"), "a prefix length is not allowed");
 	expect_error(INST(" unicast_peer {\n  10.0.0.300\n }\n"), "not a valid IPv4 address");
 	expect_error(INST(" unicast_peer {\n  10.0.0.2 min_ttl 256\n }\n"),
 		     "min_ttl 256 is out of range");
@@ -818,25 +816,125 @@ START_TEST(duplicate_names_are_errors)
 }
 END_TEST
 
-START_TEST(unknown_references_are_errors)
+/* keepalived 2.2.7 logs "track script X not found, ignoring..." (and the
+ * same for track_file, track_process, track_bfd) and runs without it. */
+START_TEST(unknown_references_are_dropped)
 {
-	expect_error(INST(" track_script {\n  nosuch\n }\n"),
-		     "(VI_1) track_script nosuch: there is no vrrp_script nosuch");
-	expect_error(INST(" track_process {\n  nosuch weight 2\n }\n"),
-		     "(VI_1) track_process nosuch: there is no vrrp_track_process nosuch");
-	expect_error(INST(" track_bfd {\n  nosuch\n }\n"), "there is no bfd_instance nosuch");
-	expect_error(INST(" track_file {\n  nosuch\n }\n"), "there is no track_file nosuch");
+	expect_warning(INST(" track_process {\n  nosuch weight 2\n }\n"),
+		       "(VI_1) track_process nosuch: there is no vrrp_track_process nosuch, so "
+		       "this is ignored (as keepalived does)");
+	expect_warning(INST(" track_bfd {\n  nosuch\n }\n"), "there is no bfd_instance nosuch");
+	expect_warning(INST(" track_file {\n  nosuch\n }\n"), "there is no track_file nosuch");
 	expect_error("vrrp_sync_group G {\n group {\n  VI_1\n  VI_9\n }\n track_script {\n  x\n }\n}\n"
 		     INST(""), "sync group G: member VI_9 is not a vrrp_instance");
-	expect_error("vrrp_sync_group G {\n group {\n  VI_1\n }\n track_script {\n  x\n }\n}\n"
-		     INST(""), "sync group G: track_script x: there is no vrrp_script x");
-	/* the error is where the name was written */
+	expect_warning("vrrp_sync_group G {\n group {\n  VI_1\n }\n track_script {\n  x\n }\n}\n"
+		       INST(""), "sync group G: track_script x: there is no vrrp_script x, so this "
+		       "is ignored");
+	/* the warning is where the name was written; the reference is gone */
 	struct diags d;
 	diags_init(&d);
-	ck_assert_ptr_null(parse_text(INST(" track_script {\n  nosuch\n }\n"), &d));
-	ck_assert_uint_eq(d.nerrors, 1);
-	ck_assert_uint_eq(d.msgs[d.n - 1].pos.line, 8);
-	ck_assert_uint_eq(d.msgs[d.n - 1].pos.col, 3);
+	struct config *c = parse_text(INST(" track_script {\n  nosuch\n  chk\n }\n")
+				      "vrrp_script chk {\n script /bin/true\n}\n", &d);
+	ck_assert_ptr_nonnull(c);
+	ck_assert(diags_at(&d, DIAG_WARNING, 8, 3, "(VI_1) track_script nosuch: there is no "
+			   "vrrp_script nosuch, so this is ignored (as keepalived does); define it "
+			   "or correct the name"));
+	const struct vrrp_instance *v = instance(c, "VI_1");
+	ck_assert_uint_eq(v->track_scripts.n, 1);
+	ck_assert_str_eq(((const struct track_ref *)(const void *)v->track_scripts.first)->name,
+			 "chk");
+	assert_roundtrip(c);
+	conf_unref(c);
+	diags_free(&d);
+}
+END_TEST
+
+/* Issue 10 section 3: what keepalived 2.2.7 runs with a fallback, vigil
+ * runs with the same settings, warning at the line. Each case: the
+ * model, the warning at file:line:col, and the round trip. */
+static struct config *fallback(const char *text, struct diags *d)
+{
+	diags_init(d);
+	struct config *c = parse_text(text, d);
+	if (!c)
+		diags_print(d, stderr);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_eq(d->nerrors, 0);
+	assert_roundtrip(c);
+	return c;
+}
+
+START_TEST(keepalived_fallbacks)
+{
+	struct diags d;
+	struct config *c;
+
+	/* nopreempt WORD: keepalived ignores the word and sets nopreempt */
+	c = fallback(INST(" nopreempt 1\n"), &d);
+	ck_assert(!instance(c, "VI_1")->preempt);
+	ck_assert(diags_at(&d, DIAG_WARNING, 7, 12, "'nopreempt 1': keepalived ignores the value "
+			   "and sets nopreempt, and so does vigil"));
+	conf_unref(c);
+	diags_free(&d);
+	c = fallback(INST(" nopreempt off\n"), &d);
+	ck_assert(!instance(c, "VI_1")->preempt);
+	ck_assert(diags_at(&d, DIAG_WARNING, 7, 12, "'nopreempt off': keepalived ignores"));
+	conf_unref(c);
+	diags_free(&d);
+
+	/* state MASTER with nopreempt: keepalived clears nopreempt */
+	c = fallback(INST(" state MASTER\n nopreempt\n"), &d);
+	ck_assert(instance(c, "VI_1")->preempt);
+	ck_assert(diags_at(&d, DIAG_WARNING, 8, 2, "(VI_1) nopreempt does not work with state "
+			   "MASTER: keepalived clears it, and so does vigil"));
+	conf_unref(c);
+	diags_free(&d);
+	c = fallback(INST(" state BACKUP\n nopreempt\n"), &d);
+	ck_assert(!instance(c, "VI_1")->preempt);
+	ck_assert_uint_eq(d.n, 0);
+	conf_unref(c);
+	diags_free(&d);
+
+	/* a prefix length on the source and on a peer: dropped */
+	c = fallback(INST(" unicast_src_ip 192.168.0.91/24\n unicast_peer {\n"
+			  "  192.168.0.92/24\n }\n"), &d);
+	const struct vrrp_instance *v = instance(c, "VI_1");
+	char buf[VADDR_STRLEN];
+	ck_assert(!v->src_ip.has_prefix);
+	ck_assert_str_eq(vaddr_format(&v->src_ip, buf, sizeof(buf)), "192.168.0.91");
+	const struct unicast_peer *peer = (const void *)v->unicast_peers.first;
+	ck_assert(!peer->addr.has_prefix);
+	ck_assert_str_eq(vaddr_format(&peer->addr, buf, sizeof(buf)), "192.168.0.92");
+	ck_assert(diags_at(&d, DIAG_WARNING, 7, 17, "'192.168.0.91/24': unicast_src_ip takes an "
+			   "address without a prefix length; keepalived ignores the /24, and so "
+			   "does vigil"));
+	ck_assert(diags_at(&d, DIAG_WARNING, 9, 3, "'192.168.0.92/24': unicast_peer takes an "
+			   "address without a prefix length"));
+	conf_unref(c);
+	diags_free(&d);
+
+	/* state SLAVE: keepalived "unknown state 'SLAVE', defaulting to BACKUP" */
+	c = fallback(INST(" state SLAVE\n"), &d);
+	ck_assert_int_eq(instance(c, "VI_1")->state, VRRP_START_BACKUP);
+	ck_assert(diags_at(&d, DIAG_WARNING, 7, 8, "state 'SLAVE' is not known; taken as BACKUP, "
+			   "as keepalived does"));
+	conf_unref(c);
+	diags_free(&d);
+
+	/* a keyword in the wrong block, misspelt: the nearest keyword */
+	c = fallback(INST(" notify_email root@example.com\n"), &d);
+	ck_assert(diags_at(&d, DIAG_WARNING, 7, 2, "unknown keyword 'notify_email' in "
+			   "vrrp_instance; ignored; did you mean notification_email (global_defs)?"));
+	conf_unref(c);
+	diags_free(&d);
+	c = fallback(INST(" priorty 100\n"), &d);
+	ck_assert(diags_at(&d, DIAG_WARNING, 7, 2, "did you mean priority?"));
+	conf_unref(c);
+	diags_free(&d);
+	c = fallback(INST(" vrrp_strict\n"), &d);
+	ck_assert(diags_at(&d, DIAG_WARNING, 7, 2, "keyword 'vrrp_strict' does not belong in "
+			   "vrrp_instance (it belongs in global_defs)"));
+	conf_unref(c);
 	diags_free(&d);
 }
 END_TEST
@@ -875,7 +973,7 @@ START_TEST(scriptless_script_is_dropped_with_warnings)
 	struct config *c = parse_text(text, &d);
 	ck_assert_ptr_nonnull(c);
 	ck_assert_uint_eq(d.nerrors, 0);
-	ck_assert_uint_eq(d.nwarnings, 2);
+	ck_assert_uint_eq(problem_warnings(&d), 2);   /* and use_vmac: no effect */
 	ck_assert(diags_has(&d, DIAG_WARNING, "vrrp_script check_VI_0 has no script line, so it "
 			    "is removed"));
 	ck_assert(diags_has(&d, DIAG_WARNING, "(VI_0) track_script check_VI_0: that vrrp_script "
@@ -890,7 +988,7 @@ START_TEST(scriptless_script_is_dropped_with_warnings)
 	diags_init(&d);
 	c = parse_text_id(text, "high", &d);
 	ck_assert_ptr_nonnull(c);
-	ck_assert_uint_eq(d.n, 0);
+	ck_assert_uint_eq(problem_warnings(&d), 0);
 	ck_assert_int_eq(instance(c, "VI_0")->priority, 170);
 	ck_assert_uint_eq(instance(c, "VI_0")->track_scripts.n, 1);
 	conf_unref(c);
@@ -1094,7 +1192,8 @@ static Suite *vrrp_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("resolve");
 	tcase_add_test(tc, duplicate_names_are_errors);
-	tcase_add_test(tc, unknown_references_are_errors);
+	tcase_add_test(tc, unknown_references_are_dropped);
+	tcase_add_test(tc, keepalived_fallbacks);
 	tcase_add_test(tc, names_resolve_in_any_order);
 	tcase_add_test(tc, scriptless_script_is_dropped_with_warnings);
 	tcase_add_test(tc, bare_sync_group_members_are_taken_with_a_warning);

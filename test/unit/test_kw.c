@@ -35,11 +35,11 @@ static void leaf_init(void *o)
 }
 
 static const struct kw leaf_kws[] = {
-	KW_INT("weight", struct leaf, weight, -10, 10),
-	KW_TIMER("delay", struct leaf, delay, 0, SEC(60)),
-	KW_FLAG("flag", struct leaf, flag),
-	{ "noflag", &vt_flag, KW_FIELD(struct leaf, flag), 0, 0, NULL, KW_ALIAS | KW_INVERT, NULL },
-	KW_CMD("cmd", struct leaf, cmd),
+	KW_INT("weight", struct leaf, weight, -10, 10, ACTS),
+	KW_TIMER("delay", struct leaf, delay, 0, SEC(60), ACTS),
+	KW_FLAG("flag", struct leaf, flag, ACTS),
+	{ "noflag", &vt_flag, KW_FIELD(struct leaf, flag), 0, 0, NULL, KW_ALIAS | KW_INVERT, NULL, ACTS },
+	KW_CMD("cmd", struct leaf, cmd, ACTS),
 	KW_END
 };
 
@@ -50,17 +50,17 @@ static struct block_desc leaf_desc = {
 
 static const struct kw_enum auth_types[] = { { "PASS", 1 }, { "AH", 2 }, { NULL, 0 } };
 static const struct kw auth_kws[] = {
-	KW_STR("pass", struct auth, pass),
-	KW_ENUM("type", struct auth, type, auth_types),
+	KW_STR("pass", struct auth, pass, ACTS),
+	KW_ENUM("type", struct auth, type, auth_types, ACTS),
 	KW_END
 };
 static struct block_desc auth_desc = { .name = "auth", .size = sizeof(struct auth), .kws = auth_kws };
 
 static const struct kw top_kws[] = {
-	KW_INT("level", struct top, level, 0, 5),
-	KW_ADDR("addr", struct top, addr),
-	KW_BLOCK("auth", struct top, auth, auth_desc),
-	KW_LIST("leaf", struct top, leaves, leaf_desc),
+	KW_INT("level", struct top, level, 0, 5, ACTS),
+	KW_ADDR("addr", struct top, addr, ACTS),
+	KW_BLOCK("auth", struct top, auth, auth_desc, ACTS),
+	KW_LIST("leaf", struct top, leaves, leaf_desc, ACTS),
 	KW_END
 };
 static struct block_desc top_desc = { .name = "top", .size = sizeof(struct top), .kws = top_kws };

@@ -20,6 +20,16 @@ struct config *parse_text(const char *text, struct diags *d)
 	return parse_text_id(text, NULL, d);
 }
 
+size_t problem_warnings(const struct diags *d)
+{
+	size_t n = d->nwarnings;
+	for (size_t i = 0; i < d->n; i++)
+		if (d->msgs[i].sev == DIAG_WARNING &&
+		    strstr(d->msgs[i].text, "is accepted but has no effect in vigil: "))
+			n--;
+	return n;
+}
+
 struct config *parse_ok(const char *text, size_t *nwarn)
 {
 	struct diags d;
@@ -30,10 +40,20 @@ struct config *parse_ok(const char *text, size_t *nwarn)
 		fprintf(stderr, "--- for this text:\n%s\n---\n", text);
 	}
 	if (nwarn)
-		*nwarn = d.nwarnings;
+		*nwarn = problem_warnings(&d);
 	diags_free(&d);
 	ck_assert_msg(cfg != NULL, "configuration should parse without error");
 	return cfg;
+}
+
+bool diags_at(const struct diags *d, enum diag_sev sev, uint32_t line, uint32_t col,
+	      const char *substr)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->msgs[i].sev == sev && d->msgs[i].pos.line == line &&
+		    d->msgs[i].pos.col == col && strstr(d->msgs[i].text, substr))
+			return true;
+	return false;
 }
 
 bool diags_has(const struct diags *d, enum diag_sev sev, const char *substr)

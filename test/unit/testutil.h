@@ -4,6 +4,7 @@
 
 #include <check.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "conf.h"
 
@@ -13,11 +14,19 @@
 struct config *parse_text(const char *text, struct diags *d);
 /* Same, with a config-id for '@id' lines. */
 struct config *parse_text_id(const char *text, const char *config_id, struct diags *d);
+/* Warnings other than "keyword 'X' is accepted but has no effect in
+ * vigil" (issue 10): the ones that point at a problem in the text. */
+size_t problem_warnings(const struct diags *d);
 /* Parse text that must be valid: fails the test (printing every message)
- * otherwise. Warnings are allowed; *nwarn gets their count when not NULL. */
+ * otherwise. Warnings are allowed; *nwarn gets the count of
+ * problem_warnings() when not NULL (a keyword without effect is not a
+ * problem of the text). */
 struct config *parse_ok(const char *text, size_t *nwarn);
 /* Is there a message of this severity that contains substr? */
 bool diags_has(const struct diags *d, enum diag_sev sev, const char *substr);
+/* Is there a message of this severity at line:col that contains substr? */
+bool diags_at(const struct diags *d, enum diag_sev sev, uint32_t line, uint32_t col,
+	      const char *substr);
 /* Parse text that must fail with an error containing substr. */
 void expect_error(const char *text, const char *substr);
 /* Parse text that must succeed with a warning containing substr. */
