@@ -381,17 +381,17 @@ START_TEST(warning_says_no_effect_at_the_line)
 {
 	struct diags d;
 	diags_init(&d);
-	struct config *cfg = parse_text("global_defs {\n  router_id x\n  vrrp_strict\n}\n"
-					"net_namespace blue\n", &d);
+	struct config *cfg = parse_text("global_defs {\n  router_id x\n  vrrp_iptables\n}\n"
+					"namespace_with_ipsets\n", &d);
 	ck_assert_ptr_nonnull(cfg);
-	ck_assert(diags_has(&d, DIAG_WARNING, "keyword 'vrrp_strict' is accepted but has no "
-			    "effect in vigil: vigil does not enforce RFC 5798 strict mode"));
-	ck_assert(diags_has(&d, DIAG_WARNING, "keyword 'net_namespace' is accepted but has no "
-			    "effect in vigil: "));
+	ck_assert(diags_has(&d, DIAG_WARNING, "keyword 'vrrp_iptables' is accepted but has no "
+			    "effect in vigil: vigil filters with nftables only"));
+	ck_assert(diags_has(&d, DIAG_WARNING, "keyword 'namespace_with_ipsets' is accepted but "
+			    "has no effect in vigil: "));
 	bool at = false;
 	for (size_t i = 0; i < d.n; i++)
 		at |= d.msgs[i].pos.line == 3 && d.msgs[i].pos.col == 3 &&
-		      strstr(d.msgs[i].text, "vrrp_strict");
+		      strstr(d.msgs[i].text, "vrrp_iptables");
 	ck_assert_msg(at, "the warning is not at 3:3");
 	ck_assert_uint_eq(d.nwarnings, 2);
 	conf_unref(cfg);

@@ -337,7 +337,9 @@ kill -TERM "$VPID"
 wait "$VPID" 2>/dev/null
 check "lvs_flush_on_stop: the stop empties the table, foreign service included" \
 	sh -c "[ -z \"\$(ip netns exec $NS ipvsadm -Sn)\" ]"
-flush_conf "    lvs_flush_on_stop VS" > "$T/vigil.conf"
+# keepalived's older spelling, lvs_flush_onstop, as older files have it
+flush_conf "
+    lvs_flush_onstop VS" > "$T/vigil.conf"
 : > "$T/vigil.log"
 start_vigil
 check "lvs_flush_on_stop VS: started" wait_log "IPVS: 1 service\\(s\\) configured" 20
