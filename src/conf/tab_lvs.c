@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #define V struct virtual_server
@@ -641,6 +642,43 @@ static const struct kw_enum schedulers[] = {
 	{ "mh", LVS_SCHED_MH }, { "twos", LVS_SCHED_TWOS }, { NULL, 0 }
 };
 
+/* lvs_sched / lb_algo: a scheduler name keepalived does not know
+ * ("lb_algo loadbalance" is met in real files) is ignored by keepalived
+ * 2.2.7 with "Invalid lvs_scheduler", and the virtual server keeps its
+ * scheduler (wlc unless set before). vigil does the same, with a warning
+ * at the word, rather than refuse a file keepalived runs. */
+static bool sched_parse(struct pctx *p, const struct kw *k, const struct stmt *s, void *f)
+{
+	if (!stmt_nargs(p, s, 1, 1))
+		return false;
+	const struct lex_word *w = &s->args[0];
+	for (const struct kw_enum *e = schedulers; e->name; e++) {
+		if (strcasecmp(e->name, w->text) == 0) {
+			*(int *)f = e->value;
+			return true;
+		}
+	}
+	p_warn(p, w->pos, "%s '%s' is not a scheduler; ignored, the virtual server keeps "
+	       "%s (keepalived does the same); use rr|wrr|lc|wlc|lblc|lblcr|dh|sh|sed|nq|fo|"
+	       "ovf|mh|twos", k->name, w->text, enum_name(schedulers, *(int *)f));
+	return true;
+}
+
+static void sched_dump(struct out *o, const struct kw *k, const void *f)
+{
+	(void)k;
+	out_word(o, enum_name(schedulers, *(const int *)f));
+}
+
+static bool sched_eq(const struct kw *k, const void *a, const void *b)
+{
+	(void)k;
+	return *(const int *)a == *(const int *)b;
+}
+
+static const struct vtype vt_sched = { "a scheduler name", 1, sched_parse, sched_dump,
+				       sched_eq, VT_VALUE };
+
 static const struct kw_enum protocols[] = {
 	{ "TCP", LVS_PROTO_TCP }, { "UDP", LVS_PROTO_UDP }, { "SCTP", LVS_PROTO_SCTP }, { NULL, 0 }
 };
@@ -874,8 +912,8 @@ static const struct kw vs_kws[] = {
 	KW_TIMER("delay_before_retry", V, delay_before_retry, 0, LVS_TIMER_MAX),
 	KW_TIMER("warmup", V, warmup, 0, LVS_TIMER_MAX),
 	KW_UINT("retry", V, retry, 1, UINT32_MAX),
-	KW_ENUM("lvs_sched", V, sched, schedulers),
-	{ "lb_algo", &vt_enum, KW_FIELD(V, sched), 0, 0, schedulers, KW_ALIAS, NULL },
+	{ "lvs_sched", &vt_sched, KW_FIELD(V, sched), 0, 0, schedulers, 0, NULL },
+	{ "lb_algo", &vt_sched, KW_FIELD(V, sched), 0, 0, schedulers, KW_ALIAS, NULL },
 	KW_FLAG("hashed", V, hashed),
 	KW_FLAG("ops", V, ops),
 	/* not in keepalived 2.2.7: a spelled-out name for ops */

@@ -359,8 +359,28 @@ START_TEST(every_scheduler)
 		assert_roundtrip(cfg);
 		conf_unref(cfg);
 	}
-	expect_error("virtual_server 10.0.0.1 80 {\n protocol TCP\n lvs_sched rrr\n" RS1 "}\n",
-		     "lvs_sched 'rrr' is not known");
+}
+END_TEST
+
+/* A scheduler name keepalived does not know ("lb_algo loadbalance", met
+ * in a real configuration) is ignored with a warning, as keepalived 2.2.7
+ * ignores it ("Invalid lvs_scheduler"): the virtual server keeps wlc, or
+ * the scheduler set before. */
+START_TEST(unknown_scheduler_is_ignored_with_a_warning)
+{
+	const char *text = "virtual_server 10.0.0.1 80 {\n protocol TCP\n lb_algo loadbalance\n"
+			   RS1 "}\n";
+	expect_warning(text, "lb_algo 'loadbalance' is not a scheduler; ignored, the virtual "
+		       "server keeps wlc");
+	struct config *cfg = parse_ok(text, NULL);
+	ck_assert_int_eq(vs_at(cfg, 0)->sched, LVS_SCHED_WLC);
+	assert_roundtrip(cfg);
+	conf_unref(cfg);
+	cfg = parse_ok("virtual_server 10.0.0.1 80 {\n protocol TCP\n lvs_sched sh\n"
+		       " lvs_sched rrr\n" RS1 "}\n", NULL);
+	ck_assert_int_eq(vs_at(cfg, 0)->sched, LVS_SCHED_SH);
+	assert_roundtrip(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -1025,6 +1045,7 @@ int main(void)
 	tcase_add_test(tc, real_server_every_keyword);
 	tcase_add_test(tc, aliases_and_sample_spelling);
 	tcase_add_test(tc, every_scheduler);
+	tcase_add_test(tc, unknown_scheduler_is_ignored_with_a_warning);
 	tcase_add_test(tc, mh_flags);
 	tcase_add_test(tc, tunnel_methods);
 	tcase_add_test(tc, fwmark_service);
