@@ -67,6 +67,7 @@ expected_failure() {
 	016-nsd01-two-instances-garp0.conf)   xwant=$garp reason="vrrp_garp_interval 0, vrrp_gna_interval 0" ;;
 	024-lvs-only-nat-udp-typo.conf)       xwant=$pto reason="persistence_timeout 0" ;;
 	030-stability-typos-prio255.conf)     xwant=$nots reason="track_script naming an undefined script" ;;
+	051-devel-1139-misc-check-tun.conf)   xwant=$pto reason="persistence_timeout 0" ;;
 	*) return 1 ;;
 	esac
 }
@@ -91,6 +92,9 @@ refused_by_design() {
 	019-docker-track-interface-inline.conf)
 		want="track_interface takes 0 values|'track_interface' needs a block"
 		why="'track_interface eth0' on one line: keepalived reads the lines after it (authentication, {, auth_type...) as tracked interfaces that never exist" ;;
+	050-devel-1100-variables-routes.conf)
+		want="must be a (whole number|time in seconds).*, not '\\\$P"
+		why="written for -i high / -i low: without a config id \$PRI and \$PRE_DEL are never defined (keepalived falls back to priority 100 and no preempt_delay); vigild -t -i high accepts it" ;;
 	*) return 1 ;;
 	esac
 }
