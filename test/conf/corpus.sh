@@ -95,6 +95,9 @@ refused_by_design() {
 	050-devel-1100-variables-routes.conf)
 		want="must be a (whole number|time in seconds).*, not '\\\$P"
 		why="written for -i high / -i low: without a config id \$PRI and \$PRE_DEL are never defined (keepalived falls back to priority 100 and no preempt_delay); vigild -t -i high accepts it" ;;
+	054-devel-1-track-sip-devbranch.conf)
+		want="takes 0 values; unexpected 'track|unknown (address|route|rule) option '(restore|track)'|'\\{' without a keyword before it"
+		why="syntax of a keepalived development branch (named static blocks, track_sip, restore, route 'track'): keepalived 2.2.7 skips most of its routes and tracking" ;;
 	*) return 1 ;;
 	esac
 }
