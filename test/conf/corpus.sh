@@ -109,7 +109,8 @@ indent() { sed 's/^/       /'; }
 
 # ifaces FILE: the interface names FILE mentions, one a line: after
 # interface, dev, default_interface, lvs_sync_daemon(_interface), and
-# each line of a track_interface block. Comments are dropped first; a
+# each line of a track_interface block, and the values of $NAME=VALUE
+# definitions (the file may say "interface $IF"). Comments are dropped; a
 # label (eth0:1) names its interface; lo always exists.
 ifaces() {
 	awk '
@@ -120,6 +121,7 @@ ifaces() {
 		next
 	}
 	/(^|[ \t])track_interface[ \t]*{/ { intrack = 1; next }
+	/^[ \t]*\$[A-Za-z_][A-Za-z0-9_]*=/ { v = $1; sub(/^[^=]*=/, "", v); print v; next }
 	{
 		for (i = 1; i < NF; i++)
 			if ($i == "interface" || $i == "dev" || $i == "default_interface" ||
