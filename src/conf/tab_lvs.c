@@ -679,6 +679,38 @@ static bool sched_eq(const struct kw *k, const void *a, const void *b)
 static const struct vtype vt_sched = { "a scheduler name", 1, sched_parse, sched_dump,
 				       sched_eq, VT_VALUE };
 
+/* quorum: keepalived 2.2.7 sets "quorum 0" to 1 ("Quorum 0 must be in
+ * [1, 4294967295]. Setting to 1."), met in a real file that meant "never
+ * stop": vigil does the same, with a warning. */
+static bool quorum_parse(struct pctx *p, const struct kw *k, const struct stmt *s, void *f)
+{
+	long long v = 0;
+	if (!stmt_nargs(p, s, 1, 1) || !parse_ll(p, &s->args[0], 0, k->max, k->name, &v))
+		return false;
+	if (v == 0) {
+		p_warn(p, s->args[0].pos, "quorum 0 is below 1; set to 1 (keepalived does the "
+		       "same)");
+		v = 1;
+	}
+	*(uint32_t *)f = (uint32_t)v;
+	return true;
+}
+
+static void quorum_dump(struct out *o, const struct kw *k, const void *f)
+{
+	(void)k;
+	out_printf(o, " %u", (unsigned)*(const uint32_t *)f);
+}
+
+static bool quorum_eq(const struct kw *k, const void *a, const void *b)
+{
+	(void)k;
+	return *(const uint32_t *)a == *(const uint32_t *)b;
+}
+
+static const struct vtype vt_quorum = { "a whole number", 1, quorum_parse, quorum_dump,
+					quorum_eq, VT_VALUE };
+
 static const struct kw_enum protocols[] = {
 	{ "TCP", LVS_PROTO_TCP }, { "UDP", LVS_PROTO_UDP }, { "SCTP", LVS_PROTO_SCTP }, { NULL, 0 }
 };
@@ -723,7 +755,14 @@ static bool vs_head(struct pctx *p, void *obj, const struct stmt *s)
 		v->group_name = p_strdup(p, s->args[1].text);
 		return true;
 	}
-	if (!stmt_nargs(p, s, 1, 2) || !parse_addr_word(p, &s->args[0], false, &v->addr))
+	/* keepalived 2.2.7 reads the address and port and ignores any word
+	 * after them without a message ("virtual_server 10.0.0.1 53 dev eth0"
+	 * is met in real files): vigil ignores them too, and says so. */
+	if (s->nargs > 2)
+		p_warn(p, s->args[2].pos, "virtual_server %s %s: '%s' and what follows are "
+		       "ignored (keepalived ignores them too); a virtual server is an "
+		       "address and a port", s->args[0].text, s->args[1].text, s->args[2].text);
+	if (!parse_addr_word(p, &s->args[0], false, &v->addr))
 		return false;
 	if (s->nargs > 1 && !parse_port(p, &s->args[1], 0, &v->port))
 		return false;
@@ -938,7 +977,7 @@ static const struct kw vs_kws[] = {
 	KW_FLAG("alpha", V, alpha),
 	KW_FLAG("omega", V, omega),
 	KW_FLAG("inhibit_on_failure", V, inhibit_on_failure),
-	KW_UINT("quorum", V, quorum, 1, UINT32_MAX),
+	{ "quorum", &vt_quorum, KW_FIELD(V, quorum), 1, UINT32_MAX, NULL, 0, NULL },
 	KW_UINT("hysteresis", V, hysteresis, 0, UINT32_MAX),
 	KW_UINT("weight", V, weight, 1, LVS_WEIGHT_MAX),
 	KW_TYPE("quorum_up", vt_lvs_script, V, quorum_up),
