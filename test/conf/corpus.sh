@@ -4,7 +4,7 @@
 #
 # The files come from public repositories (each names its source on its
 # first line). For each one:
-#   - `keepalived -t -f FILE -n -l` runs in a network namespace holding an
+#   - `keepalived -t -f FILE -n -l -G` runs in a network namespace holding an
 #     interface of every name the file mentions (interface, dev,
 #     track_interface, ...: keepalived's -t ignores an instance whose
 #     interface does not exist, which would hide what the file says);
@@ -160,7 +160,7 @@ for f in "$CORPUS"/*.conf; do
 	done
 	# keepalived's -t parses in its parent process: no pid file, no socket.
 	# shellcheck disable=SC2086
-	ip netns exec "$NS" $TIMEOUT "$KEEPALIVED" -t -f "$f" -n -l >"$tmp/ka" 2>&1
+	ip netns exec "$NS" $TIMEOUT "$KEEPALIVED" -t -f "$f" -n -l -G >"$tmp/ka" 2>&1
 	karc=$?
 	ip netns exec "$NS" "$VIGILD" -t -f "$f" >"$tmp/out" 2>"$tmp/err"
 	vrc=$?
