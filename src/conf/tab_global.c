@@ -295,10 +295,13 @@ static bool smtp_parse(struct pctx *p, const struct kw *k, const struct stmt *s,
 		return false;
 	const struct lex_word *h = &s->args[0];
 	bool literal = strchr(h->text, ':') || strspn(h->text, "0123456789.") == h->len;
+	/* keepalived 2.2.7 says "Invalid smtp server" and runs without one
+	 * (placeholders like "smtp_server **" are met in real files): so does
+	 * vigil, with a warning, rather than refuse the file. */
 	if (literal ? vaddr_parse(h->text, false, &a) != NULL : !valid_hostname(h->text)) {
-		p_error(p, h->pos, "%s '%s' is neither an IP address nor a host name", k->name,
-			h->text);
-		return false;
+		p_warn(p, h->pos, "%s '%s' is neither an IP address nor a host name; ignored, "
+		       "no mail is sent (keepalived does the same)", k->name, h->text);
+		return true;
 	}
 	if (s->nargs == 2 && !parse_ll(p, &s->args[1], 1, 65535, "smtp_server port", &port))
 		return false;

@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #define V struct virtual_server
@@ -658,6 +659,75 @@ static const struct kw_enum schedulers[] = {
 	{ "mh", LVS_SCHED_MH }, { "twos", LVS_SCHED_TWOS }, { NULL, 0 }
 };
 
+/* lvs_sched / lb_algo: a scheduler name keepalived does not know
+ * ("lb_algo loadbalance" is met in real files) is ignored by keepalived
+ * 2.2.7 with "Invalid lvs_scheduler", and the virtual server keeps its
+ * scheduler (wlc unless set before). vigil does the same, with a warning
+ * at the word, rather than refuse a file keepalived runs. */
+static bool sched_parse(struct pctx *p, const struct kw *k, const struct stmt *s, void *f)
+{
+	if (!stmt_nargs(p, s, 1, 1))
+		return false;
+	const struct lex_word *w = &s->args[0];
+	for (const struct kw_enum *e = schedulers; e->name; e++) {
+		if (strcasecmp(e->name, w->text) == 0) {
+			*(int *)f = e->value;
+			return true;
+		}
+	}
+	p_warn(p, w->pos, "%s '%s' is not a scheduler; ignored, the virtual server keeps "
+	       "%s (keepalived does the same); use rr|wrr|lc|wlc|lblc|lblcr|dh|sh|sed|nq|fo|"
+	       "ovf|mh|twos", k->name, w->text, enum_name(schedulers, *(int *)f));
+	return true;
+}
+
+static void sched_dump(struct out *o, const struct kw *k, const void *f)
+{
+	(void)k;
+	out_word(o, enum_name(schedulers, *(const int *)f));
+}
+
+static bool sched_eq(const struct kw *k, const void *a, const void *b)
+{
+	(void)k;
+	return *(const int *)a == *(const int *)b;
+}
+
+static const struct vtype vt_sched = { "a scheduler name", 1, sched_parse, sched_dump,
+				       sched_eq, VT_VALUE };
+
+/* quorum: keepalived 2.2.7 sets "quorum 0" to 1 ("Quorum 0 must be in
+ * [1, 4294967295]. Setting to 1."), met in a real file that meant "never
+ * stop": vigil does the same, with a warning. */
+static bool quorum_parse(struct pctx *p, const struct kw *k, const struct stmt *s, void *f)
+{
+	long long v = 0;
+	if (!stmt_nargs(p, s, 1, 1) || !parse_ll(p, &s->args[0], 0, k->max, k->name, &v))
+		return false;
+	if (v == 0) {
+		p_warn(p, s->args[0].pos, "quorum 0 is below 1; set to 1 (keepalived does the "
+		       "same)");
+		v = 1;
+	}
+	*(uint32_t *)f = (uint32_t)v;
+	return true;
+}
+
+static void quorum_dump(struct out *o, const struct kw *k, const void *f)
+{
+	(void)k;
+	out_printf(o, " %u", (unsigned)*(const uint32_t *)f);
+}
+
+static bool quorum_eq(const struct kw *k, const void *a, const void *b)
+{
+	(void)k;
+	return *(const uint32_t *)a == *(const uint32_t *)b;
+}
+
+static const struct vtype vt_quorum = { "a whole number", 1, quorum_parse, quorum_dump,
+					quorum_eq, VT_VALUE };
+
 static const struct kw_enum protocols[] = {
 	{ "TCP", LVS_PROTO_TCP }, { "UDP", LVS_PROTO_UDP }, { "SCTP", LVS_PROTO_SCTP }, { NULL, 0 }
 };
@@ -702,7 +772,14 @@ static bool vs_head(struct pctx *p, void *obj, const struct stmt *s)
 		v->group_name = p_strdup(p, s->args[1].text);
 		return true;
 	}
-	if (!stmt_nargs(p, s, 1, 2) || !parse_addr_word(p, &s->args[0], false, &v->addr))
+	/* keepalived 2.2.7 reads the address and port and ignores any word
+	 * after them without a message ("virtual_server 10.0.0.1 53 dev eth0"
+	 * is met in real files): vigil ignores them too, and says so. */
+	if (s->nargs > 2)
+		p_warn(p, s->args[2].pos, "virtual_server %s %s: '%s' and what follows are "
+		       "ignored (keepalived ignores them too); a virtual server is an "
+		       "address and a port", s->args[0].text, s->args[1].text, s->args[2].text);
+	if (!parse_addr_word(p, &s->args[0], false, &v->addr))
 		return false;
 	if (s->nargs > 1 && !parse_port(p, &s->args[1], 0, &v->port))
 		return false;
@@ -891,8 +968,8 @@ static const struct kw vs_kws[] = {
 	KW_TIMER("delay_before_retry", V, delay_before_retry, 0, LVS_TIMER_MAX, ACTS),
 	KW_TIMER("warmup", V, warmup, 0, LVS_TIMER_MAX, ACTS),
 	KW_UINT("retry", V, retry, 1, UINT32_MAX, ACTS),
-	KW_ENUM("lvs_sched", V, sched, schedulers, ACTS),
-	{ "lb_algo", &vt_enum, KW_FIELD(V, sched), 0, 0, schedulers, KW_ALIAS, NULL, ACTS },
+	{ "lvs_sched", &vt_sched, KW_FIELD(V, sched), 0, 0, schedulers, 0, NULL, ACTS },
+	{ "lb_algo", &vt_sched, KW_FIELD(V, sched), 0, 0, schedulers, KW_ALIAS, NULL, ACTS },
 	KW_FLAG("hashed", V, hashed, NO_EFFECT("the kernel sets IPVS's hashed flag itself")),
 	KW_FLAG("ops", V, ops, ACTS),
 	/* not in keepalived 2.2.7: a spelled-out name for ops */
@@ -920,7 +997,7 @@ static const struct kw vs_kws[] = {
 	KW_FLAG("omega", V, omega,
 	  NO_EFFECT("vigil does not run quorum_down and the real servers' notify_down at shutdown as omega asks")),
 	KW_FLAG("inhibit_on_failure", V, inhibit_on_failure, ACTS),
-	KW_UINT("quorum", V, quorum, 1, UINT32_MAX, ACTS),
+	{ "quorum", &vt_quorum, KW_FIELD(V, quorum), 1, UINT32_MAX, NULL, 0, NULL, ACTS },
 	KW_UINT("hysteresis", V, hysteresis, 0, UINT32_MAX, ACTS),
 	KW_UINT("weight", V, weight, 1, LVS_WEIGHT_MAX, ACTS),
 	KW_TYPE("quorum_up", vt_lvs_script, V, quorum_up, ACTS),

@@ -1555,8 +1555,12 @@ struct memberships {
 	size_t n;
 };
 
-/* A member must be an instance, and in no other group (nor twice here). */
-static void check_member(struct pctx *p, const struct config *cfg, struct memberships *ms,
+/* A member must be an instance, and in no other group (nor twice here).
+ * A name that is no instance is dropped: keepalived 2.2.7 ignores it
+ * ("Virtual router X specified in sync group G doesn't exist - ignoring"),
+ * met in real files whose instance was commented out or is in an include
+ * that is missing. Returns whether m stays in the group. */
+static bool check_member(struct pctx *p, const struct config *cfg, struct memberships *ms,
 			 const struct vrrp_sync_group *g, const struct name_item *m)
 {
 	char buf[256];
@@ -1565,9 +1569,10 @@ static void check_member(struct pctx *p, const struct config *cfg, struct member
 	size_t i = 0;
 
 	if (!vi) {
-		p_error(p, m->node.pos, "sync group %s: member %s is not a vrrp_instance; "
-			"define it or remove it from the group", g->hdr.name, m->name);
-		return;
+		p_warn(p, m->node.pos, "sync group %s: member %s is not a vrrp_instance; ignored "
+		       "(keepalived does the same); define it or remove it from the group",
+		       g->hdr.name, m->name);
+		return false;
 	}
 	while (i < ms->n && ms->v[i].vi != vi)
 		i++;
@@ -1575,17 +1580,41 @@ static void check_member(struct pctx *p, const struct config *cfg, struct member
 		p_error(p, m->node.pos, "sync group %s: %s is already a member of sync group %s "
 			"(%s); an instance can be in one sync group", g->hdr.name, m->name,
 			ms->v[i].group->hdr.name, where(p, ms->v[i].pos, m->node.pos, buf, sizeof(buf)));
-		return;
+		return true;
 	}
 	ms->v[ms->n++] = (struct membership){ vi, g, m->node.pos };
+	return true;
 }
 
-static void check_sync_groups(struct pctx *p, const struct config *cfg)
+/* A group whose every member was dropped is removed, as keepalived
+ * removes it ("no matching virtual router found in group declaration -
+ * removing"); one written with no members keeps its warning below. */
+static void check_sync_groups(struct pctx *p, struct config *cfg)
 {
 	struct memberships ms = { xcalloc(cfg->vrrp_instances.n + 1, sizeof(*ms.v)), 0 };
-	for (LIST_EACH(const struct vrrp_sync_group, g, &cfg->vrrp_sync_groups)) {
-		for (LIST_EACH(const struct name_item, m, &g->members))
-			check_member(p, cfg, &ms, g, m);
+	struct node *gprev = NULL, *gn = cfg->vrrp_sync_groups.first;
+	while (gn) {
+		struct node *gnext = gn->next;
+		struct vrrp_sync_group *g = (struct vrrp_sync_group *)(void *)gn;
+		size_t written = g->members.n;
+		struct node *prev = NULL, *n = g->members.first;
+		while (n) {
+			struct node *next = n->next;
+			if (check_member(p, cfg, &ms, g, (const struct name_item *)(const void *)n))
+				prev = n;
+			else
+				list_unlink(&g->members, prev, n);
+			n = next;
+		}
+		if (written && !g->members.n) {
+			p_warn(p, g->hdr.node.pos, "sync group %s: none of its members is a "
+			       "vrrp_instance, so it is removed (as keepalived does)", g->hdr.name);
+			list_unlink(&cfg->vrrp_sync_groups, gprev, gn);
+			gn = gnext;
+			continue;
+		}
+		gprev = gn;
+		gn = gnext;
 		if (g->members.n < 2)
 			p_warn(p, g->hdr.node.pos, "sync group %s has %s; a sync group keeps two "
 			       "or more instances in step", g->hdr.name,

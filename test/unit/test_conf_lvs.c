@@ -394,8 +394,51 @@ START_TEST(every_scheduler)
 		assert_roundtrip(cfg);
 		conf_unref(cfg);
 	}
-	expect_error("virtual_server 10.0.0.1 80 {\n protocol TCP\n lvs_sched rrr\n" RS1 "}\n",
-		     "lvs_sched 'rrr' is not known");
+}
+END_TEST
+
+/* A scheduler name keepalived does not know ("lb_algo loadbalance", met
+ * in a real configuration) is ignored with a warning, as keepalived 2.2.7
+ * ignores it ("Invalid lvs_scheduler"): the virtual server keeps wlc, or
+ * the scheduler set before. */
+START_TEST(unknown_scheduler_is_ignored_with_a_warning)
+{
+	const char *text = "virtual_server 10.0.0.1 80 {\n protocol TCP\n lb_algo loadbalance\n"
+			   RS1 "}\n";
+	expect_warning(text, "lb_algo 'loadbalance' is not a scheduler; ignored, the virtual "
+		       "server keeps wlc");
+	struct config *cfg = parse_ok(text, NULL);
+	ck_assert_int_eq(vs_at(cfg, 0)->sched, LVS_SCHED_WLC);
+	assert_roundtrip(cfg);
+	conf_unref(cfg);
+	cfg = parse_ok("virtual_server 10.0.0.1 80 {\n protocol TCP\n lvs_sched sh\n"
+		       " lvs_sched rrr\n" RS1 "}\n", NULL);
+	ck_assert_int_eq(vs_at(cfg, 0)->sched, LVS_SCHED_SH);
+	assert_roundtrip(cfg);
+	conf_unref(cfg);
+}
+END_TEST
+
+/* keepalived 2.2.7 sets quorum 0 to 1 with a message, and ignores words
+ * after a virtual server's port without one: both met in one real file
+ * ("virtual_server 192.168.100.100 53 dev eth0.53", "quorum 0"). vigil
+ * does the same, and warns at each. */
+START_TEST(quorum_0_and_words_after_the_port_are_warned_and_ignored)
+{
+	expect_warning(VS("quorum 0\n"), "quorum 0 is below 1; set to 1");
+	struct config *cfg = parse_ok(VS("quorum 0\n"), NULL);
+	ck_assert_uint_eq(vs_at(cfg, 0)->quorum, 1);
+	assert_roundtrip(cfg);
+	conf_unref(cfg);
+
+	const char *text = "virtual_server 10.0.0.1 53 dev eth0.53 {\n protocol UDP\n" RS1 "}\n";
+	expect_warning(text, "virtual_server 10.0.0.1 53: 'dev' and what follows are ignored");
+	cfg = parse_ok(text, NULL);
+	const struct virtual_server *v = vs_at(cfg, 0);
+	assert_addr(&v->addr, "10.0.0.1");
+	ck_assert_uint_eq(v->port, 53);
+	assert_roundtrip(cfg);
+	conf_unref(cfg);
 }
 END_TEST
 
@@ -818,7 +861,6 @@ START_TEST(ranges)
 	expect_error(RS("connect_timeout 4295\n"), "out of range");
 	expect_error(RS("warmup -1\n"), "warmup must be a time in seconds");
 	expect_error(RS("alpha maybe\n"), "'maybe' is not a boolean");
-	expect_error(VS("quorum 0\n"), "quorum 0 is out of range");
 	expect_error(VS("quorum 4294967296\n"), "out of range");
 	expect_error(VS("hysteresis -1\n"), "hysteresis -1 is out of range");
 	expect_error(VS("weight 0\n"), "weight 0 is out of range");
@@ -856,8 +898,9 @@ START_TEST(bad_heads_and_addresses)
 		     "'10.0.0.300': not a valid IPv4 address");
 	expect_error("virtual_server 10.0.0.1 65536 {\n protocol TCP\n" RS1 "}\n",
 		     "port 65536 is out of range");
-	expect_error("virtual_server 10.0.0.1 80 90 {\n protocol TCP\n" RS1 "}\n",
-		     "unexpected '90'");
+	/* a word after the port is ignored, as keepalived ignores it */
+	expect_warning("virtual_server 10.0.0.1 80 90 {\n protocol TCP\n" RS1 "}\n",
+		       "virtual_server 10.0.0.1 80: '90' and what follows are ignored");
 	expect_error("virtual_server {\n" RS1 "}\n", "virtual_server needs 'IP [PORT]'");
 	expect_error("virtual_server 10.0.0.1/24 80 {\n" RS1 "}\n",
 		     "a prefix length is not allowed");
@@ -1060,6 +1103,8 @@ int main(void)
 	tcase_add_test(tc, real_server_every_keyword);
 	tcase_add_test(tc, aliases_and_sample_spelling);
 	tcase_add_test(tc, every_scheduler);
+	tcase_add_test(tc, unknown_scheduler_is_ignored_with_a_warning);
+	tcase_add_test(tc, quorum_0_and_words_after_the_port_are_warned_and_ignored);
 	tcase_add_test(tc, mh_flags);
 	tcase_add_test(tc, tunnel_methods);
 	tcase_add_test(tc, fwmark_service);

@@ -816,6 +816,34 @@ START_TEST(duplicate_names_are_errors)
 }
 END_TEST
 
+/* keepalived 2.2.7 ignores a sync group member that is no instance
+ * ("doesn't exist - ignoring"), and removes a group left with none: met in
+ * real files (an instance commented out, or in an include that is
+ * missing). vigil does the same, with a warning at the name. */
+START_TEST(sync_group_member_that_is_no_instance_is_ignored)
+{
+	const char *text = "vrrp_sync_group G {\n group {\n  VI_1\n  VI_9\n }\n}\n" INST("");
+	expect_warning(text, "sync group G: member VI_9 is not a vrrp_instance; ignored");
+	struct config *c = parse_ok(text, NULL);
+	const struct vrrp_sync_group *g = nth(&c->vrrp_sync_groups, 0);
+	ck_assert_uint_eq(g->members.n, 1);
+	ck_assert_str_eq(((struct name_item *)nth(&g->members, 0))->name, "VI_1");
+	assert_roundtrip(c);
+	conf_unref(c);
+	/* none left: the group goes, the instance stays */
+	text = "vrrp_sync_group G {\n group {\n  VI_8\n  VI_9\n }\n}\n"
+	       "vrrp_sync_group H {\n group {\n  VI_1\n }\n}\n" INST("");
+	expect_warning(text, "sync group G: none of its members is a vrrp_instance, so it is "
+		       "removed");
+	c = parse_ok(text, NULL);
+	ck_assert_uint_eq(c->vrrp_sync_groups.n, 1);
+	ck_assert_str_eq(((struct vrrp_sync_group *)nth(&c->vrrp_sync_groups, 0))->hdr.name, "H");
+	ck_assert_uint_eq(c->vrrp_instances.n, 1);
+	assert_roundtrip(c);
+	conf_unref(c);
+}
+END_TEST
+
 /* keepalived 2.2.7 logs "track script X not found, ignoring..." (and the
  * same for track_file, track_process, track_bfd) and runs without it. */
 START_TEST(unknown_references_are_dropped)
@@ -825,8 +853,8 @@ START_TEST(unknown_references_are_dropped)
 		       "this is ignored (as keepalived does)");
 	expect_warning(INST(" track_bfd {\n  nosuch\n }\n"), "there is no bfd_instance nosuch");
 	expect_warning(INST(" track_file {\n  nosuch\n }\n"), "there is no track_file nosuch");
-	expect_error("vrrp_sync_group G {\n group {\n  VI_1\n  VI_9\n }\n track_script {\n  x\n }\n}\n"
-		     INST(""), "sync group G: member VI_9 is not a vrrp_instance");
+	expect_warning("vrrp_sync_group G {\n group {\n  VI_1\n  VI_9\n }\n track_script {\n  x\n }\n}\n"
+		       INST(""), "sync group G: member VI_9 is not a vrrp_instance; ignored");
 	expect_warning("vrrp_sync_group G {\n group {\n  VI_1\n }\n track_script {\n  x\n }\n}\n"
 		       INST(""), "sync group G: track_script x: there is no vrrp_script x, so this "
 		       "is ignored");
@@ -1026,9 +1054,9 @@ START_TEST(bare_sync_group_members_are_taken_with_a_warning)
 	free(dump);
 	assert_roundtrip(c);
 	conf_unref(c);
-	/* a bare word that is no instance is then an error */
-	expect_error("vrrp_sync_group VG1 {\n  VI_2\n  VI_X\n}\n" INST(""),
-		     "sync group VG1: member VI_X is not a vrrp_instance");
+	/* a bare word that is no instance is then ignored, like any member */
+	expect_warning("vrrp_sync_group VG1 {\n  VI_1\n  VI_X\n}\n" INST(""),
+		       "sync group VG1: member VI_X is not a vrrp_instance; ignored");
 	/* several on a line */
 	c = parse_ok("vrrp_sync_group VG1 {\n  VI_1 VI_2\n}\n" INST("")
 		     "vrrp_instance VI_2 {\n virtual_router_id 2\n virtual_ipaddress {\n"
@@ -1194,6 +1222,7 @@ static Suite *vrrp_suite(void)
 	tcase_add_test(tc, duplicate_names_are_errors);
 	tcase_add_test(tc, unknown_references_are_dropped);
 	tcase_add_test(tc, keepalived_fallbacks);
+	tcase_add_test(tc, sync_group_member_that_is_no_instance_is_ignored);
 	tcase_add_test(tc, names_resolve_in_any_order);
 	tcase_add_test(tc, scriptless_script_is_dropped_with_warnings);
 	tcase_add_test(tc, bare_sync_group_members_are_taken_with_a_warning);

@@ -12,6 +12,9 @@
  * keepalived.conf.conditional_conf is loaded once per config-id it uses.
  * Inputs the fuzzer once broke (test/fuzz/regress/conf/) need not load,
  * but when they do the round trip must hold.
+ * The real configurations of test/conf/corpus/ (public repositories; see
+ * test/conf/corpus.sh) need not load either, since some are refused on
+ * purpose, but those that load must make the round trip too.
  * keepalived.conf.SSL_GET says "auth_type AH", which vigil refuses (it has
  * no IPsec AH and would run unauthenticated, issue 15): that file is read
  * with AH written as PASS, so the rest of it still makes the round trip.
@@ -37,7 +40,7 @@ struct input {
 
 static struct input *inputs;
 static size_t ninputs, nsamples, ngood;
-static glob_t regress;
+static glob_t regress, corpus;
 
 static void add_input(const char *path, const char *config_id, bool ours)
 {
@@ -240,6 +243,44 @@ START_TEST(fuzz_regression_roundtrips)
 }
 END_TEST
 
+/* A corpus file that loads: parse(dump(m)) == m, and the dump is a fixed
+ * point. Those vigil refuses are test/conf/corpus.sh's business. */
+START_TEST(corpus_file_roundtrips)
+{
+	const char *path = corpus.gl_pathv[_i];
+	struct conf_opts opts = { NULL, false };
+	struct diags d;
+
+	diags_init(&d);
+	struct config *cfg = conf_load_file(path, &opts, &d);
+	diags_free(&d);
+	if (!cfg)
+		return;
+	assert_roundtrip(cfg);
+	char *text1 = dump_string(cfg);
+	diags_init(&d);
+	struct config *again = parse_text(text1, &d);
+	if (!again)
+		diags_print(&d, stderr);
+	ck_assert_msg(again != NULL, "%s: the dump does not parse", path);
+	char *text2 = dump_string(again);
+	ck_assert_msg(strcmp(text1, text2) == 0, "%s: dump is not a fixed point:\n%s\n---\n%s",
+		      path, text1, text2);
+	free(text1);
+	free(text2);
+	diags_free(&d);
+	conf_unref(again);
+	conf_unref(cfg);
+}
+END_TEST
+
+START_TEST(corpus_files_exist)
+{
+	ck_assert_msg(corpus.gl_pathc >= 40, "only %zu " TEST_SRCDIR "/test/conf/corpus/*.conf "
+		      "files", (size_t)corpus.gl_pathc);
+}
+END_TEST
+
 START_TEST(empty_config_parses)
 {
 	struct config *cfg = parse_ok("", NULL);
@@ -259,6 +300,9 @@ int main(void)
 	tcase_add_test(tc, items_that_look_like_directives_roundtrip);
 	if (glob(TEST_SRCDIR "/test/fuzz/regress/conf/*", 0, NULL, &regress) == 0)
 		tcase_add_loop_test(tc, fuzz_regression_roundtrips, 0, (int)regress.gl_pathc);
+	if (glob(TEST_SRCDIR "/test/conf/corpus/*.conf", 0, NULL, &corpus) == 0)
+		tcase_add_loop_test(tc, corpus_file_roundtrips, 0, (int)corpus.gl_pathc);
+	tcase_add_test(tc, corpus_files_exist);
 	tcase_add_test(tc, samples_are_installed);
 	tcase_add_test(tc, good_files_exist);
 	if (ninputs)
@@ -270,5 +314,6 @@ int main(void)
 		free(inputs[i].path);
 	free(inputs);
 	globfree(&regress);
+	globfree(&corpus);
 	return rc;
 }
