@@ -394,6 +394,21 @@ const struct vtype vt_tri = { "a flag", 0, tri_parse, tri_dump, mem_eq, VT_VALUE
 /* A flag's optional value makes its arity 0 inside option lists, where
  * "home" or "no_track" stand alone. */
 const struct vtype vt_flag = { "a flag", 0, flag_parse, flag_dump, bool_eq, VT_VALUE };
+
+/* A flag keepalived takes no value for: it ignores a word after it and
+ * sets the flag ("enable_script_security 0" enables it). vigil does the
+ * same and says so, rather than read the word as keepalived does not. */
+static bool bare_flag_parse(struct pctx *p, const struct kw *k, const struct stmt *s, void *f)
+{
+	if (s->nargs)
+		p_warn(p, s->args[0].pos, "'%s %s': keepalived ignores the value and sets %s, and "
+		       "so does vigil; write %s alone, or remove it", k->name, s->args[0].text,
+		       k->name, k->name);
+	*(bool *)f = !(k->flags & KW_INVERT);
+	return true;
+}
+
+const struct vtype vt_flag_bare = { "a flag", -1, bare_flag_parse, flag_dump, bool_eq, VT_VALUE };
 const struct vtype vt_bool = { "on|off", 1, bool_parse, bool_dump, bool_eq, VT_VALUE };
 
 static bool str_parse(struct pctx *p, const struct kw *k, const struct stmt *s, void *f)

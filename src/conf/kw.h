@@ -192,6 +192,8 @@ extern const struct vtype vt_int;     /* signed integer of kw->size bytes, min..
 extern const struct vtype vt_uint;    /* unsigned integer, min..max */
 extern const struct vtype vt_timer;   /* uint64_t microseconds from "1.5" seconds */
 extern const struct vtype vt_flag;    /* bool set by the bare keyword; takes an optional <BOOL> */
+extern const struct vtype vt_flag_bare; /* bool set by the keyword; a word after it is ignored
+				       * with a warning, as keepalived ignores it */
 extern const struct vtype vt_bool;    /* bool from a required <BOOL> */
 extern const struct vtype vt_tri;     /* -1 unwritten / 0 / 1 (signed, kw->size bytes): "kw [<BOOL>]" */
 extern const struct vtype vt_str;     /* char *, exactly one word */

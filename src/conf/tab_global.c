@@ -933,7 +933,7 @@ static const struct kw global_kws[] = {
 	KW_STR("dbus_service_name", G, dbus_service_name, NO_EFFECT(WHY_DBUS)),
 
 	KW_TYPE("script_user", vt_user_group, G, script_user, ACTS),
-	KW_FLAG("enable_script_security", G, enable_script_security, ACTS),
+	KW_TYPE("enable_script_security", vt_flag_bare, G, enable_script_security, ACTS),
 	KW_TYPE("notify_fifo", vt_run_as, G, notify_fifo, ACTS),
 	KW_TYPE("notify_fifo_script", vt_run_as, G, notify_fifo_script, ACTS),
 	KW_TYPE("vrrp_notify_fifo", vt_run_as, G, vrrp_notify_fifo, ACTS),

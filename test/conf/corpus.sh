@@ -59,28 +59,12 @@ trap 'ip netns del "$NS" 2>/dev/null; rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 ip -n "$NS" link set lo up
 
-# ---- expected failures: TEMPORARY --------------------------------------------
-# Files vigil refuses today only for cases that branch d10fx fixes in the
-# parser (issue 10, section 3). The lead empties this list when both
-# branches are merged; a file listed here that vigil accepts is reported
-# ("now accepted") and should be taken off. Any other refusal fails.
+# ---- expected failures --------------------------------------------------------
+# None: every file keepalived runs, vigil runs. (The list was for the cases
+# branch d10fx fixed in the parser; the function stays for the report's
+# wording should one be needed again.)
 expected_failure() {
-	pto='persistence_timeout 0 is out of range'
-	nots='track_script .*: there is no vrrp_script'
-	garp='vrrp_g(arp|na)_interval 0 is out of range'
-	case "$1" in
-	005-k8s-handbook-lvs-dr.conf)         xwant=$pto reason="persistence_timeout 0" ;;
-	006-haq0003-unicast-undefined-script.conf) xwant=$nots reason="track_script naming an undefined script" ;;
-	012-mha-nopreempt-1.conf)             xwant="'1' is not a boolean" reason="nopreempt 1" ;;
-	016-nsd01-two-instances-garp0.conf)   xwant=$garp reason="vrrp_garp_interval 0, vrrp_gna_interval 0" ;;
-	024-lvs-only-nat-udp-typo.conf)       xwant=$pto reason="persistence_timeout 0" ;;
-	030-stability-typos-prio255.conf)     xwant=$nots reason="track_script naming an undefined script" ;;
-	051-devel-1139-misc-check-tun.conf)   xwant=$pto reason="persistence_timeout 0" ;;
-	# keepalived ignores the argument of enable_script_security and enables
-	# it: the "nopreempt 1" case, on another flag keyword
-	063-oracle-script-security-0-label.conf) xwant="'0' is not a boolean" reason="enable_script_security 0 (a flag with an argument, as nopreempt 1)" ;;
-	*) return 1 ;;
-	esac
+	return 1
 }
 
 # ---- refused by design: PERMANENT ---------------------------------------------
@@ -94,8 +78,7 @@ refused_by_design() {
 		want='auth_type AH is not implemented by vigil'
 		why="auth_type AH: vigil has no IPsec AH and will not run unauthenticated (issue 15)" ;;
 	017-note-unclosed-instance.conf)
-		# (the vrrp_g*_interval 0 errors go with branch d10fx)
-		want="'vrrp_instance \\{' is never closed|vrrp_g(arp|na)_interval 0 is out of range"
+		want="'vrrp_instance \\{' is never closed"
 		why="the instance is never closed: keepalived warns of a missing '}' and reads the shell script pasted after it as unknown keywords of the instance; vigil refuses a block that is never closed" ;;
 	018-cmz-includes-only.conf)
 		want='cannot include .*: no such file'

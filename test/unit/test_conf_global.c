@@ -823,6 +823,24 @@ static void global_error(const char *line, const char *substr)
 
 /* keepalived 2.2.7 logs "vrrp_garp_interval '0' is invalid" and keeps its
  * default; vigil does the same (issue 10 section 3). */
+/* keepalived 2.2.7 ignores a word after enable_script_security and
+ * enables it: "enable_script_security 0" (met in a real file) must not
+ * turn script security off. */
+START_TEST(enable_script_security_ignores_its_argument)
+{
+	struct diags d;
+	diags_init(&d);
+	struct config *c = parse_text("global_defs {\n enable_script_security 0\n}\n", &d);
+	ck_assert_ptr_nonnull(c);
+	ck_assert(c->global.enable_script_security);
+	ck_assert(diags_at(&d, DIAG_WARNING, 2, 25, "'enable_script_security 0': keepalived "
+			   "ignores the value and sets enable_script_security, and so does vigil"));
+	assert_roundtrip(c);
+	conf_unref(c);
+	diags_free(&d);
+}
+END_TEST
+
 START_TEST(zero_garp_intervals_keep_the_default)
 {
 	struct diags d;
@@ -1207,6 +1225,7 @@ static Suite *global_suite(void)
 	tcase_add_test(tc, dump_is_canonical);
 	tcase_add_test(tc, global_range_errors);
 	tcase_add_test(tc, zero_garp_intervals_keep_the_default);
+	tcase_add_test(tc, enable_script_security_ignores_its_argument);
 	tcase_add_test(tc, bad_smtp_server_is_ignored_with_a_warning);
 	tcase_add_test(tc, global_bad_words);
 	tcase_add_test(tc, track_file_errors);
