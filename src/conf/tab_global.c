@@ -848,6 +848,8 @@ static const struct kw global_kws[] = {
 	KW_FLAG("vrrp_higher_prio_send_advert", G, vrrp_higher_prio_send_advert),
 	KW_INT("vrrp_version", G, vrrp_version, 2, 3),
 	KW_FLAG("vrrp_check_unicast_src", G, vrrp_check_unicast_src),
+	/* vigil: check_unicast_ttl for every instance (issue 15) */
+	KW_FLAG("vrrp_check_unicast_ttl", G, vrrp_check_unicast_ttl),
 	KW_FLAG("vrrp_skip_check_adv_addr", G, vrrp_skip_check_adv_addr),
 	KW_FLAG("vrrp_strict", G, vrrp_strict),
 	KW_FLAG("vrrp_notify_priority_changes", G, vrrp_notify_priority_changes),

@@ -1082,6 +1082,7 @@ static void instance_init(void *obj)
 	v->unicast_ttl = 255;
 	v->accept = TRI_UNSET;
 	v->check_unicast_src = TRI_UNSET;
+	v->check_unicast_ttl = TRI_UNSET;
 	v->skip_check_adv_addr = TRI_UNSET;
 	v->strict_mode = TRI_UNSET;
 	v->garp_master_delay = VRRP_UNSET_TIMER;
@@ -1149,6 +1150,9 @@ static const struct kw instance_kws[] = {
 	KW_ITEMS("unicast_peer", I, unicast_peers, desc_unicast_peer_item),
 	KW_FLAG("unicast_fault_no_peer", I, unicast_fault_no_peer),
 	KW_TRI("check_unicast_src", I, check_unicast_src),
+	/* vigil: RFC 5798's TTL 255 rule for unicast adverts from peers on
+	 * the link (issue 15); keepalived would report it as unknown. */
+	KW_TRI("check_unicast_ttl", I, check_unicast_ttl),
 	KW_INT("unicast_ttl", I, unicast_ttl, 0, 255),
 	KW_TYPE("old_unicast_checksum", vt_old_chksum, I, old_unicast_checksum),
 	KW_INT("virtual_router_id", I, vrid, 1, 255),
@@ -1282,6 +1286,17 @@ static void check_combinations(struct pctx *p, const I *v, struct srcpos pos, in
 	if (v->interface && v->vrf)
 		p_warn(p, pos, "(%s) vrf is for unicast without an interface; keepalived "
 		       "ignores it when interface is set", iname(v));
+	/* keepalived: "Cannot use unicast_ttl without unicast peers". The
+	 * default (255) cannot be told from a written 255: that one passes. */
+	if (!v->unicast_peers.n && v->unicast_ttl != 255)
+		p_warn(p, pos, "(%s) unicast_ttl %d has no effect without unicast_peer: "
+		       "multicast adverts always leave with TTL 255", iname(v), v->unicast_ttl);
+	if (!v->unicast_peers.n && v->check_unicast_ttl == TRI_ON)
+		p_warn(p, pos, "(%s) check_unicast_ttl has no effect without unicast_peer: "
+		       "multicast adverts are always checked for TTL 255", iname(v));
+	if (v->unicast_peers.n && v->unicast_ttl == 0)
+		p_warn(p, pos, "(%s) unicast_ttl 0 is sent as 1: Linux does not send a "
+		       "TTL of 0", iname(v));
 	if (v->auth.type == CONF_AUTH_NONE)
 		return;
 	if (v->version == 3 || family == AF_INET6)
