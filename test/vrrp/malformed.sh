@@ -368,6 +368,7 @@ states_hold "at the end"
 # The attacker (at, 10.99.0.2) is one hop behind cl, which forwards
 # without source checks: its adverts reach lb1 with TTL 254 and, spoofed,
 # lb2's address as source.
+t4=$(awk '{ print $1 }' /proc/uptime)
 AT=$(lab_ns at)
 ip netns add "$AT"
 ip -n "$CL" link add rt0 type veth peer name eth0 netns "$AT"
@@ -401,5 +402,6 @@ check "checked instances: nothing accepted from the attacker" lab_none_since lb1
 attack -s 10.11.12.2 -r 61 -a 10.11.12.161
 check "no TTL check: the routed advert would have taken over" lab_wait_since lb1 "$m1" \
 	"\(VI_U1\) Entering BACKUP STATE" 2
+echo "# the unicast TTL attack took $(awk -v a="$t4" '{ printf "%.1f", $1 - a }' /proc/uptime) s"
 
 lab_summary
