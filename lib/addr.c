@@ -136,3 +136,17 @@ bool vaddr_host_bits_set(const struct vaddr *a)
 			return true;
 	return false;
 }
+
+bool vaddr_in_prefix(const struct vaddr *a, const struct vaddr *net, unsigned prefix)
+{
+	unsigned bits = net->family == AF_INET ? 32 : 128;
+
+	if (!a->family || a->family != net->family || prefix > bits)
+		return false;
+	for (unsigned i = 0; i < prefix; i++) {
+		uint8_t m = (uint8_t)(0x80 >> (i % 8));
+		if ((a->u.bytes[i / 8] & m) != (net->u.bytes[i / 8] & m))
+			return false;
+	}
+	return true;
+}

@@ -38,6 +38,9 @@ bool vaddr_equal(const struct vaddr *a, const struct vaddr *b);
 bool vaddr_is_set(const struct vaddr *a);
 /* Host bits set beyond the prefix (e.g. 10.0.0.1/8)? */
 bool vaddr_host_bits_set(const struct vaddr *a);
+/* Do a's first prefix bits equal net's (same family; its own prefix
+ * fields are ignored)? False for a prefix longer than the family's. */
+bool vaddr_in_prefix(const struct vaddr *a, const struct vaddr *net, unsigned prefix);
 /* Last byte (v4) or last 16-bit group (v6): the part a range varies. */
 uint32_t vaddr_range_base(const struct vaddr *a);
 

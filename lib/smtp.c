@@ -29,6 +29,7 @@
 
 #include "arena.h"
 #include "log.h"
+#include "smtpline.h"
 
 #define DFL_PORT 25
 #define DFL_CONNECT_TIMEOUT_US 30000000ULL    /* keepalived's smtp_connect_timeout */
@@ -541,13 +542,14 @@ static void on_line(struct smtp_xfer *x, char *line, size_t len)
 		x->last[i] = isprint((unsigned char)line[i]) ? line[i] : '?';
 	x->last[n] = '\0';
 
-	if (len < 3 || !isdigit((unsigned char)line[0]) || !isdigit((unsigned char)line[1]) ||
-	    !isdigit((unsigned char)line[2]) || (len > 3 && line[3] != ' ' && line[3] != '-')) {
+	bool more;
+	int code = smtp_reply_line(line, len, &more);
+	if (code < 0) {
 		xfer_log_fail(x, SMTP_PROTOCOL_ERROR, "malformed reply to %s: \"%s\"",
 			      wait_name[x->state], x->last);
 		return;
 	}
-	if (len > 3 && line[3] == '-') {
+	if (more) {
 		/* More lines of this reply follow: up to a point. */
 		if (++x->reply_lines >= REPLY_LINES_MAX || x->reply_bytes > REPLY_BYTES_MAX)
 			xfer_log_fail(x, SMTP_PROTOCOL_ERROR, "reply to %s goes on past %u lines or "
@@ -557,7 +559,7 @@ static void on_line(struct smtp_xfer *x, char *line, size_t len)
 	}
 	x->reply_lines = 0;
 	x->reply_bytes = 0;
-	on_reply(x, (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0'));
+	on_reply(x, code);
 }
 
 static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)

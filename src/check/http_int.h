@@ -37,10 +37,6 @@ struct http_url {
 	int64_t len_mismatch;
 };
 
-/* The length of the reply head at the start of buf (through its blank
- * line, which may be LF LF as well as CRLF CRLF), 0 while incomplete. */
-size_t http_head_end(const char *buf, size_t len);
-
 struct http_attempt;      /* http.c: a libcurl transfer */
 struct http_plain;        /* http_plain.c: a socket attempt */
 

@@ -32,11 +32,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/socket.h>
 
 #include "attempt.h"
 #include "http_int.h"
+#include "httphead.h"
 
 struct http_plain {
 	struct probe_attempt a;        /* first: attempt.c allocates it */
@@ -87,53 +87,15 @@ static int build_request(struct http_plain *h)
 
 /* ---- the reply's head ----------------------------------------------------------- */
 
-/* The value of header name (case-insensitive) in head, or NULL. Lines
- * end with LF, CRLF or not; the status line is not a header. */
-static const char *header_value(const char *head, const char *name)
+/* Parse the complete head (its first head_bytes bytes): false when it is
+ * not an HTTP reply. */
+static bool parse_head(struct http_plain *h, size_t head_bytes)
 {
-	size_t nl = strlen(name);
-	for (const char *l = strchr(head, '\n'); l; l = strchr(l, '\n')) {
-		l++;
-		if (!strncasecmp(l, name, nl) && l[nl] == ':')
-			return l + nl + 1;
-	}
-	return NULL;
-}
-
-/* The length of the head at the start of buf (through its blank line:
- * LF LF, or LF CR LF), 0 while it is not complete. */
-size_t http_head_end(const char *buf, size_t len)
-{
-	for (size_t i = 0; i + 1 < len; i++) {
-		if (buf[i] != '\n')
-			continue;
-		if (buf[i + 1] == '\n')
-			return i + 2;
-		if (buf[i + 1] == '\r' && i + 2 < len && buf[i + 2] == '\n')
-			return i + 3;
-	}
-	return 0;
-}
-
-/* Parse the complete head (NUL-terminated): false when it is not an
- * HTTP reply. */
-static bool parse_head(struct http_plain *h)
-{
-	int major, minor, consumed = 0;
-	long code;
-	if (sscanf(h->head, "HTTP/%d.%d %3ld%n", &major, &minor, &code, &consumed) != 3 ||
-	    consumed != 12 || code < 100 || code > 999)
+	struct http_head hd;
+	if (!http_head_parse(h->head, head_bytes, &hd))
 		return false;
-	h->code = code;
-	h->content_length = -1;
-	const char *cl = header_value(h->head, "Content-Length");
-	if (cl) {
-		char *end;
-		cl += strspn(cl, " \t");
-		long long v = strtoll(cl, &end, 10);
-		if (end != cl && v >= 0)
-			h->content_length = v;
-	}
+	h->code = hd.code;
+	h->content_length = hd.content_length;
 	return true;
 }
 
@@ -227,11 +189,7 @@ static void take_head(struct http_plain *h, const char *data, size_t n)
 						   "not an HTTP reply on url(%s)", url_conf(h)->path);
 			return;
 		}
-		char saved = h->head[head_bytes];
-		h->head[head_bytes] = '\0';
-		bool parsed = parse_head(h);
-		h->head[head_bytes] = saved;
-		if (!parsed) {
+		if (!parse_head(h, head_bytes)) {
 			probe_attempt_fail(&h->a, PROBE_BAD_STATUS, "not an HTTP reply on url(%s)",
 					   url_conf(h)->path);
 			return;

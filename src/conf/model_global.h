@@ -171,6 +171,7 @@ struct global_defs {
 	bool vrrp_higher_prio_send_advert;
 	int vrrp_version;                    /* 2 or 3, default 2 */
 	bool vrrp_check_unicast_src;
+	bool vrrp_check_unicast_ttl;         /* vigil: check_unicast_ttl's default */
 	bool vrrp_skip_check_adv_addr;
 	bool vrrp_strict;
 	bool vrrp_notify_priority_changes;

@@ -224,6 +224,10 @@ struct vrrp_instance {
 	struct list unicast_peers;    /* struct unicast_peer */
 	bool unicast_fault_no_peer;
 	enum tri check_unicast_src;   /* unset: global vrrp_check_unicast_src */
+	/* vigil: a unicast advert from a peer on the instance's link must
+	 * arrive with TTL/hop limit 255 (RFC 5798 7.1, as multicast ones);
+	 * unset: global vrrp_check_unicast_ttl */
+	enum tri check_unicast_ttl;
 	int unicast_ttl;              /* TTL/hop limit of unicast adverts, default 255 */
 	int old_unicast_checksum;     /* enum old_chksum */
 	int vrid;                     /* RFC 5798 VRID, 1..255; required */

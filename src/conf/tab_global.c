@@ -865,6 +865,8 @@ static const struct kw global_kws[] = {
 	  NO_EFFECT(WHY_HIGHER_PRIO)),
 	KW_INT("vrrp_version", G, vrrp_version, 2, 3, ACTS),
 	KW_FLAG("vrrp_check_unicast_src", G, vrrp_check_unicast_src, ACTS),
+	/* vigil: check_unicast_ttl for every instance (issue 15) */
+	KW_FLAG("vrrp_check_unicast_ttl", G, vrrp_check_unicast_ttl, ACTS),
 	KW_FLAG("vrrp_skip_check_adv_addr", G, vrrp_skip_check_adv_addr, NO_EFFECT(WHY_SKIP_ADV)),
 	KW_FLAG("vrrp_strict", G, vrrp_strict, ACTS),
 	KW_FLAG("vrrp_notify_priority_changes", G, vrrp_notify_priority_changes, ACTS),

@@ -791,8 +791,8 @@ static struct block_desc desc_garp_if_item = {
 
 /* unicast_peer { ADDR [min_ttl N] [max_ttl N] } */
 static const struct kw peer_opts[] = {
-	KW_INT("min_ttl", struct unicast_peer, min_ttl, 0, 255, NO_EFFECT(WHY_PEER_TTL)),
-	KW_INT("max_ttl", struct unicast_peer, max_ttl, 0, 255, NO_EFFECT(WHY_PEER_TTL)),
+	KW_INT("min_ttl", struct unicast_peer, min_ttl, 0, 255, ACTS),
+	KW_INT("max_ttl", struct unicast_peer, max_ttl, 0, 255, ACTS),
 	KW_END
 };
 
@@ -1140,6 +1140,7 @@ static void instance_init(void *obj)
 	v->unicast_ttl = 255;
 	v->accept = TRI_UNSET;
 	v->check_unicast_src = TRI_UNSET;
+	v->check_unicast_ttl = TRI_UNSET;
 	v->skip_check_adv_addr = TRI_UNSET;
 	v->strict_mode = TRI_UNSET;
 	v->garp_master_delay = VRRP_UNSET_TIMER;
@@ -1211,6 +1212,9 @@ static const struct kw instance_kws[] = {
 	KW_FLAG("unicast_fault_no_peer", I, unicast_fault_no_peer,
 	  NO_EFFECT("vigil does not fault a unicast instance that has no peers")),
 	KW_TRI("check_unicast_src", I, check_unicast_src, ACTS),
+	/* vigil: RFC 5798's TTL 255 rule for unicast adverts from peers on
+	 * the link (issue 15); keepalived would report it as unknown. */
+	KW_TRI("check_unicast_ttl", I, check_unicast_ttl, ACTS),
 	KW_INT("unicast_ttl", I, unicast_ttl, 0, 255, ACTS),
 	KW_TYPE("old_unicast_checksum", vt_old_chksum, I, old_unicast_checksum,
 	  NO_EFFECT("vigil computes the unicast advert checksum as RFC 5798 says (keepalived 2.2.7's default)")),
@@ -1347,6 +1351,17 @@ static void check_combinations(struct pctx *p, const I *v, struct srcpos pos, in
 	if (v->interface && v->vrf)
 		p_warn(p, pos, "(%s) vrf is for unicast without an interface; keepalived "
 		       "ignores it when interface is set", iname(v));
+	/* keepalived: "Cannot use unicast_ttl without unicast peers". The
+	 * default (255) cannot be told from a written 255: that one passes. */
+	if (!v->unicast_peers.n && v->unicast_ttl != 255)
+		p_warn(p, pos, "(%s) unicast_ttl %d has no effect without unicast_peer: "
+		       "multicast adverts always leave with TTL 255", iname(v), v->unicast_ttl);
+	if (!v->unicast_peers.n && v->check_unicast_ttl == TRI_ON)
+		p_warn(p, pos, "(%s) check_unicast_ttl has no effect without unicast_peer: "
+		       "multicast adverts are always checked for TTL 255", iname(v));
+	if (v->unicast_peers.n && v->unicast_ttl == 0)
+		p_warn(p, pos, "(%s) unicast_ttl 0 is sent as 1: Linux does not send a "
+		       "TTL of 0", iname(v));
 	if (v->auth.type == CONF_AUTH_NONE)
 		return;
 	if (v->version == 3 || family == AF_INET6)

@@ -49,8 +49,6 @@
 	"vigil does not answer a higher-priority advert with one of its own"
 #define WHY_SYNC_TRACKING \
 	"vigil treats tracking in a sync group as keepalived does without this keyword"
-#define WHY_PEER_TTL \
-	"vigil does not check the TTL of a peer's unicast adverts"
 #define WHY_ADDR_FLAG \
 	"vigil does not set this address flag"
 

@@ -5,6 +5,7 @@
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -111,15 +112,58 @@ bool iface_has_addr(int ifindex, const struct vaddr *addr)
 /* The node's addresses, as last read. Module state on purpose: one list
  * per process serves every instance, and nothing else writes it. A node
  * with more addresses than fit keeps the first ones; the advert source of
- * each instance is compared on its own before this list is consulted. */
+ * each instance is compared on its own before this list is consulted.
+ * Each entry keeps its interface and prefix for iface_on_link(). */
 #define LOCAL_MAX 256
 #define LOCAL_MAX_AGE_MS 1000
+struct local_addr {
+	struct vaddr addr;         /* prefix = the netmask's length */
+	struct vaddr peer;         /* point-to-point far end; family 0: none */
+	char ifname[IF_NAMESIZE];
+};
 static struct {
-	struct vaddr addrs[LOCAL_MAX];
+	struct local_addr addrs[LOCAL_MAX];
 	size_t n;
 	uint64_t read_ms;
 	bool valid;
 } local;
+
+static unsigned mask_len(const struct sockaddr *mask, int family)
+{
+	const uint8_t *b;
+	size_t n;
+	unsigned len = 0;
+	if (!mask || mask->sa_family != family)
+		return family == AF_INET ? 32 : 128;
+	if (family == AF_INET) {
+		b = (const uint8_t *)&((const struct sockaddr_in *)mask)->sin_addr;
+		n = 4;
+	} else {
+		b = (const uint8_t *)&((const struct sockaddr_in6 *)mask)->sin6_addr;
+		n = 16;
+	}
+	for (size_t i = 0; i < n; i++)
+		for (uint8_t m = 0x80; m && (b[i] & m); m >>= 1)
+			len++;
+	return len;
+}
+
+static bool to_vaddr(const struct sockaddr *sa, struct vaddr *v)
+{
+	memset(v, 0, sizeof(*v));
+	if (!sa)
+		return false;
+	if (sa->sa_family == AF_INET) {
+		v->family = AF_INET;
+		v->u.v4 = ((const struct sockaddr_in *)sa)->sin_addr;
+	} else if (sa->sa_family == AF_INET6) {
+		v->family = AF_INET6;
+		v->u.v6 = ((const struct sockaddr_in6 *)sa)->sin6_addr;
+	} else {
+		return false;
+	}
+	return true;
+}
 
 static void read_local(uint64_t now_ms)
 {
@@ -130,32 +174,52 @@ static void read_local(uint64_t now_ms)
 	if (getifaddrs(&all) < 0)
 		return;
 	for (a = all; a && local.n < LOCAL_MAX; a = a->ifa_next) {
-		if (!a->ifa_addr)
+		struct local_addr *l = &local.addrs[local.n];
+		if (!to_vaddr(a->ifa_addr, &l->addr))
 			continue;
-		struct vaddr *v = &local.addrs[local.n];
-		memset(v, 0, sizeof(*v));
-		if (a->ifa_addr->sa_family == AF_INET) {
-			v->family = AF_INET;
-			v->u.v4 = ((struct sockaddr_in *)a->ifa_addr)->sin_addr;
-		} else if (a->ifa_addr->sa_family == AF_INET6) {
-			v->family = AF_INET6;
-			v->u.v6 = ((struct sockaddr_in6 *)a->ifa_addr)->sin6_addr;
-		} else {
-			continue;
-		}
+		l->addr.prefix = (uint8_t)mask_len(a->ifa_netmask, l->addr.family);
+		if (!(a->ifa_flags & IFF_POINTOPOINT) || !to_vaddr(a->ifa_dstaddr, &l->peer))
+			memset(&l->peer, 0, sizeof(l->peer));
+		snprintf(l->ifname, sizeof(l->ifname), "%s", a->ifa_name);
 		local.n++;
 	}
 	freeifaddrs(all);
 }
 
-bool iface_addr_is_local(const struct vaddr *addr, uint64_t now_ms)
+static void refresh_local(uint64_t now_ms)
 {
 	if (!local.valid || now_ms < local.read_ms || now_ms - local.read_ms >= LOCAL_MAX_AGE_MS)
 		read_local(now_ms);
-	size_t len = addr->family == AF_INET ? 4 : 16;
+}
+
+static bool same_addr(const struct vaddr *a, const struct vaddr *b)
+{
+	return a->family == b->family &&
+	       memcmp(a->u.bytes, b->u.bytes, a->family == AF_INET ? 4 : 16) == 0;
+}
+
+bool iface_addr_is_local(const struct vaddr *addr, uint64_t now_ms)
+{
+	refresh_local(now_ms);
 	for (size_t i = 0; i < local.n; i++)
-		if (local.addrs[i].family == addr->family &&
-		    memcmp(local.addrs[i].u.bytes, addr->u.bytes, len) == 0)
+		if (same_addr(&local.addrs[i].addr, addr))
 			return true;
+	return false;
+}
+
+bool iface_on_link(const char *ifname, const struct vaddr *addr, uint64_t now_ms)
+{
+	/* fe80::/10 never crosses a router (RFC 4291 2.5.6). */
+	if (addr->family == AF_INET6 && IN6_IS_ADDR_LINKLOCAL(&addr->u.v6))
+		return true;
+	refresh_local(now_ms);
+	for (size_t i = 0; i < local.n; i++) {
+		const struct local_addr *l = &local.addrs[i];
+		if (strcmp(l->ifname, ifname) != 0 || l->addr.family != addr->family)
+			continue;
+		if (l->peer.family ? same_addr(&l->peer, addr)
+				   : vaddr_in_prefix(addr, &l->addr, l->addr.prefix))
+			return true;
+	}
 	return false;
 }

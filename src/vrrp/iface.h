@@ -33,5 +33,9 @@ bool iface_has_addr(int ifindex, const struct vaddr *addr);
  * kernel at most once a second (now_ms is the caller's monotonic clock),
  * so that a flood of packets asking costs one read a second. */
 bool iface_addr_is_local(const struct vaddr *addr, uint64_t now_ms);
+/* Is addr on ifname's link: an IPv6 link-local address, or inside the
+ * prefix of an address configured on ifname (the far end of a
+ * point-to-point address)? From the same once-a-second list. */
+bool iface_on_link(const char *ifname, const struct vaddr *addr, uint64_t now_ms);
 
 #endif

@@ -34,7 +34,8 @@ const char *vrrp_drop_name(enum vrrp_drop d)
 {
 	static const char *const names[] = {
 		"malformed IP header", "malformed advertisement", "no instance for VRID",
-		"TTL/hop limit not 255", "version mismatch", "authentication mismatch",
+		"TTL/hop limit not 255", "TTL/hop limit out of the peer's range",
+		"version mismatch", "authentication mismatch",
 		"advertisement interval mismatch", "address list mismatch (VRID collision)",
 		"unicast advert from unknown peer", "advert from our own address",
 	};
@@ -353,6 +354,8 @@ int vrrp_rt_init(struct vrrp_rt *rt, struct vrrp_engine *e, const struct vrrp_in
 	rt->version = (uint8_t)resolve_version(cfg, g, rt->family);
 	resolve_settings(rt, g);
 	rt->unicast = cfg->unicast_peers.n > 0;
+	rt->check_unicast_ttl = cfg->check_unicast_ttl != TRI_UNSET
+		? cfg->check_unicast_ttl == TRI_ON : g->vrrp_check_unicast_ttl;
 	rt->base_prio = (uint8_t)cfg->priority;
 	rt->prio = rt->base_prio;
 	rt->preempt = cfg->preempt;
@@ -425,12 +428,15 @@ static void send_advert(struct vrrp_rt *rt, uint8_t prio, bool reply)
 	if (rt->fd < 0 || rt->src_lost || !tx_allowed(rt, reply))
 		return;
 	size_t ndst = rt->unicast ? rt->npeers : 1;
+	/* unicast_ttl (default 255; 0, which Linux does not send, as 1);
+	 * multicast adverts keep the socket's 255 (RFC 5798 5.1.1.3). */
+	int ttl = rt->unicast ? (rt->cfg->unicast_ttl ? rt->cfg->unicast_ttl : 1) : 0;
 	for (size_t i = 0; i < ndst; i++) {
 		const struct vaddr *dst = rt->unicast ? &rt->peers[i] : &rt->mcast_dst;
 		ssize_t n = vrrp_advert_build(buf, sizeof(buf), &rt->advert, rt->src.u.bytes,
 					      dst->u.bytes);
 		int err = n < 0 ? -EINVAL : vrrp_socket_send(rt->fd, rt->ifi.ifindex, buf,
-							      (size_t)n, &rt->src, dst);
+							      (size_t)n, &rt->src, dst, ttl);
 		if (err < 0)
 			log_msg(LOG_WARNING, "(%s) cannot send advert to %s: %s", rt->name,
 				fmt_addr(dst, who, sizeof(who)), strerror(-err));
@@ -1057,22 +1063,58 @@ static bool same_addresses(const struct vrrp_rt *rt, const struct vrrp_advert *a
 	return true;
 }
 
-static bool known_peer(const struct vrrp_rt *rt, const struct vaddr *src)
-{
-	for (const struct node *n = rt->cfg->unicast_peers.first; n; n = n->next) {
-		struct vaddr p = ((const struct unicast_peer *)n)->addr;
-		p.has_prefix = false;
-		if (vaddr_equal(&p, src))
-			return true;
-	}
-	return false;
-}
-
 static void drop(struct vrrp_rt *rt, enum vrrp_drop why, const char *detail)
 {
 	char who[128];
 	snprintf(who, sizeof(who), "(%s) ", rt->name);
 	vrrp_note_drop(rt->st.drops, rt->drop_rl, uv_now(rt->eng->loop), why, who, detail);
+}
+
+/* The unicast_peer entry src is, or NULL. */
+static const struct unicast_peer *known_peer(const struct vrrp_rt *rt, const struct vaddr *src)
+{
+	for (const struct node *n = rt->cfg->unicast_peers.first; n; n = n->next) {
+		const struct unicast_peer *u = (const struct unicast_peer *)n;
+		struct vaddr p = u->addr;
+		p.has_prefix = false;
+		if (vaddr_equal(&p, src))
+			return u;
+	}
+	return NULL;
+}
+
+/* RFC 5798 7.1's TTL 255 for multicast; for unicast, keepalived's
+ * min_ttl/max_ttl of the peer and vigil's check_unicast_ttl. */
+static bool ttl_acceptable(struct vrrp_rt *rt, const struct unicast_peer *peer,
+			   const struct vrrp_rx_meta *m, const char *from)
+{
+	char detail[160];
+	struct vrrp_ttl_rule r = { .unicast = rt->unicast, .min_ttl = 0, .max_ttl = 255 };
+	if (peer) {
+		if (peer->min_ttl != VRRP_UNSET)
+			r.min_ttl = peer->min_ttl;
+		if (peer->max_ttl != VRRP_UNSET)
+			r.max_ttl = peer->max_ttl;
+		r.on_link_255 = rt->check_unicast_ttl;
+		r.peer_on_link = r.on_link_255 &&
+				 iface_on_link(rt->ifname, &m->src, uv_now(rt->eng->loop));
+	}
+	switch (vrrp_ttl_check(&r, m->ttl)) {
+	case VRRP_TTL_OK:
+		return true;
+	case VRRP_TTL_NOT_255:
+		snprintf(detail, sizeof(detail), "TTL %d from %s%s", m->ttl, from, rt->unicast
+			 ? ", a peer on the link (check_unicast_ttl): routed in?" : "");
+		drop(rt, VRRP_DROP_TTL, detail);
+		return false;
+	case VRRP_TTL_OUT_OF_RANGE:
+		/* keepalived's wording, and who sent it */
+		snprintf(detail, sizeof(detail), "TTL/HL %d not in range %d - %d, from %s",
+			 m->ttl, r.min_ttl, r.max_ttl, from);
+		drop(rt, VRRP_DROP_TTL_RANGE, detail);
+		return false;
+	}
+	return false;
 }
 
 /* A per-packet line, within its rate limit; the first line after a
@@ -1120,18 +1162,17 @@ static bool acceptable(struct vrrp_rt *rt, const struct vrrp_advert *a,
 		drop(rt, VRRP_DROP_OWN_ADDRESS, detail);
 		return false;
 	}
-	if (rt->unicast && !known_peer(rt, &m->src)) {
-		snprintf(detail, sizeof(detail), "from %s", from);
+	/* keepalived checks this only with check_unicast_src; vigil always
+	 * does: an advert from anyone but a configured peer is not one. */
+	const struct unicast_peer *peer = rt->unicast ? known_peer(rt, &m->src) : NULL;
+	if (rt->unicast && !peer) {
+		snprintf(detail, sizeof(detail), "unicast source address %s not a unicast peer",
+			 from);
 		drop(rt, VRRP_DROP_PEER, detail);
 		return false;
 	}
-	/* RFC 5798 7.1: hop limit 255 proves the sender is on the link.
-	 * Routed unicast peers (keepalived's min_ttl/max_ttl) are exempt. */
-	if (!rt->unicast && m->ttl != 255) {
-		snprintf(detail, sizeof(detail), "TTL %d from %s", m->ttl, from);
-		drop(rt, VRRP_DROP_TTL, detail);
+	if (!ttl_acceptable(rt, peer, m, from))
 		return false;
-	}
 	if (a->version != rt->version) {
 		snprintf(detail, sizeof(detail), "version %u from %s, ours is %u", a->version,
 			 from, rt->version);

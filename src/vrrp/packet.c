@@ -515,3 +515,17 @@ const char *vrrp_advert_describe(char *buf, size_t len, const struct vrrp_advert
 	}
 	return buf;
 }
+
+enum vrrp_ttl_verdict vrrp_ttl_check(const struct vrrp_ttl_rule *r, int ttl)
+{
+	if (!r->unicast)
+		return ttl == 255 ? VRRP_TTL_OK : VRRP_TTL_NOT_255;
+	/* 0..255 (nothing written) is no check at all, not even of an
+	 * unknown TTL. */
+	bool ranged = r->min_ttl > 0 || r->max_ttl < 255;
+	if (ranged && (ttl < 0 || ttl < r->min_ttl || ttl > r->max_ttl))
+		return VRRP_TTL_OUT_OF_RANGE;
+	if (r->on_link_255 && r->peer_on_link && ttl != 255)
+		return VRRP_TTL_NOT_255;
+	return VRRP_TTL_OK;
+}

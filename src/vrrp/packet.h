@@ -12,9 +12,10 @@
  *   2. well-formedness - vrrp_advert_parse(): "is this a VRRP
  *      advertisement at all?" (RFC 3768 7.1 / RFC 5798 7.1: version,
  *      complete packet, checksum);
- *   3. acceptance - TTL/hop limit 255, VRID, authentication, address list,
+ *   3. acceptance - TTL/hop limit, VRID, authentication, address list,
  *      interval: the instance's business, not this module's
- *      (vrrp_auth_pass_matches() helps with the authentication check).
+ *      (vrrp_ttl_check() and vrrp_auth_pass_matches() are its pure
+ *      helpers).
  *
  * Wire format (the 8-byte header is common to both versions):
  *
@@ -260,5 +261,33 @@ bool vrrp_advert_equal(const struct vrrp_advert *a, const struct vrrp_advert *b)
 /* "v3 vrid 51 prio 150 int 100cs 2 addrs" (+ " auth PASS" for v2) into
  * buf; returns buf. For debug logs and test failures. */
 const char *vrrp_advert_describe(char *buf, size_t len, const struct vrrp_advert *a);
+
+/* ---- layer 3 helper: the TTL / hop limit an advert must arrive with ---- */
+
+/* What one received advert is judged against. RFC 5798 7.1 (RFC 3768
+ * 7.1): a multicast advert must arrive with TTL / hop limit 255, proof
+ * that it was sent on the link and not routed in. keepalived exempts
+ * unicast adverts (their peers may be routed) and checks instead the
+ * range a unicast_peer entry gives with min_ttl / max_ttl (0 and 255
+ * when not written: anything passes). vigil's check_unicast_ttl adds
+ * RFC 5798's rule for unicast adverts from a peer on the instance's own
+ * link, which no router can have decremented. */
+struct vrrp_ttl_rule {
+	bool unicast;          /* the instance advertises to unicast peers */
+	int min_ttl, max_ttl;  /* the sending peer's range (unicast only) */
+	bool on_link_255;      /* check_unicast_ttl is on */
+	bool peer_on_link;     /* the sender's address is on the instance's link */
+};
+
+enum vrrp_ttl_verdict {
+	VRRP_TTL_OK = 0,
+	VRRP_TTL_NOT_255,      /* multicast, or check_unicast_ttl on the link */
+	VRRP_TTL_OUT_OF_RANGE, /* outside the peer's min_ttl..max_ttl */
+};
+
+/* Judge ttl (the received TTL / hop limit; -1 when the kernel did not
+ * say, which fails every check that applies) against r. The range is
+ * checked before the on-link rule, as keepalived checks it. Pure. */
+enum vrrp_ttl_verdict vrrp_ttl_check(const struct vrrp_ttl_rule *r, int ttl);
 
 #endif

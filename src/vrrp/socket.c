@@ -76,10 +76,10 @@ int vrrp_socket_open(int family, int ifindex, const char *ifname, const struct v
 }
 
 int vrrp_socket_send(int fd, int ifindex, const void *buf, size_t len,
-		     const struct vaddr *src, const struct vaddr *dst)
+		     const struct vaddr *src, const struct vaddr *dst, int ttl)
 {
 	union {
-		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
 	} control;
 	struct sockaddr_storage to;
@@ -114,6 +114,16 @@ int vrrp_socket_send(int fd, int ifindex, const void *buf, size_t len,
 		pi.ipi6_addr = src->u.v6;
 		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
 		msg.msg_controllen = CMSG_SPACE(sizeof(struct in6_pktinfo));
+	}
+	if (ttl > 0 && ttl <= 255) {
+		/* IP_TTL as ancillary data: Linux 4.6 and later (raw sockets
+		 * included); IPV6_HOPLIMIT: RFC 3542 6.3. */
+		c = (struct cmsghdr *)(control.buf + msg.msg_controllen);
+		c->cmsg_level = dst->family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6;
+		c->cmsg_type = dst->family == AF_INET ? IP_TTL : IPV6_HOPLIMIT;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &ttl, sizeof(ttl));
+		msg.msg_controllen += CMSG_SPACE(sizeof(int));
 	}
 	if (sendmsg(fd, &msg, MSG_DONTWAIT) < 0)
 		return -errno;

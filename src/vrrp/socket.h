@@ -5,8 +5,9 @@
  * kernel hands it every VRRP packet of the interface, and the receive path
  * demultiplexes by destination (group, or unicast from a configured peer)
  * and VRID. Adverts leave
- * with TTL / hop limit 255 (RFC 5798 5.1.1.3, 5.1.2.3) and the instance's
- * own source address, set per packet with IP_PKTINFO / IPV6_PKTINFO.
+ * with TTL / hop limit 255 (RFC 5798 5.1.1.3, 5.1.2.3; a unicast instance's
+ * unicast_ttl instead) and the instance's own source address, both set
+ * per packet with ancillary data.
  */
 #ifndef VIGIL_VRRP_SOCKET_H
 #define VIGIL_VRRP_SOCKET_H
@@ -35,9 +36,12 @@ int vrrp_socket_open(int family, int ifindex, const char *ifname, const struct v
 /* Join one more multicast group on a socket from vrrp_socket_open().
  * 0 or -errno (-EADDRINUSE: already joined). */
 int vrrp_socket_join(int fd, int ifindex, const struct vaddr *group);
-/* Send a VRRP message (no IP header) from src to dst. 0 or -errno. */
+/* Send a VRRP message (no IP header) from src to dst. ttl 1..255 sets
+ * this packet's TTL / hop limit (unicast_ttl; IP_TTL / IPV6_HOPLIMIT
+ * ancillary data, the socket being shared), 0 leaves the socket's 255.
+ * 0 or -errno. */
 int vrrp_socket_send(int fd, int ifindex, const void *buf, size_t len,
-		     const struct vaddr *src, const struct vaddr *dst);
+		     const struct vaddr *src, const struct vaddr *dst, int ttl);
 /* Receive one packet without blocking. IPv4 sockets deliver the IP
  * header too (unwrap it with packet.c); IPv6 sockets deliver the VRRP
  * message and meta carries addresses and hop limit. Returns the length,

@@ -36,7 +36,9 @@ enum vrrp_drop {
 	VRRP_DROP_IP,           /* IPv4 header malformed */
 	VRRP_DROP_MALFORMED,    /* not a well-formed advertisement (packet.c) */
 	VRRP_DROP_NO_INSTANCE,  /* no instance with that VRID on the interface */
-	VRRP_DROP_TTL,          /* TTL / hop limit not 255 (RFC 5798 7.1) */
+	VRRP_DROP_TTL,          /* TTL / hop limit not 255 (RFC 5798 7.1; unicast:
+				 * check_unicast_ttl, a peer on the link) */
+	VRRP_DROP_TTL_RANGE,    /* unicast: outside the peer's min_ttl..max_ttl */
 	VRRP_DROP_VERSION,      /* another VRRP version than ours */
 	VRRP_DROP_AUTH,         /* VRRPv2 authentication mismatch */
 	VRRP_DROP_INTERVAL,     /* VRRPv2 advertisement interval differs */
@@ -104,6 +106,7 @@ struct vrrp_rt {
 					* followed unless unicast_src_ip) */
 	struct vaddr mcast_dst;        /* multicast destination */
 	bool unicast;
+	bool check_unicast_ttl;        /* resolved: TTL 255 from peers on the link */
 	struct vaddr *peers;           /* unicast_peer minus our own addresses; owned,
 					* freed by vrrp_rt_close() */
 	size_t npeers;

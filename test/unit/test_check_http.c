@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "check/httphead.h"
 #include "md5.h"
 #include "probetest.h"
 
@@ -870,6 +871,71 @@ START_TEST(tls_sni_underscore)
 }
 END_TEST
 
+/* ---- the pure head parser (httphead.c) ------------------------------------------- */
+
+static bool head(const char *text, long *code, int64_t *length)
+{
+	struct http_head h;
+	size_t len = strlen(text);
+	/* an exact-size copy: ASan sees any read past the head */
+	char *copy = malloc(len ? len : 1);
+	ck_assert_ptr_nonnull(copy);
+	memcpy(copy, text, len);
+	bool ok = http_head_parse(copy, len, &h);
+	free(copy);
+	if (ok) {
+		*code = h.code;
+		*length = h.content_length;
+	}
+	return ok;
+}
+
+START_TEST(head_parser)
+{
+	long code = 0;
+	int64_t len = 0;
+	ck_assert(head("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n", &code, &len));
+	ck_assert_int_eq(code, 200);
+	ck_assert_int_eq(len, 5);
+	ck_assert(head("HTTP/1.0 404\r\n\r\n", &code, &len));
+	ck_assert_int_eq(code, 404);
+	ck_assert_int_eq(len, -1);
+	ck_assert(head("HTTP/1.0 301", &code, &len));            /* the head's end */
+	ck_assert(head("HTTP/1.1\t999 x\ncOnTeNt-LeNgTh:\t +12\n\n", &code, &len));
+	ck_assert_int_eq(code, 999);
+	ck_assert_int_eq(len, 12);
+	/* the first Content-Length counts; a bad one is no length */
+	ck_assert(head("HTTP/1.1 200 OK\nContent-Length: x\nContent-Length: 7\n\n", &code, &len));
+	ck_assert_int_eq(len, -1);
+	ck_assert(head("HTTP/1.1 200 OK\nContent-Length: -3\n\n", &code, &len));
+	ck_assert_int_eq(len, -1);
+	ck_assert(head("HTTP/1.1 200 OK\nContent-Length: 9223372036854775807\n\n", &code, &len));
+	ck_assert_int_eq(len, INT64_MAX);
+	ck_assert(head("HTTP/1.1 200 OK\nContent-Length: 9223372036854775808\n\n", &code, &len));
+	ck_assert_int_eq(len, -1);
+	/* a field name inside another line, or without its colon, is not one */
+	ck_assert(head("HTTP/1.1 200 OK\nX-Content-Length: 3\nContent-Length 4\n\n", &code, &len));
+	ck_assert_int_eq(len, -1);
+	/* the status line itself is not a field */
+	ck_assert(head("HTTP/1.1 200 Content-Length: 3\n\n", &code, &len));
+	ck_assert_int_eq(len, -1);
+	/* not an HTTP reply's status line */
+	const char *bad[] = {
+		"", "HTTP/1.1", "HTTP/1.1 20", "HTTP/1.1 2000 OK\n\n", "HTTP/1.1 099 x\n\n",
+		"HTTP/11.1 200 OK\n\n", "HTTP/1.1  200 OK\n\n", "HTTP/1.1 +20 OK\n\n",
+		"http/1.1 200 OK\n\n", "HTTP/1,1 200 OK\n\n", "HTTP/1.1 20x\n\n", "SSH-2.0-x\n\n",
+		"HTTP/1.1 200x\n\n",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(!head(bad[i], &code, &len), "accepted \"%s\"", bad[i]);
+	/* where the head ends */
+	ck_assert_uint_eq(http_head_end("HTTP/1.1 200 OK\r\n\r\nbody", 23), 19);
+	ck_assert_uint_eq(http_head_end("HTTP/1.1 200 OK\n\nbody", 21), 17);
+	ck_assert_uint_eq(http_head_end("HTTP/1.1 200 OK\r\n\r", 18), 0);
+	ck_assert_uint_eq(http_head_end("\n", 1), 0);
+}
+END_TEST
+
 /* ---- runner ---------------------------------------------------------------------- */
 
 int main(void)
@@ -878,6 +944,7 @@ int main(void)
 	TCase *tc = tcase_create("http");
 	tcase_add_checked_fixture(tc, NULL, server_stop);
 	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, head_parser);
 	tcase_add_test(tc, ok_200);
 	tcase_add_test(tc, not_found);
 	tcase_add_test(tc, status_codes);

@@ -159,6 +159,7 @@ static const char every_keyword[] =
 	" vrrp_higher_prio_send_advert true\n"
 	" vrrp_version 3\n"
 	" vrrp_check_unicast_src\n"
+	" vrrp_check_unicast_ttl\n"
 	" vrrp_skip_check_adv_addr\n"
 	" vrrp_strict\n"
 	" vrrp_notify_priority_changes\n"
@@ -320,6 +321,7 @@ START_TEST(every_global_keyword)
 	ck_assert(g->vrrp_lower_prio_no_advert && g->vrrp_higher_prio_send_advert);
 	ck_assert_int_eq(g->vrrp_version, 3);
 	ck_assert(g->vrrp_check_unicast_src && g->vrrp_skip_check_adv_addr && g->vrrp_strict);
+	ck_assert(g->vrrp_check_unicast_ttl);
 	ck_assert(g->vrrp_notify_priority_changes && g->log_unknown_vrids);
 	ck_assert_uint_eq(g->vrrp_startup_delay, 5500000);
 	ck_assert_uint_eq(g->vrrp_notify_script_hold, 500000);

@@ -169,6 +169,7 @@ static const char full_conf[] =
 	"    }\n"
 	"    unicast_fault_no_peer\n"
 	"    check_unicast_src\n"
+	"    check_unicast_ttl\n"
 	"    unicast_ttl 64\n"
 	"    old_unicast_checksum never\n"
 	"    virtual_router_id 51\n"
@@ -356,6 +357,7 @@ START_TEST(every_keyword_is_parsed)
 	ck_assert_int_eq(u->max_ttl, VRRP_UNSET);
 	ck_assert(v->unicast_fault_no_peer);
 	ck_assert_int_eq(v->check_unicast_src, TRI_ON);
+	ck_assert_int_eq(v->check_unicast_ttl, TRI_ON);
 	ck_assert_int_eq(v->unicast_ttl, 64);
 	ck_assert_int_eq(v->old_unicast_checksum, OLD_CHKSUM_NEVER);
 	ck_assert_int_eq(v->vrid, 51);
@@ -480,6 +482,7 @@ START_TEST(instance_defaults_are_keepalived_s)
 	ck_assert_int_eq(v->strict_mode, TRI_UNSET);
 	ck_assert_int_eq(v->smtp_alert, TRI_UNSET);
 	ck_assert_int_eq(v->check_unicast_src, TRI_UNSET);
+	ck_assert_int_eq(v->check_unicast_ttl, TRI_UNSET);
 	ck_assert_int_eq(v->old_unicast_checksum, OLD_CHKSUM_AUTO);
 	ck_assert(!v->use_vmac.on && !v->use_ipvlan.on && !v->notify_deleted.on);
 	ck_assert_ptr_null(v->notify_master.cmd);
@@ -684,6 +687,15 @@ START_TEST(block_level_checks)
 		       "auth_pass has 9 characters; only the first 8 are used");
 	expect_warning(INST(" vmac_xmit_base\n"), "vmac_xmit_base is only meaningful with use_vmac");
 	expect_warning(INST(" vrf red\n"), "keepalived ignores it when interface is set");
+	/* the unicast TTL settings need unicast peers (keepalived: "Cannot
+	 * use unicast_ttl without unicast peers") */
+	expect_warning(INST(" unicast_ttl 64\n"), "unicast_ttl 64 has no effect without unicast_peer");
+	expect_warning(INST(" check_unicast_ttl\n"),
+		       "check_unicast_ttl has no effect without unicast_peer");
+	expect_warning(INST(" unicast_peer {\n  10.0.0.2\n }\n unicast_ttl 0\n"),
+		       "unicast_ttl 0 is sent as 1");
+	expect_clean(INST(" unicast_peer {\n  10.0.0.2\n }\n unicast_ttl 1\n check_unicast_ttl\n"));
+	expect_clean(INST(" check_unicast_ttl off\n"));
 	expect_warning(INST(" version 3\n authentication {\n  auth_type PASS\n  auth_pass x\n }\n"),
 		       "VRRPv3 has no authentication");
 }

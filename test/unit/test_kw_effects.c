@@ -40,8 +40,6 @@ static const char *const acts_pending[] = {
 	"static_ipaddress", "static_routes", "static_rules", "virtual_rules",
 	"startup_script", "startup_script_timeout", "shutdown_script",
 	"shutdown_script_timeout", "vrrp_startup_delay",
-	/* s15ttl */
-	"unicast_ttl", "check_unicast_src", "vrrp_check_unicast_src",
 	NULL
 };
 

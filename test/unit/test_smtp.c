@@ -22,6 +22,7 @@
 #include "log.h"
 #include "sinkutil.h"
 #include "smtp.h"
+#include "smtpline.h"
 
 
 
@@ -562,11 +563,36 @@ START_TEST(endless_continuation_lines)
 }
 END_TEST
 
+/* lib/smtp.c's reading of one reply line (its end removed) */
+START_TEST(reply_lines)
+{
+	bool more = true;
+	ck_assert_int_eq(smtp_reply_line("250 OK", 6, &more), 250);
+	ck_assert(!more);
+	ck_assert_int_eq(smtp_reply_line("250-SIZE 1000", 13, &more), 250);
+	ck_assert(more);
+	ck_assert_int_eq(smtp_reply_line("354", 3, &more), 354);
+	ck_assert(!more);
+	ck_assert_int_eq(smtp_reply_line("000 x", 5, &more), 0);
+	ck_assert_int_eq(smtp_reply_line("999-", 4, &more), 999);
+	ck_assert(more);
+	/* only len bytes are read: "250" of a longer buffer */
+	ck_assert_int_eq(smtp_reply_line("250x", 3, &more), 250);
+	const char *bad[] = { "", "2", "25", "25a", "2500", "250x", "250\t", " 250", "-250" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_msg(smtp_reply_line(bad[i], strlen(bad[i]), &more) == -1,
+			      "accepted \"%s\"", bad[i]);
+		ck_assert(!more);
+	}
+}
+END_TEST
+
 static Suite *smtp_suite(void)
 {
 	Suite *s = suite_create("smtp");
 	TCase *tc = tcase_create("smtp");
 	tcase_set_timeout(tc, 20);
+	tcase_add_test(tc, reply_lines);
 	tcase_add_test(tc, message_text);
 	tcase_add_test(tc, delivered);
 	tcase_add_test(tc, refused);

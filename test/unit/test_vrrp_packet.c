@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "addr.h"
 #include "vrrp/packet.h"
 
 /* ---- keepalived 2.2.7 fixtures ------------------------------------------ */
@@ -999,6 +1000,118 @@ START_TEST(test_advert_equal)
 }
 END_TEST
 
+/* ---- layer 3 helper: vrrp_ttl_check() ---------------------------------- */
+
+START_TEST(test_ttl_multicast)
+{
+	struct vrrp_ttl_rule r = { .unicast = false, .min_ttl = 0, .max_ttl = 255 };
+	ck_assert_int_eq(vrrp_ttl_check(&r, 255), VRRP_TTL_OK);
+	ck_assert_int_eq(vrrp_ttl_check(&r, 254), VRRP_TTL_NOT_255);
+	ck_assert_int_eq(vrrp_ttl_check(&r, 1), VRRP_TTL_NOT_255);
+	ck_assert_int_eq(vrrp_ttl_check(&r, 0), VRRP_TTL_NOT_255);
+	ck_assert_int_eq(vrrp_ttl_check(&r, -1), VRRP_TTL_NOT_255);
+	/* the unicast settings do not apply to a multicast instance */
+	r.min_ttl = 10;
+	r.max_ttl = 20;
+	r.on_link_255 = r.peer_on_link = true;
+	ck_assert_int_eq(vrrp_ttl_check(&r, 255), VRRP_TTL_OK);
+	ck_assert_int_eq(vrrp_ttl_check(&r, 15), VRRP_TTL_NOT_255);
+}
+END_TEST
+
+/* keepalived: no TTL check on unicast adverts unless min_ttl/max_ttl */
+START_TEST(test_ttl_unicast_default)
+{
+	struct vrrp_ttl_rule r = { .unicast = true, .min_ttl = 0, .max_ttl = 255 };
+	for (int ttl = 0; ttl <= 255; ttl++)
+		ck_assert_int_eq(vrrp_ttl_check(&r, ttl), VRRP_TTL_OK);
+	/* nothing written: not even an unknown TTL is refused */
+	ck_assert_int_eq(vrrp_ttl_check(&r, -1), VRRP_TTL_OK);
+	/* check_unicast_ttl for a routed peer: no change */
+	r.on_link_255 = true;
+	ck_assert_int_eq(vrrp_ttl_check(&r, 61), VRRP_TTL_OK);
+}
+END_TEST
+
+START_TEST(test_ttl_unicast_range)
+{
+	struct vrrp_ttl_rule r = { .unicast = true, .min_ttl = 250, .max_ttl = 254 };
+	ck_assert_int_eq(vrrp_ttl_check(&r, 249), VRRP_TTL_OUT_OF_RANGE);
+	ck_assert_int_eq(vrrp_ttl_check(&r, 250), VRRP_TTL_OK);
+	ck_assert_int_eq(vrrp_ttl_check(&r, 254), VRRP_TTL_OK);
+	ck_assert_int_eq(vrrp_ttl_check(&r, 255), VRRP_TTL_OUT_OF_RANGE);
+	ck_assert_int_eq(vrrp_ttl_check(&r, -1), VRRP_TTL_OUT_OF_RANGE);
+	/* min_ttl alone: up to 255 */
+	r.max_ttl = 255;
+	ck_assert_int_eq(vrrp_ttl_check(&r, 255), VRRP_TTL_OK);
+	ck_assert_int_eq(vrrp_ttl_check(&r, 200), VRRP_TTL_OUT_OF_RANGE);
+	/* max_ttl alone: from 0 */
+	r.min_ttl = 0;
+	r.max_ttl = 64;
+	ck_assert_int_eq(vrrp_ttl_check(&r, 0), VRRP_TTL_OK);
+	ck_assert_int_eq(vrrp_ttl_check(&r, 65), VRRP_TTL_OUT_OF_RANGE);
+	/* min above max (-t refuses it): everything out */
+	r.min_ttl = 200;
+	r.max_ttl = 100;
+	ck_assert_int_eq(vrrp_ttl_check(&r, 150), VRRP_TTL_OUT_OF_RANGE);
+}
+END_TEST
+
+/* vigil's check_unicast_ttl: 255 from a peer on the link */
+START_TEST(test_ttl_unicast_on_link)
+{
+	struct vrrp_ttl_rule r = { .unicast = true, .min_ttl = 0, .max_ttl = 255,
+				   .on_link_255 = true, .peer_on_link = true };
+	ck_assert_int_eq(vrrp_ttl_check(&r, 255), VRRP_TTL_OK);
+	ck_assert_int_eq(vrrp_ttl_check(&r, 254), VRRP_TTL_NOT_255);
+	ck_assert_int_eq(vrrp_ttl_check(&r, 64), VRRP_TTL_NOT_255);
+	ck_assert_int_eq(vrrp_ttl_check(&r, -1), VRRP_TTL_NOT_255);
+	/* the option off: the on-link peer's 254 passes (keepalived) */
+	r.on_link_255 = false;
+	ck_assert_int_eq(vrrp_ttl_check(&r, 254), VRRP_TTL_OK);
+	/* a routed peer with the option on: its range, not 255 */
+	r.on_link_255 = true;
+	r.peer_on_link = false;
+	r.min_ttl = 60;
+	ck_assert_int_eq(vrrp_ttl_check(&r, 62), VRRP_TTL_OK);
+	ck_assert_int_eq(vrrp_ttl_check(&r, 59), VRRP_TTL_OUT_OF_RANGE);
+	/* both apply: the range is judged first, as keepalived does */
+	r.peer_on_link = true;
+	r.min_ttl = 0;
+	r.max_ttl = 100;
+	ck_assert_int_eq(vrrp_ttl_check(&r, 254), VRRP_TTL_OUT_OF_RANGE);
+	ck_assert_int_eq(vrrp_ttl_check(&r, 64), VRRP_TTL_NOT_255);
+}
+END_TEST
+
+/* iface_on_link()'s pure part */
+START_TEST(test_vaddr_in_prefix)
+{
+	struct vaddr a, net;
+	ck_assert_ptr_null(vaddr_parse("10.11.12.2", false, &a));
+	ck_assert_ptr_null(vaddr_parse("10.11.12.1", false, &net));
+	ck_assert(vaddr_in_prefix(&a, &net, 24));
+	ck_assert(vaddr_in_prefix(&a, &net, 30));
+	ck_assert(!vaddr_in_prefix(&a, &net, 31));
+	ck_assert(!vaddr_in_prefix(&a, &net, 32));
+	ck_assert(vaddr_in_prefix(&a, &net, 0));
+	ck_assert(!vaddr_in_prefix(&a, &net, 33));
+	ck_assert_ptr_null(vaddr_parse("10.99.0.2", false, &a));
+	ck_assert(!vaddr_in_prefix(&a, &net, 24));
+	ck_assert(vaddr_in_prefix(&a, &net, 8));
+	ck_assert(!vaddr_in_prefix(&a, &net, 9 + 3));
+	ck_assert_ptr_null(vaddr_parse("fd00:11:12::9", false, &a));
+	ck_assert(!vaddr_in_prefix(&a, &net, 0));     /* another family */
+	ck_assert_ptr_null(vaddr_parse("fd00:11:12::1", false, &net));
+	ck_assert(vaddr_in_prefix(&a, &net, 64));
+	ck_assert(vaddr_in_prefix(&a, &net, 124));
+	ck_assert(!vaddr_in_prefix(&a, &net, 125));
+	ck_assert(!vaddr_in_prefix(&a, &net, 129));
+	memset(&a, 0, sizeof(a));
+	ck_assert(!vaddr_in_prefix(&a, &net, 0));     /* unset */
+}
+END_TEST
+
 static Suite *vrrp_packet_suite(void)
 {
 	Suite *s = suite_create("vrrp_packet");
@@ -1043,6 +1156,14 @@ static Suite *vrrp_packet_suite(void)
 	tcase_add_test(tc, test_build_errors);
 	tcase_add_test(tc, test_auth_pass);
 	tcase_add_test(tc, test_advert_equal);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("ttl");
+	tcase_add_test(tc, test_ttl_multicast);
+	tcase_add_test(tc, test_ttl_unicast_default);
+	tcase_add_test(tc, test_ttl_unicast_range);
+	tcase_add_test(tc, test_ttl_unicast_on_link);
+	tcase_add_test(tc, test_vaddr_in_prefix);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -82,7 +82,8 @@ lab_up() {
 
 lab_down() {
 	for pid in $LAB_PIDS; do kill -9 "$pid" 2>/dev/null; done
-	for h in lb1 lb2 cl sw; do
+	# at: a routed attacker some tests add behind cl
+	for h in lb1 lb2 cl at sw; do
 		# processes left in the namespace (daemons, their workers, scripts)
 		for pid in $(ip netns pids "${P}$h" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
 		ip netns del "${P}$h" 2>/dev/null

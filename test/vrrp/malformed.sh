@@ -6,7 +6,12 @@
 # far)"), and neither daemon may change state: lb1 stays master of every
 # instance with its VIPs, lb2 stays backup. Then a bounded flood of
 # 10,000 garbage packets: the master must keep advertising on time and
-# the log must stay rate-limited. Needs root; skips (77) without it.
+# the log must stay rate-limited. Last, issue 15's unicast TTL attack: a
+# namespace routed behind the client spoofs the backup's address in
+# priority-254 unicast adverts; the instances checking the TTL
+# (check_unicast_ttl, a peer's min_ttl/max_ttl) drop them, the one
+# without a check yields, as keepalived would by default.
+# Needs root; skips (77) without it.
 #
 #   VIGILD=build/vigild VRRPSEND=/tmp/vrrpsend NETWATCH=/tmp/netwatch sh test/vrrp/malformed.sh
 set -u
@@ -57,19 +62,71 @@ vrrp_instance VI_6 {
         fd00:11:12::106/64
     }
 }
+vrrp_instance VI_U1 {
+    interface eth0
+    virtual_router_id 61
+    priority $1
+    advert_int 0.1
+    version 3
+    unicast_peer {
+        10.11.12.1
+        10.11.12.2
+    }
+    virtual_ipaddress {
+        10.11.12.161/24
+    }
+}
+vrrp_instance VI_U2 {
+    interface eth0
+    virtual_router_id 62
+    priority $1
+    advert_int 0.1
+    version 3
+    check_unicast_ttl
+    unicast_peer {
+        10.11.12.1
+        10.11.12.2
+    }
+    virtual_ipaddress {
+        10.11.12.162/24
+    }
+}
+vrrp_instance VI_U4 {
+    interface eth0
+    virtual_router_id 64
+    priority $1
+    advert_int 0.1
+    version 3
+    unicast_ttl 64
+    unicast_peer {
+        10.11.12.1 min_ttl 64 max_ttl 64
+        10.11.12.2 min_ttl 64 max_ttl 64
+    }
+    virtual_ipaddress {
+        10.11.12.164/24
+    }
+}
 EOC
 }
 
-# Start lb1 first so that it is master of all three before lb2 exists.
+# Start lb1 first so that it is master of all before lb2 exists. The
+# unicast instances: VI_U1 as keepalived by default (no TTL check),
+# VI_U2 with check_unicast_ttl, VI_U4 sending TTL 64 (unicast_ttl) to
+# peers that accept only 64 (min_ttl/max_ttl).
 lab_vigil lb1 "$(conf 150)"
-for vi in VI_2 VI_3 VI_6; do
+for vi in VI_2 VI_3 VI_6 VI_U1 VI_U2 VI_U4; do
 	check "lb1 master of $vi" lab_wait_log lb1 "\($vi\) Entering MASTER STATE" 6
 done
 lab_vigil lb2 "$(conf 100)"
-for vi in VI_2 VI_3 VI_6; do
+for vi in VI_2 VI_3 VI_6 VI_U1 VI_U2 VI_U4; do
 	check "lb2 backup of $vi" lab_wait_log lb2 "\($vi\) Entering BACKUP STATE" 3
 done
 sleep 1.2   # lb2 must have heard lb1's v2 advert at least once
+# lb2 hears lb1's unicast adverts: TTL 255 on the link (VI_U2), and
+# unicast_ttl's 64 in VI_U4 (a 255 would be out of 64 - 64: lb2 would
+# drop every advert and take over within 0.4 s)
+check "unicast_ttl 64 / check_unicast_ttl: lb2 accepts lb1's unicast adverts" \
+	lab_none_since lb2 0 "\((VI_U1|VI_U2|VI_U4)\) (Entering MASTER|TTL)"
 M1=$(lab_mark lb1); M2=$(lab_mark lb2)   # everything after this is the test
 
 CL=$(lab_ns cl)
@@ -306,5 +363,45 @@ send -V 3 -r 53 -p 50 -a 10.11.12.103
 check "after the flood: master still judges adverts" \
 	lab_wait_since lb1 "$m1" "\(VI_3\) $(lower 50 '10\.11\.12\.10')" 1
 states_hold "at the end"
+
+# ---- 4. issue 15: priority-254 unicast adverts routed in -------------------
+# The attacker (at, 10.99.0.2) is one hop behind cl, which forwards
+# without source checks: its adverts reach lb1 with TTL 254 and, spoofed,
+# lb2's address as source.
+t4=$(awk '{ print $1 }' /proc/uptime)
+AT=$(lab_ns at)
+ip netns add "$AT"
+ip -n "$CL" link add rt0 type veth peer name eth0 netns "$AT"
+ip -n "$CL" addr add 10.99.0.1/24 dev rt0
+ip -n "$CL" link set rt0 up
+ip -n "$AT" link set lo up
+ip -n "$AT" link set eth0 up
+ip -n "$AT" addr add 10.99.0.2/24 dev eth0
+ip -n "$AT" route add default via 10.99.0.1
+ip netns exec "$CL" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 \
+	net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.rt0.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0
+attack() { ip netns exec "$AT" "$VRRPSEND" -q -d 10.11.12.1 -p 254 "$@"; }
+m1=$(lab_mark lb1)
+# not from a peer at all: dropped whatever the TTL (check_unicast_src's
+# rule, always applied by vigil)
+attack -r 61 -a 10.11.12.161
+check "routed advert from a non-peer: dropped, in keepalived's words" lab_wait_since lb1 "$m1" \
+	"\(VI_U1\) unicast advert from unknown peer: unicast source address 10\.99\.0\.2 not a unicast peer \(1 dropped so far\)" 2
+attack -s 10.11.12.2 -r 62 -a 10.11.12.162
+check "check_unicast_ttl: the spoofed peer's TTL 254 dropped" lab_wait_since lb1 "$m1" \
+	"\(VI_U2\) TTL/hop limit not 255: TTL 254 from 10\.11\.12\.2, a peer on the link .*\(1 dropped so far\)" 2
+attack -s 10.11.12.2 -r 64 -a 10.11.12.164
+check "min_ttl/max_ttl: TTL 254 dropped" lab_wait_since lb1 "$m1" \
+	"\(VI_U4\) TTL/hop limit out of the peer's range: TTL/HL 254 not in range 64 - 64, from 10\.11\.12\.2 \(1 dropped so far\)" 2
+sleep 0.2
+check "checked instances: lb1 still master" lab_none_since lb1 "$m1" "\((VI_U2|VI_U4)\) Entering"
+check "checked instances: nothing accepted from the attacker" lab_none_since lb1 "$m1" \
+	"\((VI_U1|VI_U2|VI_U4)\) Master received advert"
+# the control: without a TTL check (keepalived's default) the same
+# advert takes the master role away
+attack -s 10.11.12.2 -r 61 -a 10.11.12.161
+check "no TTL check: the routed advert would have taken over" lab_wait_since lb1 "$m1" \
+	"\(VI_U1\) Entering BACKUP STATE" 2
+echo "# the unicast TTL attack took $(awk -v a="$t4" '{ printf "%.1f", $1 - a }' /proc/uptime) s"
 
 lab_summary
