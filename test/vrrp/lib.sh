@@ -45,7 +45,17 @@ lab_reference() {
 }
 
 # Timing tests run one at a time: see test/timing-lock.sh.
-. "$(dirname "$0")/../timing-lock.sh"
+# lib.sh is sourced by the tests in test/*/, by scripts/demo.sh (after a
+# cd) and by the benchmarks in bench/: timing-lock.sh is looked for beside
+# the caller, then in the source tree the caller names ($top, $TOP,
+# $TOP_SRCDIR).
+for _d in "$(dirname "$0")/.." "${top:-}/test" "${TOP:-}/test" "${TOP_SRCDIR:-}/test"; do
+	if [ -f "$_d/timing-lock.sh" ]; then
+		. "$_d/timing-lock.sh"
+		break
+	fi
+done
+command -v timing_lock >/dev/null || { echo "lib.sh: test/timing-lock.sh not found" >&2; exit 99; }
 lab_serialize() {
 	timing_lock
 }
