@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "testutil.h"
 #include "vrrp/firewall.h"
 
 START_TEST(setup_replaces_a_leftover_table_in_one_transaction)
@@ -49,9 +50,5 @@ int main(void)
 	tcase_add_test(tc, setup_replaces_a_leftover_table_in_one_transaction);
 	tcase_add_test(tc, elements_by_family);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(s);
 }

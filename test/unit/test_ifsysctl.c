@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "testutil.h"
 #include "vrrp/ifsysctl.h"
 
 static char root[64];
@@ -133,9 +134,5 @@ int main(void)
 	tcase_add_test(tc, a_value_already_set_is_not_remembered);
 	tcase_add_test(tc, missing_interface_and_links_are_errors);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(s);
 }

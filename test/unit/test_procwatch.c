@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "testutil.h"
 #include "vrrp/procwatch.h"
 
 static struct track_process desc(char **argv, size_t argc, int match, bool full)
@@ -81,9 +82,5 @@ int main(void)
 	tcase_add_test(tc, parameters_exact_initial_partial);
 	tcase_add_test(tc, no_name_matches_nothing);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_suite(s);
 }
