@@ -22,6 +22,10 @@
 
 #include "tab.h"
 
+#define TRACK_GROUP_NOTE \
+	"vigil does not follow track_group for static addresses, routes and rules; they " \
+	"stay installed while vigild runs"
+
 /* ---- small parsers -------------------------------------------------------- */
 
 /* An unsigned number in C syntax (0x10, 010, 16), as ip(8) reads them. */
@@ -710,6 +714,9 @@ static size_t opt_one(struct pctx *p, const struct kw *kws, void *obj,
 	}
 	if (k->flags & KW_DEPRECATED)
 		p_warn(p, w[0].pos, "'%s' is deprecated; use %s", k->name, k->note);
+	if (k->flags & KW_IGNORED)
+		p_warn(p, w[0].pos, "'%s' is accepted but has no effect in vigil: %s", k->name,
+		       k->note);
 	struct stmt s = { &w[0], &w[1], take };
 	if (!k->type->parse(p, k, &s, (char *)obj + k->off))
 		return SIZE_MAX;
@@ -838,7 +845,7 @@ static const struct kw addr_kws[] = {
 	KW_FLAG("autojoin", A, autojoin),
 	KW_FLAG("use_vmac", A, use_vmac),
 	KW_FLAG("no_track", A, no_track),
-	KW_STR("track_group", A, track_group),
+	{ "track_group", &vt_str, KW_FIELD(A, track_group), 0, 0, NULL, KW_IGNORED, TRACK_GROUP_NOTE },
 	KW_TYPE("preferred_lft", vt_lft, A, preferred_lft),
 	KW_END
 };
@@ -916,7 +923,8 @@ static const struct kw nexthop_kws[] = {
 	{ "weight", &vt_num, KW_FIELD(N, weight), 1, 256, NULL, 0, NULL },
 	KW_FLAG("onlink", N, onlink),
 	KW_TYPE("realms", vt_realms, N, realms),
-	{ "encap", &vt_encap, KW_FIELD(N, encap), 0, 0, "route", 0, NULL },
+	{ "encap", &vt_encap, KW_FIELD(N, encap), 0, 0, "route", KW_IGNORED,
+	  "vigil installs no lightweight tunnel encapsulation; the nexthop is installed without it" },
 	KW_END
 };
 
@@ -1019,21 +1027,28 @@ static const struct kw route_kws[] = {
 	METRIC_MS("rto_min", rto_min, 120000),
 	METRIC("initcwnd", initcwnd, UINT32_MAX),
 	METRIC("initrwnd", initrwnd, UINT32_MAX),
-	KW_TYPE("congctl", vt_congctl, R, congctl),
+	{ "congctl", &vt_congctl, KW_FIELD(R, congctl), 0, 0, NULL, KW_IGNORED,
+	  "libnl-route cannot send the RTAX_CC_ALGO string; the route is installed with "
+	  "the system's congestion control" },
 	KW_TYPE("features", vt_ecn, R, features_ecn),
 	{ "quickack", &vt_num, KW_FIELD(R, quickack), 0, 1, NULL, 0, NULL },
 	{ "fastopen_no_cookie", &vt_num, KW_FIELD(R, fastopen_no_cookie), 0, 1, NULL, 0, NULL },
 	KW_TYPE("realms", vt_realms, R, realms),
-	KW_ENUM("pref", R, pref, pref_names),
-	{ "expires", &vt_num, KW_FIELD(R, expires), 0, UINT32_MAX, NULL, 0, NULL },
-	KW_ENUM("ttl-propagate", R, ttl_propagate, ttl_propagate_names),
-	{ "encap", &vt_encap, KW_FIELD(R, encap), 0, 0, "route", 0, NULL },
-	KW_STR("vrf", R, vrf),
+	{ "pref", &vt_enum, KW_FIELD(R, pref), 0, 0, pref_names, KW_IGNORED,
+	  "vigil does not send RTA_PREF; the route gets the kernel's medium preference" },
+	{ "expires", &vt_num, KW_FIELD(R, expires), 0, UINT32_MAX, NULL, KW_IGNORED,
+	  "vigil does not send RTA_EXPIRES; the route is permanent" },
+	{ "ttl-propagate", &vt_enum, KW_FIELD(R, ttl_propagate), 0, 0, ttl_propagate_names,
+	  KW_IGNORED, "vigil does not send RTA_TTL_PROPAGATE; the kernel's default applies" },
+	{ "encap", &vt_encap, KW_FIELD(R, encap), 0, 0, "route", KW_IGNORED,
+	  "vigil installs no lightweight tunnel encapsulation; the route is installed without it" },
+	{ "vrf", &vt_str, KW_FIELD(R, vrf), 0, 0, NULL, KW_IGNORED,
+	  "vigil does not resolve a VRF to its table; use table N (the VRF's table) instead" },
 	KW_FLAG("onlink", R, onlink),
 	KW_FLAG("append", R, append),
 	{ "prepend", &vt_flag, KW_FIELD(R, append), 0, 0, NULL, KW_ALIAS | KW_INVERT, NULL },
 	KW_FLAG("no_track", R, no_track),
-	KW_STR("track_group", R, track_group),
+	{ "track_group", &vt_str, KW_FIELD(R, track_group), 0, 0, NULL, KW_IGNORED, TRACK_GROUP_NOTE },
 	/* Last: keepalived reads nexthops at the end of the line. */
 	{ "nexthop", &vt_nexthops, KW_FIELD(R, nexthops), 0, 0, NULL, KW_REPEAT, NULL },
 	KW_END
@@ -1383,7 +1398,7 @@ static const struct kw rule_kws[] = {
 	{ "dport", &vt_range, KW_FIELD(U, dport), 0, 65535, port_ranges, 0, NULL },
 	KW_FLAG("inet6", U, inet6),
 	KW_FLAG("no_track", U, no_track),
-	KW_STR("track_group", U, track_group),
+	{ "track_group", &vt_str, KW_FIELD(U, track_group), 0, 0, NULL, KW_IGNORED, TRACK_GROUP_NOTE },
 	KW_END
 };
 

@@ -1,5 +1,6 @@
 /* vroute.c - virtual routes over rtnetlink; see vroute.h. */
 #include "vroute.h"
+#include "vrule.h"
 
 #include <linux/rtnetlink.h>
 #include <net/if.h>
@@ -23,7 +24,7 @@ static int ifindex_of(const char *dev, int dflt)
 }
 
 static int add_nexthop(struct rtnl_route *rt, const struct vaddr *via, int ifindex,
-		       int weight, bool onlink)
+		       int weight, bool onlink, uint32_t realms)
 {
 	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
 	if (!nh)
@@ -45,8 +46,54 @@ static int add_nexthop(struct rtnl_route *rt, const struct vaddr *via, int ifind
 		rtnl_route_nh_set_weight(nh, (uint8_t)(weight - 1));
 	if (onlink)
 		rtnl_route_nh_set_flags(nh, RTNH_F_ONLINK);
+	if (realms)
+		rtnl_route_nh_set_realms(nh, realms);
 	rtnl_route_add_nexthop(rt, nh);
 	return 0;
+}
+
+/* Route metrics as ip(8) sends them: rtt in 1/8 ms, rttvar in 1/4 ms,
+ * the rest as written; "lock" sets the metric's bit in RTAX_LOCK. */
+static void set_metrics(struct rtnl_route *rt, const struct route_item *r)
+{
+	const struct { const struct rt_metric *m; int rtax; uint32_t scale; } tab[] = {
+		{ &r->mtu, RTAX_MTU, 1 }, { &r->hoplimit, RTAX_HOPLIMIT, 1 },
+		{ &r->advmss, RTAX_ADVMSS, 1 }, { &r->rtt, RTAX_RTT, 8 },
+		{ &r->rttvar, RTAX_RTTVAR, 4 }, { &r->reordering, RTAX_REORDERING, 1 },
+		{ &r->window, RTAX_WINDOW, 1 }, { &r->cwnd, RTAX_CWND, 1 },
+		{ &r->ssthresh, RTAX_SSTHRESH, 1 }, { &r->rto_min, RTAX_RTO_MIN, 1 },
+		{ &r->initcwnd, RTAX_INITCWND, 1 }, { &r->initrwnd, RTAX_INITRWND, 1 },
+	};
+	uint32_t lock = 0;
+	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+		if (!tab[i].m->set)
+			continue;
+		rtnl_route_set_metric(rt, tab[i].rtax, tab[i].m->value * tab[i].scale);
+		if (tab[i].m->lock)
+			lock |= 1u << tab[i].rtax;
+	}
+	if (r->features_ecn)
+		rtnl_route_set_metric(rt, RTAX_FEATURES, RTAX_FEATURE_ECN);
+	if (r->quickack >= 0)
+		rtnl_route_set_metric(rt, RTAX_QUICKACK, (uint32_t)r->quickack);
+	if (r->fastopen_no_cookie >= 0)
+		rtnl_route_set_metric(rt, RTAX_FASTOPEN_NO_COOKIE, (uint32_t)r->fastopen_no_cookie);
+	if (lock)
+		rtnl_route_set_metric(rt, RTAX_LOCK, lock);
+}
+
+/* "realms [FROM/]TO" as the kernel packs it; 0 when not given. */
+static bool realms_of(const struct rt_realms *rl, uint32_t *out)
+{
+	uint32_t from = 0, to = 0;
+	*out = 0;
+	if (!rl->to.set)
+		return true;
+	if ((rl->from.set && !rtid_resolve(&rl->from, RTID_REALM, &from)) ||
+	    !rtid_resolve(&rl->to, RTID_REALM, &to))
+		return false;
+	*out = (from << 16) | (to & 0xffff);
+	return true;
 }
 
 static struct rtnl_route *build(const struct route_item *r, int default_ifindex, int *err)
@@ -67,28 +114,45 @@ static struct rtnl_route *build(const struct route_item *r, int default_ifindex,
 		}
 	}
 	rtnl_route_set_type(rt, (uint8_t)r->type);
-	rtnl_route_set_table(rt, r->table.set && !r->table.name ? r->table.num : RT_TABLE_MAIN);
-	rtnl_route_set_protocol(rt, r->protocol.set && !r->protocol.name ? (uint8_t)r->protocol.num
-									  : RTPROT_BOOT);
+	uint32_t table = RT_TABLE_MAIN, proto = RTPROT_BOOT;
+	/* A name iproute2's files do not list: the route is not installed
+	 * (in another table than the one meant, it would do harm). */
+	*err = -NLE_INVAL;
+	if ((r->table.set && !rtid_resolve(&r->table, RTID_TABLE, &table)) ||
+	    (r->protocol.set && !rtid_resolve(&r->protocol, RTID_PROTO, &proto)))
+		goto fail;
+	rtnl_route_set_table(rt, table);
+	rtnl_route_set_protocol(rt, (uint8_t)proto);
+	uint32_t realms;
+	if (!realms_of(&r->realms, &realms))
+		goto fail;
 	if (r->metric >= 0)
 		rtnl_route_set_priority(rt, (uint32_t)r->metric);
 	if (r->scope >= 0)
 		rtnl_route_set_scope(rt, (uint8_t)r->scope);
 	if (r->tos)
 		rtnl_route_set_tos(rt, (uint8_t)r->tos);
-	if (r->mtu.set)
-		rtnl_route_set_metric(rt, RTAX_MTU, r->mtu.value);
+	set_metrics(rt, r);
 	if (r->type == RT_TYPE_UNICAST || r->type == RT_TYPE_LOCAL) {
 		if (r->nexthops.n) {
 			for (const struct node *n = r->nexthops.first; n; n = n->next) {
 				const struct rt_nexthop *h = (const struct rt_nexthop *)n;
+				uint32_t nh_realms;
+				*err = -NLE_INVAL;
+				if (!realms_of(&h->realms, &nh_realms))
+					goto fail;
 				if ((*err = add_nexthop(rt, &h->via, ifindex_of(h->dev, default_ifindex),
-							h->weight, h->onlink)) < 0)
+							h->weight, h->onlink, nh_realms)) < 0)
 					goto fail;
 			}
-		} else if ((*err = add_nexthop(rt, &r->via, ifindex_of(r->dev, default_ifindex),
-					       0, r->onlink)) < 0) {
-			goto fail;
+		} else {
+			int ifindex = ifindex_of(r->dev, default_ifindex);
+			if ((*err = add_nexthop(rt, &r->via, ifindex, 0, r->onlink, realms)) < 0)
+				goto fail;
+			/* "or ADDR" (keepalived's older spelling): a second path. */
+			if (vaddr_is_set(&r->or_via) &&
+			    (*err = add_nexthop(rt, &r->or_via, ifindex, 0, r->onlink, realms)) < 0)
+				goto fail;
 		}
 	}
 	nl_addr_put(dst);
@@ -131,16 +195,8 @@ const char *vroute_unsupported(const struct route_item *r, char *buf, size_t len
 		o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? ", " : "", name)
 	UNSUP(r->encap.type != RT_ENCAP_NONE, "encap");
 	UNSUP(r->congctl.name, "congctl");
-	UNSUP(r->hoplimit.set || r->advmss.set || r->rtt.set || r->rttvar.set ||
-	      r->reordering.set || r->window.set || r->cwnd.set || r->ssthresh.set ||
-	      r->rto_min.set || r->initcwnd.set || r->initrwnd.set, "metrics other than mtu");
-	UNSUP(r->features_ecn || r->quickack >= 0 || r->fastopen_no_cookie >= 0, "features");
-	UNSUP(r->realms.to.set, "realms");
 	UNSUP(r->pref >= 0 || r->expires >= 0 || r->ttl_propagate >= 0, "pref/expires/ttl-propagate");
 	UNSUP(r->vrf, "vrf");
-	UNSUP(vaddr_is_set(&r->or_via), "or");
-	UNSUP((r->table.set && r->table.name) || (r->protocol.set && r->protocol.name),
-	      "table/protocol names (use numbers)");
 #undef UNSUP
 	return o ? buf : NULL;
 }

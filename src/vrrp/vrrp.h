@@ -22,6 +22,7 @@
 #include "packet.h"
 #include "ratelimit.h"
 #include "socket.h"
+#include "static.h"
 #include "syncd.h"
 #include "track.h"
 #include "vip.h"
@@ -211,6 +212,11 @@ struct vrrp_engine {
 	struct vrrp_monitor mon;
 	struct vrrp_notifier *notifier;
 	struct vrrp_syncd syncd;       /* lvs_sync_daemon, following its instance */
+	struct vrrp_static statics;    /* static_ipaddress / _routes / _rules */
+	/* vrrp_startup_delay: uv_now() before which no instance becomes
+	 * master (its Master_Down_Timer waits until then); 0: none. Set at
+	 * start only: a reload does not delay anything, as in keepalived. */
+	uint64_t startup_hold_ms;
 	const char *status_path;       /* JSON status file, or NULL */
 	uv_timer_t status_timer;       /* periodic rewrite */
 	uv_timer_t status_soon;        /* coalesced rewrite after a transition */
