@@ -22,10 +22,6 @@
 
 #include "tab.h"
 
-#define TRACK_GROUP_NOTE \
-	"vigil does not follow track_group for static addresses, routes and rules; they " \
-	"stay installed while vigild runs"
-
 /* ---- small parsers -------------------------------------------------------- */
 
 /* An unsigned number in C syntax (0x10, 010, 16), as ip(8) reads them. */
@@ -845,7 +841,7 @@ static const struct kw addr_kws[] = {
 	KW_FLAG("autojoin", A, autojoin),
 	KW_FLAG("use_vmac", A, use_vmac),
 	KW_FLAG("no_track", A, no_track),
-	{ "track_group", &vt_str, KW_FIELD(A, track_group), 0, 0, NULL, KW_IGNORED, TRACK_GROUP_NOTE },
+	KW_STR("track_group", A, track_group),
 	KW_TYPE("preferred_lft", vt_lft, A, preferred_lft),
 	KW_END
 };
@@ -1048,7 +1044,7 @@ static const struct kw route_kws[] = {
 	KW_FLAG("append", R, append),
 	{ "prepend", &vt_flag, KW_FIELD(R, append), 0, 0, NULL, KW_ALIAS | KW_INVERT, NULL },
 	KW_FLAG("no_track", R, no_track),
-	{ "track_group", &vt_str, KW_FIELD(R, track_group), 0, 0, NULL, KW_IGNORED, TRACK_GROUP_NOTE },
+	KW_STR("track_group", R, track_group),
 	/* Last: keepalived reads nexthops at the end of the line. */
 	{ "nexthop", &vt_nexthops, KW_FIELD(R, nexthops), 0, 0, NULL, KW_REPEAT, NULL },
 	KW_END
@@ -1398,7 +1394,7 @@ static const struct kw rule_kws[] = {
 	{ "dport", &vt_range, KW_FIELD(U, dport), 0, 65535, port_ranges, 0, NULL },
 	KW_FLAG("inet6", U, inet6),
 	KW_FLAG("no_track", U, no_track),
-	{ "track_group", &vt_str, KW_FIELD(U, track_group), 0, 0, NULL, KW_IGNORED, TRACK_GROUP_NOTE },
+	KW_STR("track_group", U, track_group),
 	KW_END
 };
 

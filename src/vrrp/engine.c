@@ -369,6 +369,8 @@ static void on_link(void *data, int ifindex, const char *ifname, bool up, bool e
 		vrrp_engine_tracking_changed(e);
 	if (e->nwaiting)
 		retry_waiting(e);
+	if (!exists || !up)
+		static_link_lost(&e->statics, ifname);
 	if (exists)
 		static_retry(&e->statics);
 }

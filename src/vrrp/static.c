@@ -87,7 +87,7 @@ static int item_change(struct vrrp_static *st, const struct static_item *it, boo
 	return 0;
 }
 
-static void install(struct vrrp_static *st, struct static_item *it, bool retry)
+static void install(struct vrrp_static *st, struct static_item *it)
 {
 	char what[96];
 	const char *why;
@@ -95,7 +95,7 @@ static void install(struct vrrp_static *st, struct static_item *it, bool retry)
 	describe(it, what, sizeof(what));
 	if (err >= 0) {
 		it->installed = true;
-		if (it->reported || retry)
+		if (it->reported)
 			log_msg(LOG_INFO, "%s line %u: %s installed", kind_name[it->kind],
 				it->cfg->pos.line, what);
 		it->reported = false;
@@ -186,7 +186,7 @@ void static_apply(struct vrrp_static *st, struct nl_sock *nl, const struct confi
 	st->model = conf_ref(cfg);
 	for (size_t i = 0; i < ni; i++)
 		if (!items[i].installed)
-			install(st, &items[i], false);
+			install(st, &items[i]);
 	if (old_model && (nold || ni))
 		log_msg(LOG_INFO, "static addresses/routes/rules: %zu kept, %zu removed, %zu added",
 			kept, nold - kept, ni - kept);
@@ -197,7 +197,17 @@ void static_retry(struct vrrp_static *st)
 {
 	for (size_t i = 0; i < st->nitems; i++)
 		if (!st->items[i].installed)
-			install(st, &st->items[i], true);
+			install(st, &st->items[i]);
+}
+
+void static_link_lost(struct vrrp_static *st, const char *ifname)
+{
+	for (size_t i = 0; i < st->nitems; i++) {
+		struct static_item *it = &st->items[i];
+		const char *dev = dev_of(it, st->model);
+		if (dev && strcmp(dev, ifname) == 0)
+			it->installed = false;
+	}
 }
 
 void static_stop(struct vrrp_static *st)

@@ -48,6 +48,10 @@ void static_apply(struct vrrp_static *st, struct nl_sock *nl, const struct confi
 /* Try the items that are not installed yet again (an interface or an
  * address appeared). Cheap when everything is installed. */
 void static_retry(struct vrrp_static *st);
+/* ifname went down or was deleted: the kernel dropped the addresses and
+ * routes on it, so they count as not installed and static_retry() puts
+ * them back when it is there again. */
+void static_link_lost(struct vrrp_static *st, const char *ifname);
 /* Remove every item and drop the model. */
 void static_stop(struct vrrp_static *st);
 

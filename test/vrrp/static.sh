@@ -15,7 +15,9 @@
 #   4. lb2 stops: its static items are gone, and its shutdown_script ran
 #      after the workers had removed them.
 #   5. A startup_script that hangs is killed at startup_script_timeout,
-#      and the daemon starts anyway (in the client namespace).
+#      and the daemon starts anyway (in the client namespace). A static
+#      route and address on an interface that does not exist yet are
+#      installed when it appears, and again when it is created anew.
 #   6. keepalived's reference (plain build only): the same static items on
 #      a backup, no virtual rule there, and all removed at stop.
 # Needs root; skips (77) without it.
@@ -179,12 +181,30 @@ lab_vigil cl "global_defs {
 }
 static_ipaddress {
     192.168.78.1/32 dev lo
+    192.168.78.2/32 dev dum$$
+}
+static_routes {
+    10.98.0.0/24 dev dum$$
 }"
 check "hanging startup_script: timed out" lab_wait_log cl "startup script timed out" 4
 check "hanging startup_script: the daemon starts anyway" wait_true 3 \
 	has cl "addr show dev lo" "192\.168\.78\.1/32"
 check "hanging startup_script: no sleep left behind" \
 	sh -c "! ip netns pids ${P}cl | xargs -r ps -o args= -p | grep -q 'sleep 30'"
+check "missing interface: logged" lab_wait_log cl "static_routes line [0-9]+: cannot install route 10\.98\.0\.0/24: its interface does not exist" 2
+ip -n "${P}cl" link add "dum$$" type veth peer name "dum$$"p
+ip -n "${P}cl" link set "dum$$" up
+check "missing interface: the route is installed when it appears" wait_true 3 \
+	has cl "route show" "10\.98\.0\.0/24 dev dum$$"
+check "missing interface: the address too" has cl "addr show dev dum$$" "192\.168\.78\.2/32"
+check "missing interface: its installation logged" lab_wait_log cl "static_routes line [0-9]+: route 10\.98\.0\.0/24 installed" 1
+ip -n "${P}cl" link del "dum$$"
+ip -n "${P}cl" link add "dum$$" type veth peer name "dum$$"p
+ip -n "${P}cl" link set "dum$$" up
+check "interface recreated: the route is back" wait_true 3 \
+	has cl "route show" "10\.98\.0\.0/24 dev dum$$"
+check "interface recreated: the address is back" wait_true 1 \
+	has cl "addr show dev dum$$" "192\.168\.78\.2/32"
 t0=$(ms cl "Starting vigil")
 t1=$(ms cl "startup script timed out")
 echo "# the hanging startup_script was killed $(( t1 - t0 )) ms after the start (timeout 1 s)"
