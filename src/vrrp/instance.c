@@ -679,9 +679,12 @@ static void on_down_timer(uv_timer_t *t)
 {
 	struct vrrp_rt *rt = t->data;
 	uint64_t now = uv_now(rt->eng->loop);
-	/* vrrp_startup_delay: stay backup until it has passed. */
+	/* vrrp_startup_delay: as keepalived, a backup's Master_Down_Timer
+	 * that runs out during the delay is due again a whole
+	 * Master_Down_Interval after its end. */
 	if (now < rt->eng->startup_hold_ms) {
-		uv_timer_start(&rt->down_timer, on_down_timer, rt->eng->startup_hold_ms - now, 0);
+		uv_timer_start(&rt->down_timer, on_down_timer, rt->eng->startup_hold_ms - now +
+			       ms_ceil(master_down_interval_us(rt)), 0);
 		return;
 	}
 	change_state(t->data, VRRP_EV_MASTER_DOWN, "Receive advertisement timeout");

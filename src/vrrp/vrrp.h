@@ -213,9 +213,11 @@ struct vrrp_engine {
 	struct vrrp_notifier *notifier;
 	struct vrrp_syncd syncd;       /* lvs_sync_daemon, following its instance */
 	struct vrrp_static statics;    /* static_ipaddress / _routes / _rules */
-	/* vrrp_startup_delay: uv_now() before which no instance becomes
-	 * master (its Master_Down_Timer waits until then); 0: none. Set at
-	 * start only: a reload does not delay anything, as in keepalived. */
+	/* vrrp_startup_delay: the uv_now() at which it ends; 0: none. A
+	 * backup whose Master_Down_Timer runs out before then waits a whole
+	 * Master_Down_Interval after it (keepalived's rule), and the address
+	 * owner starts as backup. Set at start only: a reload does not delay
+	 * anything, as in keepalived. */
 	uint64_t startup_hold_ms;
 	const char *status_path;       /* JSON status file, or NULL */
 	uv_timer_t status_timer;       /* periodic rewrite */
