@@ -44,9 +44,14 @@ static void describe(const struct static_item *it, char *buf, size_t len)
 		snprintf(buf, len, "route %s", vaddr_format(&((const struct route_item *)
 							      (const void *)it->cfg)->dst, a, sizeof(a)));
 		break;
-	case STATIC_RULE:
-		snprintf(buf, len, "rule");
+	case STATIC_RULE: {
+		const struct rule_item *r = (const void *)it->cfg;
+		if (r->priority >= 0)
+			snprintf(buf, len, "rule %lld", (long long)r->priority);
+		else
+			snprintf(buf, len, "rule");
 		break;
+	}
 	}
 }
 
