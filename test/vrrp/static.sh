@@ -5,8 +5,8 @@
 #   1. lb2 (100) starts alone. Its startup_script runs before the workers
 #      (it finds none of the static items yet); its static address, routes
 #      and rules are installed; it becomes master, with its virtual_rule.
-#   2. lb1 (150, vrrp_startup_delay 2) starts: its statics are there while
-#      it is backup, and it becomes master no sooner than 2 s plus a
+#   2. lb1 (150, vrrp_startup_delay 1) starts: its statics are there while
+#      it is backup, and it becomes master no sooner than 1 s plus a
 #      Master_Down_Interval after its VRRP worker started (keepalived's
 #      rule; without the delay: about 0.7 s). The
 #      virtual_rule moves to lb1; lb2, now backup, keeps its statics.
@@ -128,8 +128,8 @@ check "lb2: static address, routes and rules installed" wait_true 2 statics_on l
 check "lb2 (master): virtual_rule installed" wait_true 2 vrule_on lb2
 
 # ---- 2. lb1 with vrrp_startup_delay ----------------------------------------------------
-lab_vigil lb1 "$(conf lb1 150 "vrrp_startup_delay 2" "$ROUTES")"
-check "lb1: delay announced" lab_wait_log lb1 "Delaying startup for 2 seconds" 5
+lab_vigil lb1 "$(conf lb1 150 "vrrp_startup_delay 1" "$ROUTES")"
+check "lb1: delay announced" lab_wait_log lb1 "Delaying startup for 1 seconds" 5
 check "lb1 (backup, in its delay): statics installed" wait_true 2 statics_on lb1
 check "lb1 (backup): no virtual_rule" sh -c "! ip -n ${P}lb1 rule show | grep -q '^2000:'"
 check "lb1 (150) takes over after its delay" lab_wait_log lb1 "\(VI_1\) Entering MASTER STATE" 5
@@ -138,12 +138,12 @@ check "lb1 (150) takes over after its delay" lab_wait_log lb1 "\(VI_1\) Entering
 t0=$(ms lb1 "Delaying startup")
 t1=$(ms lb1 "\(VI_1\) Entering MASTER STATE")
 held=$(( t1 - t0 ))
-echo "# lb1 became master ${held} ms after its VRRP worker started the delay (vrrp_startup_delay 2)"
+echo "# lb1 became master ${held} ms after its VRRP worker started the delay (vrrp_startup_delay 1)"
 grep -E "Starting VRRP|Delaying|BACKUP STATE|MASTER STATE" "$LAB_TMP/lb1.log" | sed 's/^/#   /'
 # keepalived's rule: the delay, then a whole Master_Down_Interval
 # (3 x 0.2 s + skew 0.083 s); without the delay about 0.7 s
-check "lb1 held back for the delay and a Master_Down_Interval (>= 2650 ms)" [ "$held" -ge 2650 ]
-check "lb1 not held longer (< 4000 ms)" [ "$held" -lt 4000 ]
+check "lb1 held back for the delay and a Master_Down_Interval (>= 1650 ms)" [ "$held" -ge 1650 ]
+check "lb1 not held longer (< 3000 ms)" [ "$held" -lt 3000 ]
 check "virtual_rule moved to lb1" wait_true 2 vrule_on lb1
 check "virtual_rule left lb2" wait_true 2 sh -c "! ip -n ${P}lb2 rule show | grep -q '^2000:'"
 check "lb2 (now backup) keeps its statics" statics_on lb2
@@ -230,14 +230,14 @@ if lab_reference && command -v keepalived >/dev/null; then
 	: > "$LAB_TMP/lb2.log"
 	rm -f "$LAB_TMP/start-lb2.mark" "$LAB_TMP/stop-lb2.mark"
 	t0=$(date +%s%N)
-	lab_keepalived lb2 "$(conf lb2 100 "vrrp_startup_delay 2" "$ROUTES")"
+	lab_keepalived lb2 "$(conf lb2 100 "vrrp_startup_delay 1" "$ROUTES")"
 	check "keepalived: startup_script saw no static item" wait_mark "$LAB_TMP/start-lb2.mark" absent 3
 	check "keepalived (backup, in its delay): statics installed" wait_true 3 statics_on lb2
 	check "keepalived (backup): no virtual_rule" sh -c "! ip -n ${P}lb2 rule show | grep -q '^2000:'"
 	check "keepalived: master after its delay" lab_wait_log lb2 "\(VI_1\) Entering MASTER STATE" 5
 	held=$(( ($(date +%s%N) - t0) / 1000000 ))
-	echo "# keepalived became master ${held} ms after its start (startup_script 0.3 s, vrrp_startup_delay 2)"
-	check "keepalived: held back for the delay and a Master_Down_Interval too" [ "$held" -ge 2650 ]
+	echo "# keepalived became master ${held} ms after its start (startup_script 0.3 s, vrrp_startup_delay 1)"
+	check "keepalived: held back for the delay and a Master_Down_Interval too" [ "$held" -ge 1650 ]
 	check "keepalived (master): virtual_rule installed" wait_true 2 vrule_on lb2
 	lab_kill lb2 TERM
 	check "keepalived: statics removed at stop" wait_true 5 statics_off lb2
