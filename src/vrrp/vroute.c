@@ -5,6 +5,7 @@
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <netlink/errno.h>
+#include <netlink/msg.h>
 #include <netlink/netlink.h>
 #include <netlink/route/route.h>
 #include <stdio.h>
@@ -163,25 +164,50 @@ fail:
 	return NULL;
 }
 
-int vroute_add(struct nl_sock *sk, const struct route_item *r, int default_ifindex)
+/* Attributes rtnl_route has no setter for, appended to its message:
+ * RTA_PREF (IPv6 router preference), RTA_EXPIRES (IPv6, seconds) and
+ * RTA_TTL_PROPAGATE (MPLS). */
+static int put_extra(struct nl_msg *m, const struct route_item *r)
+{
+	if (r->pref >= 0 && nla_put_u8(m, RTA_PREF, (uint8_t)r->pref) < 0)
+		return -NLE_NOMEM;
+	if (r->expires >= 0 && nla_put_u32(m, RTA_EXPIRES, (uint32_t)r->expires) < 0)
+		return -NLE_NOMEM;
+	if (r->ttl_propagate >= 0 &&
+	    nla_put_u8(m, RTA_TTL_PROPAGATE, (uint8_t)r->ttl_propagate) < 0)
+		return -NLE_NOMEM;
+	return 0;
+}
+
+static int send_route(struct nl_sock *sk, const struct route_item *r, int default_ifindex,
+		      bool add)
 {
 	int err;
+	struct nl_msg *m = NULL;
 	struct rtnl_route *rt = build(r, default_ifindex, &err);
 	if (!rt)
 		return err;
-	err = rtnl_route_add(sk, rt, r->append ? NLM_F_APPEND : NLM_F_REPLACE);
+	err = add ? rtnl_route_build_add_request(rt, r->append ? NLM_F_APPEND : NLM_F_REPLACE, &m)
+		  : rtnl_route_build_del_request(rt, 0, &m);
 	rtnl_route_put(rt);
-	return err;
+	if (err < 0)
+		return err;
+	if (add && (err = put_extra(m, r)) < 0) {
+		nlmsg_free(m);
+		return err;
+	}
+	/* nl_send_sync frees m and waits for the kernel's answer. */
+	return nl_send_sync(sk, m);
+}
+
+int vroute_add(struct nl_sock *sk, const struct route_item *r, int default_ifindex)
+{
+	return send_route(sk, r, default_ifindex, true);
 }
 
 int vroute_del(struct nl_sock *sk, const struct route_item *r, int default_ifindex)
 {
-	int err;
-	struct rtnl_route *rt = build(r, default_ifindex, &err);
-	if (!rt)
-		return err;
-	err = rtnl_route_delete(sk, rt, 0);
-	rtnl_route_put(rt);
+	int err = send_route(sk, r, default_ifindex, false);
 	/* Already gone (its interface went down, or someone removed it). */
 	return err == -NLE_OBJ_NOTFOUND || err == -NLE_NOADDR ? 0 : err;
 }
@@ -195,7 +221,6 @@ const char *vroute_unsupported(const struct route_item *r, char *buf, size_t len
 		o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? ", " : "", name)
 	UNSUP(r->encap.type != RT_ENCAP_NONE, "encap");
 	UNSUP(r->congctl.name, "congctl");
-	UNSUP(r->pref >= 0 || r->expires >= 0 || r->ttl_propagate >= 0, "pref/expires/ttl-propagate");
 	UNSUP(r->vrf, "vrf");
 #undef UNSUP
 	return o ? buf : NULL;

@@ -64,7 +64,8 @@ vrrp_instance VI_1 {
 EOC
 }
 ROUTES="    10.99.1.0/24 via 10.11.12.254 dev eth0
-    10.99.2.0/24 dev eth0 table 100 metric 7"
+    10.99.2.0/24 dev eth0 table 100 metric 7
+    fd00:99::/64 via fd00:11:12::254 dev eth0 pref high mtu lock 1400"
 
 # script HOST start|stop: records whether the static address is there
 # (the VRRP worker installs it and removes it at stop). The startup
@@ -101,6 +102,7 @@ statics_on() {
 	has "$1" "addr show dev lo" "192\.168\.77\.[0-9]+/32" &&
 	has "$1" "route show" "10\.99\.1\.0/24 via 10\.11\.12\.254" &&
 	has "$1" "route show table 100" "10\.99\.2\.0/24 dev eth0 .*metric 7" &&
+	has "$1" "-6 route show" "fd00:99::/64 via fd00:11:12::254 .*mtu lock 1400 pref high" &&
 	has "$1" "rule show" "^1000:.*from 10\.99\.3\.0/24 lookup 100" &&
 	has "$1" "rule show" "^1001:.*fwmark 0x7/0xff lookup 100" &&
 	has "$1" "rule show" "^1002:.*not .*to 10\.99\.9\.0/24 iif eth0 lookup 100"
@@ -109,6 +111,7 @@ statics_off() {
 	! has "$1" "addr show dev lo" "192\.168\.77\." &&
 	! has "$1" "route show" "10\.99\.1\.0/24" &&
 	! has "$1" "route show table 100" "10\.99\.2\.0/24" &&
+	! has "$1" "-6 route show" "fd00:99::" &&
 	! has "$1" "rule show" "^100[012]:"
 }
 vrule_on() { has "$1" "rule show" "^2000:.*from 10\.11\.12\.100 lookup 101"; }
@@ -155,9 +158,10 @@ LAB_PIDS="$LAB_PIDS $MON"
 sleep 0.2
 m2=$(lab_mark lb2)
 conf lb2 100 "" "    10.99.2.0/24 dev eth0 table 100 metric 7
+    fd00:99::/64 via fd00:11:12::254 dev eth0 pref high mtu lock 1400
     10.99.4.0/24 via 10.11.12.253 dev eth0" > "$LAB_TMP/lb2.conf"
 kill -HUP "$PID_lb2"
-check "reload: counted" lab_wait_since lb2 "$m2" "static addresses/routes/rules: 5 kept, 1 removed, 1 added" 5
+check "reload: counted" lab_wait_since lb2 "$m2" "static addresses/routes/rules: 6 kept, 1 removed, 1 added" 5
 check "reload: the new route appears" wait_true 2 has lb2 "route show" "10\.99\.4\.0/24 via 10\.11\.12\.253"
 check "reload: the removed route goes" wait_true 2 sh -c "! ip -n ${P}lb2 route show | grep -q '10\.99\.1\.0/24'"
 sleep 0.3
@@ -165,7 +169,7 @@ kill "$MON" 2>/dev/null
 check "monitor saw the removal" grep -qE "^Deleted 10\.99\.1\.0/24" "$LAB_TMP/mon.txt"
 check "monitor saw the addition" grep -qE "^10\.99\.4\.0/24 via" "$LAB_TMP/mon.txt"
 check "reload: no event for the kept address, route and rules" \
-	sh -c "! grep -E '192\.168\.77\.|10\.99\.2\.0|10\.99\.3\.0|fwmark|10\.99\.9\.0' '$LAB_TMP/mon.txt'"
+	sh -c "! grep -E '192\.168\.77\.|10\.99\.2\.0|fd00:99::|10\.99\.3\.0|fwmark|10\.99\.9\.0' '$LAB_TMP/mon.txt'"
 check "reload: lb2 still has what stayed" wait_true 1 sh -c "
 	ip -n ${P}lb2 addr show dev lo | grep -q 192.168.77.100 &&
 	ip -n ${P}lb2 route show table 100 | grep -q 10.99.2.0/24 &&
