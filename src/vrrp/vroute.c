@@ -7,6 +7,8 @@
 #include <netlink/errno.h>
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
+#include <netlink/route/link.h>
+#include <netlink/route/link/vrf.h>
 #include <netlink/route/route.h>
 #include <stdio.h>
 #include <string.h>
@@ -97,7 +99,20 @@ static bool realms_of(const struct rt_realms *rl, uint32_t *out)
 	return true;
 }
 
-static struct rtnl_route *build(const struct route_item *r, int default_ifindex, int *err)
+/* "vrf NAME": the table of that VRF device, as ip(8) resolves it. */
+static int vrf_table(struct nl_sock *sk, const char *name, uint32_t *table)
+{
+	struct rtnl_link *link = NULL;
+	int err = rtnl_link_get_kernel(sk, 0, name, &link);
+	if (err < 0)
+		return err;
+	err = rtnl_link_is_vrf(link) ? rtnl_link_vrf_get_tableid(link, table) : -NLE_INVAL;
+	rtnl_link_put(link);
+	return err;
+}
+
+static struct rtnl_route *build(struct nl_sock *sk, const struct route_item *r,
+				int default_ifindex, int *err)
 {
 	struct rtnl_route *rt = rtnl_route_alloc();
 	struct nl_addr *dst = to_nl(&r->dst);
@@ -121,6 +136,8 @@ static struct rtnl_route *build(const struct route_item *r, int default_ifindex,
 	*err = -NLE_INVAL;
 	if ((r->table.set && !rtid_resolve(&r->table, RTID_TABLE, &table)) ||
 	    (r->protocol.set && !rtid_resolve(&r->protocol, RTID_PROTO, &proto)))
+		goto fail;
+	if (r->vrf && (*err = vrf_table(sk, r->vrf, &table)) < 0)
 		goto fail;
 	rtnl_route_set_table(rt, table);
 	rtnl_route_set_protocol(rt, (uint8_t)proto);
@@ -184,7 +201,7 @@ static int send_route(struct nl_sock *sk, const struct route_item *r, int defaul
 {
 	int err;
 	struct nl_msg *m = NULL;
-	struct rtnl_route *rt = build(r, default_ifindex, &err);
+	struct rtnl_route *rt = build(sk, r, default_ifindex, &err);
 	if (!rt)
 		return err;
 	err = add ? rtnl_route_build_add_request(rt, r->append ? NLM_F_APPEND : NLM_F_REPLACE, &m)
@@ -221,7 +238,6 @@ const char *vroute_unsupported(const struct route_item *r, char *buf, size_t len
 		o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? ", " : "", name)
 	UNSUP(r->encap.type != RT_ENCAP_NONE, "encap");
 	UNSUP(r->congctl.name, "congctl");
-	UNSUP(r->vrf, "vrf");
 #undef UNSUP
 	return o ? buf : NULL;
 }

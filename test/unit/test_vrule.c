@@ -134,9 +134,10 @@ START_TEST(route_options_without_effect_warn)
 	size_t nwarn = 0;
 	struct config *cfg = parse_ok("static_routes {\n 10.1.0.0/16 dev eth0 congctl cubic\n"
 				      " 10.2.0.0/16 dev eth0 vrf red\n"
-				      " 10.3.0.0/16 dev eth0 mtu lock 1400 realms 1 rtt 10ms\n}\n",
+				      " 10.3.0.0/16 dev eth0 mtu lock 1400 realms 1 rtt 10ms\n"
+				      " 10.4.0.0/16 dev eth0 encap mpls 100\n}\n",
 				      &nwarn);
-	/* congctl and vrf; mtu, realms and rtt are installed */
+	/* congctl and encap; vrf, mtu, realms and rtt are installed */
 	ck_assert_uint_eq(nwarn, 2);
 	conf_unref(cfg);
 	expect_warning("static_routes {\n 10.1.0.0/16 dev eth0 congctl cubic\n}\n",
