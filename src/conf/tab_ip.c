@@ -1023,9 +1023,7 @@ static const struct kw route_kws[] = {
 	METRIC_MS("rto_min", rto_min, 120000),
 	METRIC("initcwnd", initcwnd, UINT32_MAX),
 	METRIC("initrwnd", initrwnd, UINT32_MAX),
-	{ "congctl", &vt_congctl, KW_FIELD(R, congctl), 0, 0, NULL, KW_IGNORED,
-	  "libnl-route cannot send the RTAX_CC_ALGO string; the route is installed with "
-	  "the system's congestion control" },
+	KW_TYPE("congctl", vt_congctl, R, congctl),
 	KW_TYPE("features", vt_ecn, R, features_ecn),
 	{ "quickack", &vt_num, KW_FIELD(R, quickack), 0, 1, NULL, 0, NULL },
 	{ "fastopen_no_cookie", &vt_num, KW_FIELD(R, fastopen_no_cookie), 0, 1, NULL, 0, NULL },

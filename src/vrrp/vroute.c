@@ -55,9 +55,12 @@ static int add_nexthop(struct rtnl_route *rt, const struct vaddr *via, int ifind
 	return 0;
 }
 
-/* Route metrics as ip(8) sends them: rtt in 1/8 ms, rttvar in 1/4 ms,
- * the rest as written; "lock" sets the metric's bit in RTAX_LOCK. */
-static void set_metrics(struct rtnl_route *rt, const struct route_item *r)
+/* Route metrics as ip(8) sends them, in one RTA_METRICS nest written
+ * here rather than by libnl (whose metrics are numbers only, and the
+ * congestion control algorithm is a string): rtt in 1/8 ms, rttvar in
+ * 1/4 ms, the rest as written; "lock" sets the metric's bit in
+ * RTAX_LOCK. Only in an add: the kernel matches a delete without them. */
+static int put_metrics(struct nl_msg *m, const struct route_item *r)
 {
 	const struct { const struct rt_metric *m; int rtax; uint32_t scale; } tab[] = {
 		{ &r->mtu, RTAX_MTU, 1 }, { &r->hoplimit, RTAX_HOPLIMIT, 1 },
@@ -68,21 +71,40 @@ static void set_metrics(struct rtnl_route *rt, const struct route_item *r)
 		{ &r->initcwnd, RTAX_INITCWND, 1 }, { &r->initrwnd, RTAX_INITRWND, 1 },
 	};
 	uint32_t lock = 0;
+	bool any = r->features_ecn || r->quickack >= 0 || r->fastopen_no_cookie >= 0 ||
+		   r->congctl.name;
+	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+		any = any || tab[i].m->set;
+	if (!any)
+		return 0;
+	struct nlattr *nest = nla_nest_start(m, RTA_METRICS);
+	if (!nest)
+		return -NLE_NOMEM;
 	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
 		if (!tab[i].m->set)
 			continue;
-		rtnl_route_set_metric(rt, tab[i].rtax, tab[i].m->value * tab[i].scale);
+		if (nla_put_u32(m, tab[i].rtax, tab[i].m->value * tab[i].scale) < 0)
+			return -NLE_NOMEM;
 		if (tab[i].m->lock)
 			lock |= 1u << tab[i].rtax;
 	}
-	if (r->features_ecn)
-		rtnl_route_set_metric(rt, RTAX_FEATURES, RTAX_FEATURE_ECN);
-	if (r->quickack >= 0)
-		rtnl_route_set_metric(rt, RTAX_QUICKACK, (uint32_t)r->quickack);
-	if (r->fastopen_no_cookie >= 0)
-		rtnl_route_set_metric(rt, RTAX_FASTOPEN_NO_COOKIE, (uint32_t)r->fastopen_no_cookie);
-	if (lock)
-		rtnl_route_set_metric(rt, RTAX_LOCK, lock);
+	if (r->features_ecn && nla_put_u32(m, RTAX_FEATURES, RTAX_FEATURE_ECN) < 0)
+		return -NLE_NOMEM;
+	if (r->quickack >= 0 && nla_put_u32(m, RTAX_QUICKACK, (uint32_t)r->quickack) < 0)
+		return -NLE_NOMEM;
+	if (r->fastopen_no_cookie >= 0 &&
+	    nla_put_u32(m, RTAX_FASTOPEN_NO_COOKIE, (uint32_t)r->fastopen_no_cookie) < 0)
+		return -NLE_NOMEM;
+	if (r->congctl.name) {
+		if (nla_put_string(m, RTAX_CC_ALGO, r->congctl.name) < 0)
+			return -NLE_NOMEM;
+		if (r->congctl.lock)
+			lock |= 1u << RTAX_CC_ALGO;
+	}
+	if (lock && nla_put_u32(m, RTAX_LOCK, lock) < 0)
+		return -NLE_NOMEM;
+	nla_nest_end(m, nest);
+	return 0;
 }
 
 /* "realms [FROM/]TO" as the kernel packs it; 0 when not given. */
@@ -150,7 +172,6 @@ static struct rtnl_route *build(struct nl_sock *sk, const struct route_item *r,
 		rtnl_route_set_scope(rt, (uint8_t)r->scope);
 	if (r->tos)
 		rtnl_route_set_tos(rt, (uint8_t)r->tos);
-	set_metrics(rt, r);
 	if (r->type == RT_TYPE_UNICAST || r->type == RT_TYPE_LOCAL) {
 		if (r->nexthops.n) {
 			for (const struct node *n = r->nexthops.first; n; n = n->next) {
@@ -182,10 +203,13 @@ fail:
 }
 
 /* Attributes rtnl_route has no setter for, appended to its message:
- * RTA_PREF (IPv6 router preference), RTA_EXPIRES (IPv6, seconds) and
+ * the metrics (above), RTA_PREF (IPv6 router preference), RTA_EXPIRES (IPv6, seconds) and
  * RTA_TTL_PROPAGATE (MPLS). */
 static int put_extra(struct nl_msg *m, const struct route_item *r)
 {
+	int err = put_metrics(m, r);
+	if (err < 0)
+		return err;
 	if (r->pref >= 0 && nla_put_u8(m, RTA_PREF, (uint8_t)r->pref) < 0)
 		return -NLE_NOMEM;
 	if (r->expires >= 0 && nla_put_u32(m, RTA_EXPIRES, (uint32_t)r->expires) < 0)
@@ -237,7 +261,6 @@ const char *vroute_unsupported(const struct route_item *r, char *buf, size_t len
 	if ((cond) && o < len) \
 		o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? ", " : "", name)
 	UNSUP(r->encap.type != RT_ENCAP_NONE, "encap");
-	UNSUP(r->congctl.name, "congctl");
 #undef UNSUP
 	return o ? buf : NULL;
 }

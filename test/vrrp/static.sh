@@ -65,7 +65,7 @@ EOC
 }
 ROUTES="    10.99.1.0/24 via 10.11.12.254 dev eth0
     10.99.2.0/24 dev eth0 table 100 metric 7
-    fd00:99::/64 via fd00:11:12::254 dev eth0 pref high mtu lock 1400"
+    fd00:99::/64 via fd00:11:12::254 dev eth0 pref high mtu lock 1400 congctl cubic"
 
 # script HOST start|stop: records whether the static address is there
 # (the VRRP worker installs it and removes it at stop). The startup
@@ -102,7 +102,7 @@ statics_on() {
 	has "$1" "addr show dev lo" "192\.168\.77\.[0-9]+/32" &&
 	has "$1" "route show" "10\.99\.1\.0/24 via 10\.11\.12\.254" &&
 	has "$1" "route show table 100" "10\.99\.2\.0/24 dev eth0 .*metric 7" &&
-	has "$1" "-6 route show" "fd00:99::/64 via fd00:11:12::254 .*mtu lock 1400 pref high" &&
+	has "$1" "-6 route show" "fd00:99::/64 via fd00:11:12::254 .*mtu lock 1400 .*congctl cubic pref high" &&
 	has "$1" "rule show" "^1000:.*from 10\.99\.3\.0/24 lookup 100" &&
 	has "$1" "rule show" "^1001:.*fwmark 0x7/0xff lookup 100" &&
 	has "$1" "rule show" "^1002:.*not .*to 10\.99\.9\.0/24 iif eth0 lookup 100"
@@ -158,7 +158,7 @@ LAB_PIDS="$LAB_PIDS $MON"
 sleep 0.2
 m2=$(lab_mark lb2)
 conf lb2 100 "" "    10.99.2.0/24 dev eth0 table 100 metric 7
-    fd00:99::/64 via fd00:11:12::254 dev eth0 pref high mtu lock 1400
+    fd00:99::/64 via fd00:11:12::254 dev eth0 pref high mtu lock 1400 congctl cubic
     10.99.4.0/24 via 10.11.12.253 dev eth0" > "$LAB_TMP/lb2.conf"
 kill -HUP "$PID_lb2"
 check "reload: counted" lab_wait_since lb2 "$m2" "static addresses/routes/rules: 6 kept, 1 removed, 1 added" 5
