@@ -27,6 +27,7 @@
 #include "json.h"
 #include "log.h"
 #include "pidfile.h"
+#include "startstop.h"
 #include "vrrp/status.h"
 #include "vrrp/worker.h"
 
@@ -56,6 +57,9 @@ struct supervisor {
 	uv_signal_t sig_hup, sig_term, sig_int, sig_usr1, sig_usr2;
 	uv_timer_t stop_timer;
 	struct child vrrp, check;
+	struct startstop script;     /* startup_script, then shutdown_script */
+	bool script_running;
+	bool shutdown_done;          /* shutdown_script ran (or there is none) */
 	bool stopping;
 	int exit_code;               /* 1 when -R stopped us after a worker died */
 };
@@ -129,12 +133,28 @@ static void on_restart(uv_timer_t *t)
 		start_child(c->sup, c);
 }
 
+static void on_shutdown_script_done(void *data)
+{
+	struct supervisor *s = data;
+	s->script_running = false;
+	uv_stop(s->loop);
+}
+
+/* Once the workers have gone: shutdown_script (keepalived runs it after
+ * its children exited), then the loop ends. */
 static void maybe_finish(struct supervisor *s)
 {
-	if (s->stopping && !s->vrrp.running && !s->check.running) {
-		uv_timer_stop(&s->stop_timer);
-		uv_stop(s->loop);
+	if (!s->stopping || s->vrrp.running || s->check.running || s->script_running)
+		return;
+	uv_timer_stop(&s->stop_timer);
+	if (!s->shutdown_done) {
+		s->shutdown_done = true;
+		s->script_running = startstop_run(&s->script, s->loop, &s->cfg->global, false,
+						  s->opts->log_detail, on_shutdown_script_done, s);
+		if (s->script_running)
+			return;
 	}
+	uv_stop(s->loop);
 }
 
 static void on_child_exit(uv_process_t *p, int64_t status, int term_signal)
@@ -250,6 +270,24 @@ static void warn_start_only(const struct config *old, const struct config *fresh
 	}
 }
 
+static void start_children(struct supervisor *s)
+{
+	struct child *children[] = { &s->vrrp, &s->check };
+	for (size_t i = 0; i < 2; i++)
+		if (children[i]->wanted)
+			start_child(s, children[i]);
+}
+
+static void on_startup_script_done(void *data)
+{
+	struct supervisor *s = data;
+	s->script_running = false;
+	if (s->stopping)
+		maybe_finish(s);
+	else
+		start_children(s);
+}
+
 static void on_hup(uv_signal_t *h, int signum)
 {
 	struct supervisor *s = h->data;
@@ -269,7 +307,9 @@ static void on_hup(uv_signal_t *h, int signum)
 	bool want_check = !s->opts->vrrp_only && s->cfg->virtual_servers.n > 0;
 	if (want_check && !s->check.running) {
 		s->check.wanted = true;
-		start_child(s, &s->check);
+		/* While the startup script runs, it starts with the others. */
+		if (!s->script_running)
+			start_child(s, &s->check);
 	} else if (!want_check && s->check.running) {
 		s->check.wanted = false;
 		uv_process_kill(&s->check.proc, SIGTERM);
@@ -331,6 +371,9 @@ static void begin_stop(struct supervisor *s)
 	if (s->stopping)
 		return;
 	s->stopping = true;
+	/* Stopped while the startup script runs: the workers never start. */
+	if (s->script_running)
+		startstop_cancel(&s->script);
 	uv_timer_stop(&s->vrrp.restart);
 	uv_timer_stop(&s->check.restart);
 	if (s->vrrp.running)
@@ -445,9 +488,12 @@ int supervisor_run(const struct options *o, const char *config_id)
 	for (size_t i = 0; i < 2; i++) {
 		uv_timer_init(s.loop, &children[i]->restart);
 		children[i]->restart.data = children[i];
-		if (children[i]->wanted)
-			start_child(&s, children[i]);
 	}
+	/* startup_script first; the workers start when it has ended. */
+	s.script_running = startstop_run(&s.script, s.loop, &s.cfg->global, true,
+					 o->log_detail, on_startup_script_done, &s);
+	if (!s.script_running)
+		start_children(&s);
 	uv_run(s.loop, UV_RUN_DEFAULT);
 
 	uv_walk(s.loop, close_walk, NULL);

@@ -33,8 +33,6 @@
 	"vigil does not watch for its addresses, routes or rules being removed by someone else, so there is nothing to turn off"
 #define WHY_TRACK_GROUP_ITEM \
 	"vigil's addresses, routes and rules are not tied to track groups"
-#define WHY_ROUTE_ATTR \
-	"vigil's route installer does not set this route attribute yet; the route is installed without it"
 #define WHY_LINKBEAT \
 	"vigil learns link changes from netlink events only"
 #define WHY_RELOAD \
@@ -49,7 +47,5 @@
 	"vigil does not answer a higher-priority advert with one of its own"
 #define WHY_SYNC_TRACKING \
 	"vigil treats tracking in a sync group as keepalived does without this keyword"
-#define WHY_ADDR_FLAG \
-	"vigil does not set this address flag"
 
 #endif

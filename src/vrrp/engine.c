@@ -369,6 +369,10 @@ static void on_link(void *data, int ifindex, const char *ifname, bool up, bool e
 		vrrp_engine_tracking_changed(e);
 	if (e->nwaiting)
 		retry_waiting(e);
+	if (!exists || !up)
+		static_link_lost(&e->statics, ifname);
+	if (exists)
+		static_retry(&e->statics);
 }
 
 static void on_addr_deleted(void *data, int ifindex, const struct vaddr *addr)
@@ -389,6 +393,8 @@ static void on_addr_added(void *data, int ifindex, const struct vaddr *addr)
 	/* An instance waiting for an address to send from may start now. */
 	if (e->nwaiting)
 		retry_waiting(e);
+	/* A static route whose gateway this address makes reachable. */
+	static_retry(&e->statics);
 }
 
 void vrrp_engine_tracking_changed(struct vrrp_engine *e)
@@ -501,6 +507,12 @@ int vrrp_engine_start(struct vrrp_engine *e, uv_loop_t *loop, const struct confi
 	if (err < 0)
 		log_msg(LOG_WARNING, "cannot watch interfaces and addresses (netlink: %s); "
 			"link changes and removed VIPs will go unnoticed", vip_strerror(err));
+	if (cfg->global.vrrp_startup_delay) {
+		uv_update_time(loop);
+		e->startup_hold_ms = uv_now(loop) + cfg->global.vrrp_startup_delay / 1000;
+		log_msg(LOG_INFO, "Delaying startup for %g seconds",
+			(double)cfg->global.vrrp_startup_delay / 1e6);
+	}
 	vrrp_engine_reload(e, cfg);
 	return 0;
 }
@@ -589,6 +601,9 @@ void vrrp_engine_reload(struct vrrp_engine *e, const struct config *cfg)
 	/* From here on everything new is resolved against the new model;
 	 * the old one stays alive for whatever still holds it. */
 	e->cfg = conf_ref(cfg);
+	/* Static items first, whatever the instances do: keepalived installs
+	 * them before its instances start. */
+	static_apply(&e->statics, e->nl, cfg);
 	/* Unchanged instances carry over untouched, on their own model;
 	 * changed ones that are still the same virtual router (name,
 	 * interface, VRID, family, ...) move to the new model in place,
@@ -683,6 +698,8 @@ void vrrp_engine_stop(struct vrrp_engine *e)
 	for (size_t i = 0; i < e->nrts; i++)
 		retire_instance(e->rts[i]);
 	track_stop(e);
+	/* After the instances: their VIPs and virtual routes went first. */
+	static_stop(&e->statics);
 	vrrp_monitor_close(&e->mon);
 	vrrp_syncd_stop(&e->syncd);
 	/* STOP notifications were queued by the shutdowns above: let them

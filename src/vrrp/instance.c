@@ -14,6 +14,7 @@
 #include "log.h"
 #include "tab.h"
 #include "vroute.h"
+#include "vrule.h"
 #include "vrrp.h"
 
 #define US_PER_MS 1000ULL
@@ -123,45 +124,16 @@ static int resolve_family(const struct vrrp_instance *c)
 	return vaddr_is_set(&c->src_ip) ? c->src_ip.family : AF_INET;
 }
 
-/* "brd -" / "brd +": the address with its host bits cleared / set. */
-static struct vaddr broadcast_of(const struct ipaddr_item *it)
-{
-	struct vaddr b = { 0 };
-	if (it->brd.mode == IP_BRD_ADDR)
-		return it->brd.addr;
-	if (it->brd.mode == IP_BRD_NONE || it->addr.family != AF_INET)
-		return b;
-	b = it->addr;
-	b.has_prefix = false;
-	unsigned prefix = it->addr.has_prefix ? it->addr.prefix : 32;
-	for (unsigned i = prefix; i < 32; i++) {
-		uint8_t bit = (uint8_t)(0x80 >> (i % 8));
-		if (it->brd.mode == IP_BRD_SET)
-			b.u.bytes[i / 8] |= bit;
-		else
-			b.u.bytes[i / 8] &= (uint8_t)~bit;
-	}
-	return b;
-}
-
 static bool add_vip(struct vrrp_rt *rt, const struct ipaddr_item *it)
 {
 	char buf[VADDR_STRLEN];
 	struct vip_spec *v = &rt->vips[rt->nvips];
-	memset(v, 0, sizeof(*v));
-	v->addr = it->addr;
-	v->peer = it->peer;
-	v->brd = broadcast_of(it);
-	v->label = it->label;
-	v->scope = it->scope;
-	v->home = it->home;
+	vip_spec_from(v, it, rt->ifi.ifindex);
 	/* An IPv6 VIP is never subject to duplicate address detection, as
 	 * in keepalived: VRRP itself decides who owns it, and a tentative
 	 * address would not answer for the second DAD takes (the unsolicited
 	 * NA would announce an address that does not work yet). */
 	v->nodad = it->nodad || it->addr.family == AF_INET6;
-	v->noprefixroute = it->noprefixroute;
-	v->ifindex = rt->ifi.ifindex;
 	if (it->dev) {
 		struct iface_info other;
 		if (iface_lookup(it->dev, &other) < 0) {
@@ -567,6 +539,20 @@ static void firewall(struct vrrp_rt *rt, bool on)
 	rt->fw_on = on;
 }
 
+/* virtual_rules: added after the routes a master adds, removed before
+ * them (a rule may send traffic to a table those routes fill). */
+static void vrules_change(struct vrrp_rt *rt, const struct list *rules, bool add)
+{
+	for (const struct node *n = rules->first; n; n = n->next) {
+		const char *why;
+		const struct rule_item *r = (const struct rule_item *)n;
+		int err = add ? vrule_add(rt->eng->nl, r, &why) : vrule_del(rt->eng->nl, r, &why);
+		if (err < 0)
+			log_msg(LOG_ERR, "(%s) cannot %s virtual rule (line %u): %s", rt->name,
+				add ? "add" : "remove", n->pos.line, why ? why : vip_strerror(err));
+	}
+}
+
 static void vips_install(struct vrrp_rt *rt, bool quiet)
 {
 	char buf[VADDR_STRLEN];
@@ -587,12 +573,14 @@ static void vips_install(struct vrrp_rt *rt, bool quiet)
 			log_msg(LOG_ERR, "(%s) cannot add virtual route (line %u): %s", rt->name,
 				n->pos.line, vip_strerror(err));
 	}
+	vrules_change(rt, &rt->cfg->vrules, true);
 }
 
 static void vips_remove(struct vrrp_rt *rt)
 {
 	char buf[VADDR_STRLEN];
-	/* Routes first: they may depend on the addresses. */
+	/* Rules, then routes: they may depend on the addresses. */
+	vrules_change(rt, &rt->cfg->vrules, false);
 	for (const struct node *n = rt->cfg->vroutes.first; n; n = n->next) {
 		int err = vroute_del(rt->eng->nl, (const struct route_item *)n, rt->ifi.ifindex);
 		if (err < 0)
@@ -736,6 +724,16 @@ static void on_adver_timer(uv_timer_t *t)
 
 static void on_down_timer(uv_timer_t *t)
 {
+	struct vrrp_rt *rt = t->data;
+	uint64_t now = uv_now(rt->eng->loop);
+	/* vrrp_startup_delay: as keepalived, a backup's Master_Down_Timer
+	 * that runs out during the delay is due again a whole
+	 * Master_Down_Interval after its end. */
+	if (now < rt->eng->startup_hold_ms) {
+		uv_timer_start(&rt->down_timer, on_down_timer, rt->eng->startup_hold_ms - now +
+			       ms_ceil(master_down_interval_us(rt)), 0);
+		return;
+	}
 	change_state(t->data, VRRP_EV_MASTER_DOWN, "Receive advertisement timeout");
 	report_if_never_heard(t->data);
 }
@@ -796,7 +794,7 @@ void vrrp_rt_start(struct vrrp_rt *rt)
 		change_state(rt, VRRP_EV_FAULT, NULL);
 	/* Only the address owner starts as master (RFC 5798 6.4.1); like
 	 * keepalived, "state MASTER" alone still waits for the election. */
-	else if (rt->base_prio == 255)
+	else if (rt->base_prio == 255 && uv_now(rt->eng->loop) >= rt->eng->startup_hold_ms)
 		change_state(rt, VRRP_EV_STARTUP_OWNER, NULL);
 	else
 		change_state(rt, VRRP_EV_STARTUP, NULL);
@@ -887,7 +885,11 @@ static void apply_vip_difference(struct vrrp_rt *rt, const struct vip_spec *old,
 {
 	char buf[VADDR_STRLEN];
 	bool routes_changed = !list_eq(&old_cfg->vroutes, &rt->cfg->vroutes);
+	bool rules_changed = !list_eq(&old_cfg->vrules, &rt->cfg->vrules);
 	size_t added = 0;
+
+	if (rules_changed)
+		vrules_change(rt, &old_cfg->vrules, false);
 
 	if (routes_changed)
 		for (const struct node *n = old_cfg->vroutes.first; n; n = n->next)
@@ -924,6 +926,8 @@ static void apply_vip_difference(struct vrrp_rt *rt, const struct vip_spec *old,
 				log_msg(LOG_ERR, "(%s) cannot add virtual route (line %u): %s", rt->name,
 					n->pos.line, vip_strerror(err));
 		}
+	if (rules_changed)
+		vrules_change(rt, &rt->cfg->vrules, true);
 	if (added)
 		start_announcements(rt);
 }

@@ -6,6 +6,7 @@
 #include <netlink/errno.h>
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
+#include <string.h>
 #include <sys/socket.h>
 
 struct nl_sock *vip_socket_open(int *err)
@@ -27,6 +28,44 @@ void vip_socket_close(struct nl_sock *sk)
 {
 	if (sk)
 		nl_socket_free(sk);
+}
+
+/* "brd -" / "brd +": the address with its host bits cleared / set. */
+static struct vaddr broadcast_of(const struct ipaddr_item *it)
+{
+	struct vaddr b = { 0 };
+	if (it->brd.mode == IP_BRD_ADDR)
+		return it->brd.addr;
+	if (it->brd.mode == IP_BRD_NONE || it->addr.family != AF_INET)
+		return b;
+	b = it->addr;
+	b.has_prefix = false;
+	unsigned prefix = it->addr.has_prefix ? it->addr.prefix : 32;
+	for (unsigned i = prefix; i < 32; i++) {
+		uint8_t bit = (uint8_t)(0x80 >> (i % 8));
+		if (it->brd.mode == IP_BRD_SET)
+			b.u.bytes[i / 8] |= bit;
+		else
+			b.u.bytes[i / 8] &= (uint8_t)~bit;
+	}
+	return b;
+}
+
+void vip_spec_from(struct vip_spec *v, const struct ipaddr_item *it, int ifindex)
+{
+	memset(v, 0, sizeof(*v));
+	v->ifindex = ifindex;
+	v->addr = it->addr;
+	v->peer = it->peer;
+	v->brd = broadcast_of(it);
+	v->label = it->label;
+	v->scope = it->scope;
+	v->home = it->home;
+	v->nodad = it->nodad;
+	v->noprefixroute = it->noprefixroute;
+	v->mngtmpaddr = it->mngtmpaddr;
+	v->autojoin = it->autojoin;
+	v->preferred_lft = it->preferred_lft;
 }
 
 static struct nl_addr *to_nl_addr(const struct vaddr *a)
@@ -75,11 +114,24 @@ static struct rtnl_addr *build_addr(const struct vip_spec *v)
 		flags |= IFA_F_NOPREFIXROUTE;
 	if (v->home)
 		flags |= IFA_F_HOMEADDRESS;
+	if (v->mngtmpaddr)
+		flags |= IFA_F_MANAGETEMPADDR;
+	if (v->autojoin)
+		flags |= IFA_F_MCAUTOJOIN;
 	if (flags)
 		rtnl_addr_set_flags(ra, flags);
 	if (v->lifetime_s) {
+		/* "preferred_lft 0" keeps a VIP from being chosen as a source
+		 * address; never beyond the master's lifetime. */
+		uint32_t pref = v->lifetime_s;
+		if (v->preferred_lft >= 0 && v->preferred_lft < pref)
+			pref = (uint32_t)v->preferred_lft;
 		rtnl_addr_set_valid_lifetime(ra, v->lifetime_s);
-		rtnl_addr_set_preferred_lifetime(ra, v->lifetime_s);
+		rtnl_addr_set_preferred_lifetime(ra, pref);
+	} else if (v->preferred_lft >= 0) {
+		/* "preferred_lft 0" deprecates the address (ip(8)); it stays valid. */
+		rtnl_addr_set_valid_lifetime(ra, 0xffffffffU);
+		rtnl_addr_set_preferred_lifetime(ra, (uint32_t)v->preferred_lft);
 	}
 	nl_addr_put(local);
 	return ra;

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "addr.h"
+#include "conf.h"
 
 struct nl_sock;
 
@@ -25,9 +26,14 @@ struct vip_spec {
 	struct vaddr brd;         /* family 0 when none */
 	const char *label;        /* NULL when none */
 	int scope;                /* RT_SCOPE_*; -1 for the kernel's default */
-	bool nodad, noprefixroute, home;
+	bool nodad, noprefixroute, home, mngtmpaddr, autojoin;
 	uint32_t lifetime_s;      /* 0: permanent (forever) */
+	int64_t preferred_lft;    /* seconds (capped at lifetime_s); -1: not given */
 };
+
+/* The spec of an address line (virtual or static) on ifindex: brd - / +
+ * computed, every flag copied, permanent (lifetime_s 0). */
+void vip_spec_from(struct vip_spec *v, const struct ipaddr_item *it, int ifindex);
 
 /* One rtnetlink socket for address changes; NULL with *err set on failure. */
 struct nl_sock *vip_socket_open(int *err);

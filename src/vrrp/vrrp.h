@@ -25,6 +25,7 @@
 #include "packet.h"
 #include "ratelimit.h"
 #include "socket.h"
+#include "static.h"
 #include "syncd.h"
 #include "track.h"
 #include "vip.h"
@@ -227,6 +228,13 @@ struct vrrp_engine {
 	struct vrrp_monitor mon;
 	struct vrrp_notifier *notifier;
 	struct vrrp_syncd syncd;       /* lvs_sync_daemon, following its instance */
+	struct vrrp_static statics;    /* static_ipaddress / _routes / _rules */
+	/* vrrp_startup_delay: the uv_now() at which it ends; 0: none. A
+	 * backup whose Master_Down_Timer runs out before then waits a whole
+	 * Master_Down_Interval after it (keepalived's rule), and the address
+	 * owner starts as backup. Set at start only: a reload does not delay
+	 * anything, as in keepalived. */
+	uint64_t startup_hold_ms;
 	const char *status_path;       /* JSON status file, or NULL */
 	uv_timer_t status_timer;       /* periodic rewrite */
 	uv_timer_t status_soon;        /* coalesced rewrite after a transition */

@@ -104,7 +104,8 @@ void vrrp_remove_all_vips(const struct config *cfg)
 			continue;
 		for (const struct node *a = vi->vips.first; a; a = a->next) {
 			const struct ipaddr_item *it = (const struct ipaddr_item *)a;
-			struct vip_spec v = { .ifindex = ifi.ifindex, .addr = it->addr, .scope = -1 };
+			struct vip_spec v = { .ifindex = ifi.ifindex, .addr = it->addr, .scope = -1,
+					       .preferred_lft = -1 };
 			struct iface_info other;
 			if (it->dev && iface_lookup(it->dev, &other) == 0)
 				v.ifindex = other.ifindex;
