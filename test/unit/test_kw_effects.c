@@ -389,9 +389,9 @@ START_TEST(warning_says_no_effect_at_the_line)
 	diags_init(&d);
 	cfg = parse_text("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n"
 			 " priority 100\n virtual_ipaddress {\n  10.0.0.1/24\n }\n"
-			 " virtual_routes {\n  10.1.0.0/16 via 10.0.0.254 congctl cubic\n }\n}\n", &d);
+			 " virtual_routes {\n  10.1.0.0/16 via 10.0.0.254 no_track\n }\n}\n", &d);
 	ck_assert_ptr_nonnull(cfg);
-	ck_assert(diags_has(&d, DIAG_WARNING, "keyword 'congctl' is accepted but has no effect"));
+	ck_assert(diags_has(&d, DIAG_WARNING, "keyword 'no_track' is accepted but has no effect"));
 	conf_unref(cfg);
 	diags_free(&d);
 }
