@@ -11,6 +11,7 @@
 #include "conf.h"
 #include "log.h"
 #include "options.h"
+#include "privs.h"
 #include "supervisor.h"
 #include "check/worker.h"
 #include "json.h"
@@ -108,6 +109,13 @@ static int run_worker(const struct options *o, const char *config_id)
 	signal(SIGUSR1, SIG_IGN);
 	signal(SIGUSR2, SIG_IGN);
 	log_open(&lo);
+	/* Before anything else, and before any thread exists (capabilities
+	 * are per thread): the set kept serves start-up and every reload. */
+	char kept[256], why[256];
+	if (privs_drop(vrrp ? PRIVS_VRRP : PRIVS_CHECK, kept, sizeof(kept), why, sizeof(why)) < 0)
+		log_msg(LOG_WARNING, "%s: %s; running with every capability", o->worker, why);
+	else
+		log_msg(LOG_INFO, "%s: capabilities kept: %s (the others dropped)", o->worker, kept);
 	/* The supervisor's death is watched from the worker's loop on (see
 	 * lib/signals.h); a death before that is found there too. */
 	struct config *cfg = conf_load_quiet(o->config_file, config_id);

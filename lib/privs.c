@@ -1,0 +1,132 @@
+/* privs.c - the capabilities each vigild process keeps; see privs.h.
+ *
+ * One row per capability any process keeps, with the roles that keep it
+ * and why. Each was measured: without it, the feature named fails (the
+ * kernel's check is named where it is not obvious). Nothing else is
+ * needed; in particular not CAP_DAC_OVERRIDE or CAP_DAC_READ_SEARCH: every
+ * file vigil reads or writes after start-up (configuration and includes
+ * on reload, status files beside the pid file, the notify FIFO, track and
+ * FILE_CHECK files) is reached through its permission bits as uid 0,
+ * which owns /etc, /run and /var/run; a file that only a capability could
+ * open is an operator's mistake that vigil reports, not one it
+ * overrides. Nor CAP_SYS_NICE, CAP_IPC_LOCK or CAP_SYS_RESOURCE:
+ * *_rt_priority, *_no_swap and *_rlimit_rttime have no effect in vigil
+ * (the parser says so). Nor CAP_SYS_ADMIN: net_namespace has no effect.
+ */
+#include "privs.h"
+
+#include <cap-ng.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <linux/capability.h>
+
+#define SUP   (1u << PRIVS_SUPERVISOR)
+#define VRRP  (1u << PRIVS_VRRP)
+#define CHECK (1u << PRIVS_CHECK)
+
+/* roles: the processes that keep it effective; raise: those that keep
+ * it permitted only, made effective by privs_raise() for one call. */
+static const struct {
+	unsigned int cap;
+	unsigned int roles;
+	unsigned int raise;
+	const char *why;
+} needs[] = {
+	{ CAP_NET_ADMIN, SUP | VRRP | CHECK, 0,
+	  "VIPs and routes (rtnetlink), IPVS and its sync daemon (generic netlink, "
+	  "GENL_ADMIN_PERM), SO_MARK for a checker's fwmark; the supervisor removes "
+	  "a dead VRRP worker's VIPs" },
+	{ CAP_NET_RAW, VRRP | CHECK, 0,
+	  "VRRP's raw IP sockets, gratuitous ARP (AF_PACKET), unsolicited NA (raw "
+	  "ICMPv6), SO_BINDTODEVICE; PING_CHECK's raw ICMP sockets" },
+	{ CAP_NET_BIND_SERVICE, CHECK, 0,
+	  "a checker's bind_port below 1024" },
+	{ CAP_SETUID, VRRP | CHECK, 0,
+	  "scripts run as script_user (or a MISC_CHECK's user): setuid in the child" },
+	{ CAP_SETGID, VRRP | CHECK, 0,
+	  "the same scripts: setgroups and setgid in the child" },
+	{ CAP_KILL, VRRP | CHECK, 0,
+	  "a script of another user killed at its timeout, and its process group" },
+	{ CAP_CHOWN, VRRP, 0,
+	  "the notify FIFO given to the script user (fchown)" },
+	{ CAP_DAC_OVERRIDE, 0, VRRP,
+	  "reopening a notify FIFO that belongs to its user (open, raised for that call)" },
+};
+
+int privs_drop(enum privs_role role, char *kept, size_t keptlen, char *why, size_t whylen)
+{
+	const unsigned int mask = 1u << role;
+	const size_t n = sizeof(needs) / sizeof(needs[0]);
+	bool keep[sizeof(needs) / sizeof(needs[0])], held[sizeof(needs) / sizeof(needs[0])];
+
+	if (capng_get_caps_process() < 0) {
+		snprintf(why, whylen, "cannot read this process's capabilities");
+		return -1;
+	}
+	/* A capability the process does not have cannot be kept: asking
+	 * for it would make capset() refuse the whole drop. */
+	for (size_t i = 0; i < n; i++) {
+		bool have = capng_have_capability(CAPNG_PERMITTED, needs[i].cap);
+		keep[i] = have && (needs[i].roles & mask);
+		held[i] = have && (needs[i].raise & mask);
+	}
+	capng_clear(CAPNG_SELECT_CAPS);     /* effective, permitted, inheritable */
+	for (size_t i = 0; i < n; i++) {
+		int rc = 0;
+		if (keep[i])
+			rc = capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED, needs[i].cap);
+		else if (held[i])
+			rc = capng_update(CAPNG_ADD, CAPNG_PERMITTED, needs[i].cap);
+		if (rc < 0) {
+			snprintf(why, whylen, "cannot keep %s",
+				 capng_capability_to_name(needs[i].cap));
+			return -1;
+		}
+	}
+	/* CAPNG_SELECT_CAPS: capset() on this thread only; the bounding set
+	 * (CAPNG_SELECT_BOUNDS) stays as it is, see privs.h. */
+	if (capng_apply(CAPNG_SELECT_CAPS) < 0) {
+		snprintf(why, whylen, "capset() refused the reduced set");
+		return -1;
+	}
+	if (kept && keptlen) {
+		size_t len = 0;
+		kept[0] = '\0';
+		for (size_t i = 0; i < n; i++)
+			if (keep[i] && len < keptlen)
+				len += (size_t)snprintf(kept + len, keptlen - len, "%scap_%s",
+							len ? ", " : "",
+							capng_capability_to_name(needs[i].cap));
+		for (size_t i = 0; i < n; i++)
+			if (held[i] && len < keptlen)
+				len += (size_t)snprintf(kept + len, keptlen - len,
+							"%scap_%s raised for one call",
+							len ? ", " : "",
+							capng_capability_to_name(needs[i].cap));
+		if (!len)
+			snprintf(kept, keptlen, "none");
+	}
+	return 0;
+}
+
+/* One capability in or out of the effective set, the rest as it is. */
+static int set_effective(unsigned int cap, capng_act_t act)
+{
+	if (capng_get_caps_process() < 0 || capng_update(act, CAPNG_EFFECTIVE, cap) < 0)
+		return -1;
+	return capng_apply(CAPNG_SELECT_CAPS);
+}
+
+bool privs_raise(unsigned int cap)
+{
+	if (capng_get_caps_process() < 0 || capng_have_capability(CAPNG_EFFECTIVE, cap) ||
+	    !capng_have_capability(CAPNG_PERMITTED, cap))
+		return false;
+	return set_effective(cap, CAPNG_ADD) == 0;
+}
+
+void privs_lower(unsigned int cap)
+{
+	set_effective(cap, CAPNG_DROP);
+}
