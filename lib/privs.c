@@ -1,17 +1,28 @@
 /* privs.c - the capabilities each vigild process keeps; see privs.h.
  *
- * One row per capability any process keeps, with the roles that keep it
- * and why. Each was measured: without it, the feature named fails (the
- * kernel's check is named where it is not obvious). Nothing else is
- * needed; in particular not CAP_DAC_OVERRIDE or CAP_DAC_READ_SEARCH: every
- * file vigil reads or writes after start-up (configuration and includes
- * on reload, status files beside the pid file, the notify FIFO, track and
- * FILE_CHECK files) is reached through its permission bits as uid 0,
- * which owns /etc, /run and /var/run; a file that only a capability could
- * open is an operator's mistake that vigil reports, not one it
- * overrides. Nor CAP_SYS_NICE, CAP_IPC_LOCK or CAP_SYS_RESOURCE:
- * *_rt_priority, *_no_swap and *_rlimit_rttime have no effect in vigil
- * (the parser says so). Nor CAP_SYS_ADMIN: net_namespace has no effect.
+ * One row per capability any process keeps, with the processes that keep
+ * it and why. Each was measured (test/conf/cli.sh runs the daemon with
+ * these sets: without a row, the feature it names fails).
+ *
+ * CAP_DAC_OVERRIDE for one open() only: a notify FIFO belongs to its user
+ * (keepalived's rule), mode 0600, and the VRRP worker that reopens it (a
+ * restarted worker, or the next transition after the reader went away) is
+ * not that user. It stays permitted, not effective, and notify_fifo.c
+ * raises it for that call. Not CAP_DAC_READ_SEARCH: every other file
+ * vigil reads or writes after start-up (the configuration and its
+ * includes on reload, status files beside the pid file, track_file and
+ * FILE_CHECK files) is reached through its permission bits as uid 0, which
+ * owns /etc and /run; a file only a capability could open is an
+ * operator's mistake that vigil reports, not one it overrides. Not
+ * CAP_SYS_NICE, CAP_IPC_LOCK or CAP_SYS_RESOURCE: *_rt_priority,
+ * *_no_swap and *_rlimit_rttime have no effect in vigil (the parser says
+ * so). Not CAP_SYS_ADMIN: net_namespace has no effect either.
+ *
+ * The supervisor keeps the workers' capabilities permitted (never
+ * effective): a root exec gives a worker the bounding set, except under
+ * no_new_privs (systemd's NoNewPrivileges=, etc/vigil.service.d), where
+ * exec gives no more than the parent's permitted set; without them there
+ * a worker could not open a raw socket.
  */
 #include "privs.h"
 
@@ -25,34 +36,49 @@
 #define VRRP  (1u << PRIVS_VRRP)
 #define CHECK (1u << PRIVS_CHECK)
 
-/* roles: the processes that keep it effective; raise: those that keep
- * it permitted only, made effective by privs_raise() for one call. */
+/* eff: the processes that keep it effective (and permitted); prm: those
+ * that keep it permitted only (privs_raise() makes it effective for one
+ * call; the supervisor passes it on across exec). */
 static const struct {
 	unsigned int cap;
-	unsigned int roles;
-	unsigned int raise;
+	unsigned int eff;
+	unsigned int prm;
 	const char *why;
 } needs[] = {
 	{ CAP_NET_ADMIN, SUP | VRRP | CHECK, 0,
 	  "VIPs and routes (rtnetlink), IPVS and its sync daemon (generic netlink, "
 	  "GENL_ADMIN_PERM), SO_MARK for a checker's fwmark; the supervisor removes "
 	  "a dead VRRP worker's VIPs" },
-	{ CAP_NET_RAW, VRRP | CHECK, 0,
+	{ CAP_NET_RAW, VRRP | CHECK, SUP,
 	  "VRRP's raw IP sockets, gratuitous ARP (AF_PACKET), unsolicited NA (raw "
 	  "ICMPv6), SO_BINDTODEVICE; PING_CHECK's raw ICMP sockets" },
-	{ CAP_NET_BIND_SERVICE, CHECK, 0,
+	{ CAP_NET_BIND_SERVICE, CHECK, SUP,
 	  "a checker's bind_port below 1024" },
-	{ CAP_SETUID, VRRP | CHECK, 0,
+	{ CAP_SETUID, VRRP | CHECK, SUP,
 	  "scripts run as script_user (or a MISC_CHECK's user): setuid in the child" },
-	{ CAP_SETGID, VRRP | CHECK, 0,
+	{ CAP_SETGID, VRRP | CHECK, SUP,
 	  "the same scripts: setgroups and setgid in the child" },
-	{ CAP_KILL, VRRP | CHECK, 0,
+	{ CAP_KILL, VRRP | CHECK, SUP,
 	  "a script of another user killed at its timeout, and its process group" },
-	{ CAP_CHOWN, VRRP, 0,
-	  "the notify FIFO given to the script user (fchown)" },
-	{ CAP_DAC_OVERRIDE, 0, VRRP,
+	{ CAP_CHOWN, VRRP, SUP,
+	  "the notify FIFO given to its user (fchown)" },
+	{ CAP_DAC_OVERRIDE, 0, VRRP | SUP,
 	  "reopening a notify FIFO that belongs to its user (open, raised for that call)" },
 };
+
+/* Append the names of the rows marked in which ("cap_kill, cap_chown"),
+ * after lead when there is any. */
+static void append_names(char *buf, size_t size, size_t *len, const bool *which, const char *lead)
+{
+	const char *sep = lead;
+	for (size_t i = 0; i < sizeof(needs) / sizeof(needs[0]); i++) {
+		if (!which[i] || *len >= size)
+			continue;
+		*len += (size_t)snprintf(buf + *len, size - *len, "%scap_%s", sep,
+					 capng_capability_to_name(needs[i].cap));
+		sep = ", ";
+	}
+}
 
 int privs_drop(enum privs_role role, char *kept, size_t keptlen, char *why, size_t whylen)
 {
@@ -68,8 +94,8 @@ int privs_drop(enum privs_role role, char *kept, size_t keptlen, char *why, size
 	 * for it would make capset() refuse the whole drop. */
 	for (size_t i = 0; i < n; i++) {
 		bool have = capng_have_capability(CAPNG_PERMITTED, needs[i].cap);
-		keep[i] = have && (needs[i].roles & mask);
-		held[i] = have && (needs[i].raise & mask);
+		keep[i] = have && (needs[i].eff & mask);
+		held[i] = have && (needs[i].prm & mask);
 	}
 	capng_clear(CAPNG_SELECT_CAPS);     /* effective, permitted, inheritable */
 	for (size_t i = 0; i < n; i++) {
@@ -93,17 +119,8 @@ int privs_drop(enum privs_role role, char *kept, size_t keptlen, char *why, size
 	if (kept && keptlen) {
 		size_t len = 0;
 		kept[0] = '\0';
-		for (size_t i = 0; i < n; i++)
-			if (keep[i] && len < keptlen)
-				len += (size_t)snprintf(kept + len, keptlen - len, "%scap_%s",
-							len ? ", " : "",
-							capng_capability_to_name(needs[i].cap));
-		for (size_t i = 0; i < n; i++)
-			if (held[i] && len < keptlen)
-				len += (size_t)snprintf(kept + len, keptlen - len,
-							"%scap_%s raised for one call",
-							len ? ", " : "",
-							capng_capability_to_name(needs[i].cap));
+		append_names(kept, keptlen, &len, keep, "");
+		append_names(kept, keptlen, &len, held, len ? "; permitted only: " : "permitted only: ");
 		if (!len)
 			snprintf(kept, keptlen, "none");
 	}

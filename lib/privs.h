@@ -5,20 +5,21 @@
  * runs, so before any thread exists, since capabilities are per thread)
  * it calls privs_drop() with its role: its effective set becomes the
  * role's row of the table in privs.c, its permitted set that plus the few
- * capabilities the role raises for one call only (privs_raise()), its
- * inheritable set is emptied, and nothing else can ever be raised again,
- * so the set kept is what the process needs for its whole life, reloads
- * included (a reload may open sockets on new interfaces, create a notify
- * FIFO, start scripts as another user), not only at start.
+ * the role keeps permitted only, its inheritable set is emptied, and
+ * nothing outside the permitted set can ever be raised again, so the set
+ * kept is what the process needs for its whole life, reloads included (a
+ * reload may open sockets on new interfaces, create a notify FIFO, start
+ * scripts as another user), not only at start.
  *
  * The bounding set is left as it is (systemd's CapabilityBoundingSet
  * narrows it). That is deliberate: the workers are started by exec as
  * root, and a root exec gives the new program the whole bounding set
- * again, so a worker the supervisor (re)starts gets what it needs even
- * though the supervisor kept almost nothing; and a notify, track or
- * MISC_CHECK script run as root gets the bounding set too, as it would
- * under keepalived. A script run as a script_user other than root gets
- * no capability. (vigild(8), CAPABILITIES, says it for operators.)
+ * again (under no_new_privs, only its parent's permitted set: so the
+ * supervisor keeps the workers' capabilities permitted); and a notify,
+ * track or MISC_CHECK script run as root gets the bounding set too, as it
+ * would under keepalived (under no_new_privs, its worker's permitted
+ * set). A script run as a user other than root gets no capability.
+ * (vigild(8), CAPABILITIES, says it for operators.)
  */
 #ifndef VIGIL_PRIVS_H
 #define VIGIL_PRIVS_H
@@ -33,11 +34,11 @@ enum privs_role {
 };
 
 /* Keep the role's capabilities (those of them the process has) in the
- * effective and permitted sets, those it raises for one call in the
- * permitted set only, drop every other, empty the inheritable set; the
+ * effective and permitted sets, those it keeps permitted only in the
+ * permitted set, drop every other, empty the inheritable set; the
  * bounding set is not touched. On success, 0, and kept (when not NULL)
- * names what was kept ("cap_net_admin, cap_net_raw (cap_dac_override
- * raised for one call)" or "none"). On failure -1 and why says what
+ * names what was kept ("cap_net_admin, cap_net_raw; permitted only:
+ * cap_dac_override" or "none"). On failure -1 and why says what
  * failed; the process then runs with the capabilities it had. */
 int privs_drop(enum privs_role role, char *kept, size_t keptlen, char *why, size_t whylen);
 

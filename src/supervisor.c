@@ -398,9 +398,9 @@ int supervisor_run(const struct options *o, const char *config_id)
 	snprintf(s.pid_arg, sizeof(s.pid_arg), "--supervisor-pid=%d", (int)getpid());
 	/* What needed root is done (the pid files are locked and written);
 	 * from here on the supervisor reads the configuration, starts and
-	 * signals its workers (same uid, and a root exec gives them the
-	 * bounding set back: src/privs.h) and removes a dead VRRP worker's
-	 * VIPs, which is all it keeps a capability for. */
+	 * signals its workers (same uid) and removes a dead VRRP worker's
+	 * VIPs, the one capability it keeps effective; the workers' own stay
+	 * permitted, to be passed on by exec (lib/privs.h says why). */
 	char kept[256], why[256];
 	if (privs_drop(PRIVS_SUPERVISOR, kept, sizeof(kept), why, sizeof(why)) < 0)
 		log_msg(LOG_WARNING, "%s; running with every capability", why);

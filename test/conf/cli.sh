@@ -22,6 +22,7 @@ cleanup() {
 	for p in "$dpid" "$vpid" "$cpid"; do
 		[ "$p" -gt 0 ] && grep -q vigild "/proc/$p/cmdline" 2>/dev/null && kill -9 "$p"
 	done
+	[ -s "$tmp/hold.pid" ] && kill "$(cat "$tmp/hold.pid")" 2>/dev/null
 	[ -n "${CLI_KEEP:-}" ] && cp -r "$tmp" "$CLI_KEEP"; rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -443,6 +444,38 @@ virtual_server 192.0.2.90 80 {
 }
 EOC
 }
+# the sets of src/privs.c, as capsh --decode names them
+vrrp_eff=cap_chown,cap_kill,cap_setgid,cap_setuid,cap_net_admin,cap_net_raw
+vrrp_prm=cap_chown,cap_dac_override,cap_kill,cap_setgid,cap_setuid,cap_net_admin,cap_net_raw
+check_eff=cap_kill,cap_setgid,cap_setuid,cap_net_bind_service,cap_net_admin,cap_net_raw
+sup_prm=cap_chown,cap_dac_override,cap_kill,cap_setgid,cap_setuid,cap_net_bind_service,cap_net_admin,cap_net_raw
+# caps_start [PREFIX...]: vigild (under PREFIX, e.g. setpriv) on $tmp/caps.conf
+# in a namespace with d0 and d2 (and a TCP listener for TCP_CHECK); waits
+# for VI_C's MASTER line, sets dpid, vpid, cpid.
+caps_start() {
+	TCPHOLD=${TCPHOLD:-$(dirname "$VIGILD")/test/tools/tcphold}
+	: >"$tmp/d.log"
+	$netns sh -c "ip link add d0 type veth peer name d1 && ip link add d2 type veth peer name d3 &&
+		ip link set lo up && ip link set d0 up && ip link set d1 up && ip link set d2 up &&
+		ip link set d3 up && ip addr add 10.9.9.1/24 dev d0 && ip addr add 10.9.10.1/24 dev d2 &&
+		{ [ ! -x '$TCPHOLD' ] || { '$TCPHOLD' server -t 15 127.0.0.1:8098 >/dev/null 2>&1 &
+		  echo \$! >'$tmp/hold.pid'; }; } &&
+		exec $* '$VIGILD' -n -l -D -f '$tmp/caps.conf' -p '$tmp/c.pid' -r '$tmp/cr.pid' \
+			-c '$tmp/cc.pid'" >>"$tmp/d.log" 2>&1 &
+	dpid=$!
+	wait_log "(VI_C) Entering MASTER STATE" 5
+	vpid=$(cat "$tmp/cr.pid" 2>/dev/null) cpid=$(cat "$tmp/cc.pid" 2>/dev/null)
+	: "${vpid:=0}" "${cpid:=0}"
+}
+# caps_stop: SIGTERM to vigild, and its namespace's TCP listener goes too
+caps_stop() {
+	kill -TERM "$dpid" 2>/dev/null
+	gone "$dpid" 5
+	wait "$dpid" 2>/dev/null
+	[ -s "$tmp/hold.pid" ] && kill "$(cat "$tmp/hold.pid")" 2>/dev/null
+	rm -f "$tmp/hold.pid"
+	sanitizer_clean
+}
 caps_case() {
 	cd=$tmp/caps
 	mkdir -p "$cd" && chmod 711 "$tmp" && chmod 755 "$cd"
@@ -452,24 +485,11 @@ caps_case() {
 	printf '#!/bin/sh\ngrep ^Cap /proc/self/status >"%s"\n' "$cd/master.caps" >"$cd/master.sh"
 	chmod 755 "$cd"/*.sh
 	caps_conf start >"$tmp/caps.conf"
-	TCPHOLD=${TCPHOLD:-$(dirname "$VIGILD")/test/tools/tcphold}
-	: >"$tmp/d.log"
-	$netns sh -c "ip link add d0 type veth peer name d1 && ip link add d2 type veth peer name d3 &&
-		ip link set lo up && ip link set d0 up && ip link set d1 up && ip link set d2 up &&
-		ip link set d3 up && ip addr add 10.9.9.1/24 dev d0 && ip addr add 10.9.10.1/24 dev d2 &&
-		{ [ -x '$TCPHOLD' ] && '$TCPHOLD' server -t 15 127.0.0.1:8098 >/dev/null 2>&1 & } &&
-		exec '$VIGILD' -n -l -D -f '$tmp/caps.conf' -p '$tmp/c.pid' -r '$tmp/cr.pid' \
-			-c '$tmp/cc.pid'" >>"$tmp/d.log" 2>&1 &
-	dpid=$!
-	wait_log "(VI_C) Entering MASTER STATE" 5
-	vpid=$(cat "$tmp/cr.pid" 2>/dev/null) cpid=$(cat "$tmp/cc.pid" 2>/dev/null)
-	: "${vpid:=0}" "${cpid:=0}"
-	in_ns() { nsenter -t "$dpid" -n "$@"; }
+	caps_start
 	echo "     capability sets (src/privs.c):"
-	expect_caps supervisor "$dpid" cap_net_admin
-	expect_caps "VRRP worker" "$vpid" cap_chown,cap_kill,cap_setgid,cap_setuid,cap_net_admin,cap_net_raw \
-		cap_chown,cap_dac_override,cap_kill,cap_setgid,cap_setuid,cap_net_admin,cap_net_raw
-	expect_caps checker "$cpid" cap_kill,cap_setgid,cap_setuid,cap_net_bind_service,cap_net_admin,cap_net_raw
+	expect_caps supervisor "$dpid" cap_net_admin "$sup_prm"
+	expect_caps "VRRP worker" "$vpid" "$vrrp_eff" "$vrrp_prm"
+	expect_caps checker "$cpid" "$check_eff"
 	daemon_check "capabilities: VI_C becomes master and adds its VIP" \
 		sh -c "nsenter -t $dpid -n ip -4 addr show dev d0 | grep -q 192.0.2.90/32"
 	daemon_check "capabilities: the root notify script gets the bounding set" sh -c "
@@ -492,8 +512,7 @@ caps_case() {
 		i=0; while [ \$i -lt 30 ]; do
 			[ \"\$(stat -c '%F %a %U %G' '$cd/fifo' 2>/dev/null)\" = \"fifo 600 nobody $(id -gn nobody)\" ] && exit 0
 			sleep 0.1; i=\$((i+1)); done; exit 1"
-	expect_caps "VRRP worker after the reload" "$vpid" cap_chown,cap_kill,cap_setgid,cap_setuid,cap_net_admin,cap_net_raw \
-		cap_chown,cap_dac_override,cap_kill,cap_setgid,cap_setuid,cap_net_admin,cap_net_raw
+	expect_caps "VRRP worker after the reload" "$vpid" "$vrrp_eff" "$vrrp_prm"
 	kill -9 "$vpid"
 	daemon_check "capabilities: the killed VRRP worker is restarted" \
 		wait_log "Starting VRRP child process" 5
@@ -508,12 +527,25 @@ caps_case() {
 	# (the worker opens the FIFO before it starts its instances)
 	daemon_check "capabilities: the restarted worker reopens nobody's FIFO" \
 		sh -c "! grep -q 'cannot open notify_fifo' '$tmp/d.log'"
-	expect_caps "restarted VRRP worker" "${vpid:-0}" cap_chown,cap_kill,cap_setgid,cap_setuid,cap_net_admin,cap_net_raw \
-		cap_chown,cap_dac_override,cap_kill,cap_setgid,cap_setuid,cap_net_admin,cap_net_raw
-	kill -TERM "$dpid" 2>/dev/null
-	gone "$dpid" 5
-	wait "$dpid" 2>/dev/null
-	sanitizer_clean
+	expect_caps "restarted VRRP worker" "${vpid:-0}" "$vrrp_eff" "$vrrp_prm"
+	caps_stop
+
+	# Under no_new_privs (NoNewPrivileges=yes, etc/vigil.service.d) exec
+	# gives no more than the parent's permitted set: the workers still
+	# get theirs from the supervisor's, and a root script gets its
+	# worker's permitted set instead of the bounding set.
+	rm -f "$cd/master.caps"
+	caps_start setpriv --no-new-privs
+	echo "     under no_new_privs:"
+	expect_caps "VRRP worker under no_new_privs" "$vpid" "$vrrp_eff" "$vrrp_prm"
+	expect_caps "checker under no_new_privs" "$cpid" "$check_eff"
+	daemon_check "no_new_privs: VI_C and VI_D become master" wait_log "(VI_D) Entering MASTER STATE" 5
+	daemon_check "no_new_privs: a root notify script gets the VRRP worker's permitted set" sh -c "
+		i=0; while [ ! -s '$cd/master.caps' ] && [ \$i -lt 30 ]; do sleep 0.1; i=\$((i+1)); done
+		[ \"\$(capsh --decode=\$(awk '/^CapPrm/ { print \$2 }' '$cd/master.caps'))\" = \"\$(
+			capsh --decode=\$(awk '/^CapPrm/ { print \$2 }' /proc/$vpid/status))\" ]"
+	[ -s "$cd/master.caps" ] && echo "     root notify script under no_new_privs: CapEff=CapPrm: $(capsh --decode="$(awk '/^CapPrm/ { print $2 }' "$cd/master.caps")" | sed 's/^0x[0-9a-f]*=//')"
+	caps_stop
 	chmod 700 "$tmp"
 }
 
@@ -676,10 +708,7 @@ EOC
 		wait_log "track_file $tmp/tf: init_file not written" 5
 	daemon_check "init_file: the link's target is untouched" \
 		test "$(cat "$tmp/victim")" = secret
-	kill -TERM "$dpid" 2>/dev/null
-	gone "$dpid" 5
-	wait "$dpid" 2>/dev/null
-	sanitizer_clean
+	caps_stop
 
 	# Least privilege (issue 15): each process keeps only the capabilities
 	# src/privs.c lists, the bounding set stays whole (a root script gets
