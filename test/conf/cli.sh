@@ -2,10 +2,14 @@
 # cli.sh - the command line of vigild: --help, --version, option errors,
 # -t (config test) exit codes, --dump as a fixed point, -i (config-id), a
 # missing -f file, keepalived's -c -r -d -R -x, and the daemon's answer to
-# SIGUSR1/SIGUSR2 and to its supervisor's death (in a network namespace).
+# SIGUSR1/SIGUSR2 and to its supervisor's death (in a network namespace);
+# the capabilities each process keeps, printed, and the daemon at work with
+# them (issue 15, lib/privs.c).
 #
 # Run by `make check` with VIGILD (the built binary) and TOP_SRCDIR (the
-# source tree) in the environment; exit 0 when every case passes.
+# source tree) in the environment; exit 0 when every case passes. With
+# CLI_KEEP=DIR the scratch directory (logs, configurations) is copied to
+# DIR at the end.
 set -u
 
 VIGILD=${VIGILD:-./vigild}
