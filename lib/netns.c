@@ -3,12 +3,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "privs.h"
 
 bool netns_path(char *buf, size_t len, const char *name)
 {
@@ -44,8 +46,12 @@ int netns_call(int fd, int (*fn)(void *data), void *data)
 	int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (self < 0)
 		return -errno;
+	/* A worker keeps CAP_SYS_ADMIN permitted only (lib/privs.c). */
+	bool raised = privs_raise(CAP_SYS_ADMIN);
 	if (setns(fd, CLONE_NEWNET) < 0) {
 		int err = -errno;
+		if (raised)
+			privs_lower(CAP_SYS_ADMIN);
 		close(self);
 		return err;
 	}
@@ -56,6 +62,8 @@ int netns_call(int fd, int (*fn)(void *data), void *data)
 			strerror(errno));
 		rc = -errno;
 	}
+	if (raised)
+		privs_lower(CAP_SYS_ADMIN);
 	close(self);
 	return rc;
 }

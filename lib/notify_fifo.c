@@ -14,9 +14,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <linux/capability.h>
 
 #include "arena.h"
 #include "log.h"
+#include "privs.h"
 #include "script.h"
 
 #define FIFO_DROP_LOG_MS 10000   /* at most one "FIFO full" line per 10 s */
@@ -113,17 +115,27 @@ static void fifo_set_owner(struct notify_fifo *f, int fd)
 		group = f->gid;
 		mode |= S_IRGRP | S_IWGRP;
 	}
-	if ((owner != geteuid() || group != (gid_t)-1) && fchown(fd, owner, group) < 0)
-		log_warn("cannot give %s %s to uid %u", f->setting, f->path, (unsigned)owner);
+	/* The mode first: once the FIFO is another user's, changing it would
+	 * take CAP_FOWNER, which the worker does not keep (lib/privs.c). */
 	if (fchmod(fd, mode) < 0)
 		log_warn("cannot set the mode of %s %s", f->setting, f->path);
+	if ((owner != geteuid() || group != (gid_t)-1) && fchown(fd, owner, group) < 0)
+		log_warn("cannot give %s %s to uid %u", f->setting, f->path, (unsigned)owner);
 }
 
 static bool fifo_open(struct notify_fifo *f)
 {
 	struct stat st;
+	/* A FIFO that belongs to its user (0600 or 0660) is not root's to
+	 * open by its mode: CAP_DAC_OVERRIDE, which the VRRP worker keeps
+	 * permitted for this call only (lib/privs.c). What is opened is then
+	 * checked below as before: a FIFO, owned by root or one of its users,
+	 * not writable by others. */
+	bool raised = privs_raise(CAP_DAC_OVERRIDE);
 	int fd = open(f->path, O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
 	int e = errno;
+	if (raised)
+		privs_lower(CAP_DAC_OVERRIDE);
 
 	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode))) {
 		e = ENOTSUP;

@@ -7,8 +7,8 @@ set -eu
 
 PKGS="autoconf automake libtool make pkg-config gcc clang libclang-rt-14-dev
 libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libcurl4-openssl-dev libuv1-dev
-libconfig-dev libnftables-dev check iproute2 iputils-ping nftables keepalived ipvsadm procps
-python3 openssl"
+libconfig-dev libnftables-dev libcap-ng-dev check iproute2 iputils-ping nftables keepalived ipvsadm procps
+python3 openssl libcap2-bin"
 if [ "${1:-}" = "--vm" ]; then
 	PKGS="$PKGS qemu-system-x86 busybox-static cpio xz-utils"
 fi

@@ -27,6 +27,7 @@
 #include "json.h"
 #include "log.h"
 #include "pidfile.h"
+#include "privs.h"
 #include "startstop.h"
 #include "vrrp/status.h"
 #include "vrrp/worker.h"
@@ -467,6 +468,17 @@ int supervisor_run(const struct options *o, const char *config_id)
 	if (pidfile_write(pidfd, getpid()) < 0)
 		log_warn("cannot write pid file %s", o->pidfile);
 	snprintf(s.pid_arg, sizeof(s.pid_arg), "--supervisor-pid=%d", (int)getpid());
+	/* What needed root is done (the pid files are locked and written);
+	 * from here on the supervisor reads the configuration, starts and
+	 * signals its workers (same uid) and removes a dead VRRP worker's
+	 * VIPs, the one capability it keeps effective; the workers' own stay
+	 * permitted, to be passed on by exec (lib/privs.h says why). */
+	char kept[256], why[256];
+	if (privs_drop(PRIVS_SUPERVISOR, s.cfg->net_namespace_ipvs != NULL, kept, sizeof(kept), why,
+		       sizeof(why)) < 0)
+		log_msg(LOG_WARNING, "%s; running with every capability", why);
+	else
+		log_info("capabilities kept: %s (the others dropped)", kept);
 	s.loop = uv_default_loop();
 	if (uv_exepath(s.exe, &exelen) < 0)
 		snprintf(s.exe, sizeof(s.exe), "/proc/self/exe");

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "netns.h"
 #include "options.h"
+#include "privs.h"
 #include "supervisor.h"
 #include "check/worker.h"
 #include "json.h"
@@ -143,6 +144,15 @@ static int run_worker(const struct options *o, const char *config_id)
 		log_msg(LOG_ERR, "%s: the configuration does not load", o->worker);
 		return 1;
 	}
+	/* Before anything else that uses a privilege, and before any thread
+	 * exists (capabilities are per thread; reading the file made none):
+	 * the set kept serves start-up and every reload. */
+	char kept[256], why[256];
+	if (privs_drop(vrrp ? PRIVS_VRRP : PRIVS_CHECK, cfg->net_namespace_ipvs != NULL, kept,
+		       sizeof(kept), why, sizeof(why)) < 0)
+		log_msg(LOG_WARNING, "%s: %s; running with every capability", o->worker, why);
+	else
+		log_msg(LOG_INFO, "%s: capabilities kept: %s (the others dropped)", o->worker, kept);
 	umask(cfg->global.umask);      /* the supervisor set it too; a reload may change it */
 	int rc = vrrp ? vrrp_worker_run(cfg, &wo) : check_worker_run(cfg, &co_check);
 	log_close();

@@ -2,10 +2,14 @@
 # cli.sh - the command line of vigild: --help, --version, option errors,
 # -t (config test) exit codes, --dump as a fixed point, -i (config-id), a
 # missing -f file, keepalived's -c -r -d -R -x, and the daemon's answer to
-# SIGUSR1/SIGUSR2 and to its supervisor's death (in a network namespace).
+# SIGUSR1/SIGUSR2 and to its supervisor's death (in a network namespace);
+# the capabilities each process keeps, printed, and the daemon at work with
+# them (issue 15, lib/privs.c).
 #
 # Run by `make check` with VIGILD (the built binary) and TOP_SRCDIR (the
-# source tree) in the environment; exit 0 when every case passes.
+# source tree) in the environment; exit 0 when every case passes. With
+# CLI_KEEP=DIR the scratch directory (logs, configurations) is copied to
+# DIR at the end.
 set -u
 
 VIGILD=${VIGILD:-./vigild}
@@ -22,7 +26,8 @@ cleanup() {
 	for p in "$dpid" "$vpid" "$cpid"; do
 		[ "$p" -gt 0 ] && grep -q vigild "/proc/$p/cmdline" 2>/dev/null && kill -9 "$p"
 	done
-	rm -rf "$tmp"
+	[ -s "$tmp/hold.pid" ] && kill "$(cat "$tmp/hold.pid")" 2>/dev/null
+	[ -n "${CLI_KEEP:-}" ] && cp -r "$tmp" "$CLI_KEEP"; rm -rf "$tmp"
 }
 trap cleanup EXIT
 failures=0
@@ -430,6 +435,190 @@ daemon_check() { # NAME COMMAND...
 	fi
 }
 
+# caps PID FIELD: the capability set FIELD (CapEff, CapPrm, CapBnd, CapInh)
+# of every thread of PID, decoded ("cap_kill,cap_net_admin"); the threads'
+# sets must all be equal (capabilities are per thread), else "threads differ".
+caps() {
+	sets=$(cat /proc/"$1"/task/*/status 2>/dev/null | awk -v f="$2:" '$1 == f { print $2 }' | sort -u)
+	[ -n "$sets" ] || { echo "no process"; return; }
+	[ "$(echo "$sets" | wc -l)" -eq 1 ] || { echo "threads differ"; return; }
+	capsh --decode="$sets" | sed 's/^0x[0-9a-f]*=//'
+}
+# expect_caps WHO PID EFF [PRM]: PID's effective set is EFF, its permitted
+# set PRM (default EFF), its inheritable set is empty and its bounding set
+# is this shell's.
+expect_caps() {
+	eff=$(caps "$2" CapEff) prm=$(caps "$2" CapPrm) inh=$(caps "$2" CapInh) bnd=$(caps "$2" CapBnd)
+	echo "     $1 (pid $2): CapEff: $eff; CapPrm: $([ "$prm" = "$eff" ] && echo "the same" ||
+		echo "$prm"); CapInh: ${inh:-none}; CapBnd: $(
+		[ "$bnd" = "$(caps $$ CapBnd)" ] && echo "unchanged (vigild's own)" || echo "$bnd")"
+	daemon_check "capabilities: the $1 keeps only $3${4:+ (permitted: $4)}" \
+		test "$eff" = "$3" -a "$prm" = "${4:-$3}" -a -z "$inh" -a "$bnd" = "$(caps $$ CapBnd)"
+}
+# the VRRP instance VI_C, its reload adding VI_D, a second VIP and a FIFO
+caps_conf() {
+	cat <<EOC
+global_defs {
+    script_user nobody
+$([ "$1" = reload ] && printf '    notify_fifo %s\n    notify_fifo_script %s\n' "$cd/fifo" "$cd/fifo.sh")
+}
+vrrp_instance VI_C {
+    interface d0
+    virtual_router_id 9
+    priority 200
+    version 3
+    advert_int 0.1
+    virtual_ipaddress {
+        192.0.2.90/32
+$([ "$1" = reload ] && echo "        192.0.2.91/32")
+    }
+    notify_master "$cd/master.sh" root
+}
+$([ "$1" = reload ] && cat <<EOD
+vrrp_instance VI_D {
+    interface d2
+    virtual_router_id 10
+    priority 200
+    version 3
+    advert_int 0.1
+    virtual_ipaddress {
+        192.0.2.92/32
+    }
+}
+EOD
+)
+virtual_server 192.0.2.90 80 {
+    delay_loop 1
+    lb_algo rr
+    lb_kind NAT
+    protocol TCP
+    real_server 127.0.0.1 8098 {
+        TCP_CHECK {
+            bind_port 999
+            connect_timeout 1
+        }
+    }
+    real_server 192.0.2.12 80 {
+        MISC_CHECK {
+            misc_path "$cd/ok.sh"
+        }
+    }
+    real_server 192.0.2.13 80 {
+        MISC_CHECK {
+            misc_path "$cd/hang.sh"
+            misc_timeout 1
+        }
+    }
+}
+EOC
+}
+# the sets of src/privs.c, as capsh --decode names them
+vrrp_eff=cap_chown,cap_kill,cap_setgid,cap_setuid,cap_net_admin,cap_net_raw
+vrrp_prm=cap_chown,cap_dac_override,cap_kill,cap_setgid,cap_setuid,cap_net_admin,cap_net_raw
+check_eff=cap_chown,cap_kill,cap_setgid,cap_setuid,cap_net_bind_service,cap_net_admin,cap_net_raw
+check_prm=cap_chown,cap_dac_override,cap_kill,cap_setgid,cap_setuid,cap_net_bind_service,cap_net_admin,cap_net_raw
+sup_eff=cap_kill,cap_setgid,cap_setuid,cap_net_admin
+sup_prm=cap_chown,cap_dac_override,cap_kill,cap_setgid,cap_setuid,cap_net_bind_service,cap_net_admin,cap_net_raw
+# caps_start [PREFIX...]: vigild (under PREFIX, e.g. setpriv) on $tmp/caps.conf
+# in a namespace with d0 and d2 (and a TCP listener for TCP_CHECK); waits
+# for VI_C's MASTER line, sets dpid, vpid, cpid.
+caps_start() {
+	TCPHOLD=${TCPHOLD:-$(dirname "$VIGILD")/test/tools/tcphold}
+	: >"$tmp/d.log"
+	$netns sh -c "ip link add d0 type veth peer name d1 && ip link add d2 type veth peer name d3 &&
+		ip link set lo up && ip link set d0 up && ip link set d1 up && ip link set d2 up &&
+		ip link set d3 up && ip addr add 10.9.9.1/24 dev d0 && ip addr add 10.9.10.1/24 dev d2 &&
+		{ [ ! -x '$TCPHOLD' ] || { '$TCPHOLD' server -t 15 127.0.0.1:8098 >/dev/null 2>&1 &
+		  echo \$! >'$tmp/hold.pid'; }; } &&
+		exec $* '$VIGILD' -n -l -D -f '$tmp/caps.conf' -p '$tmp/c.pid' -r '$tmp/cr.pid' \
+			-c '$tmp/cc.pid'" >>"$tmp/d.log" 2>&1 &
+	dpid=$!
+	wait_log "(VI_C) Entering MASTER STATE" 5
+	vpid=$(cat "$tmp/cr.pid" 2>/dev/null) cpid=$(cat "$tmp/cc.pid" 2>/dev/null)
+	: "${vpid:=0}" "${cpid:=0}"
+}
+# caps_stop: SIGTERM to vigild, and its namespace's TCP listener goes too
+caps_stop() {
+	kill -TERM "$dpid" 2>/dev/null
+	gone "$dpid" 5
+	wait "$dpid" 2>/dev/null
+	[ -s "$tmp/hold.pid" ] && kill "$(cat "$tmp/hold.pid")" 2>/dev/null
+	rm -f "$tmp/hold.pid"
+	sanitizer_clean
+}
+caps_case() {
+	cd=$tmp/caps
+	mkdir -p "$cd" && chmod 711 "$tmp" && chmod 755 "$cd"
+	printf '#!/bin/sh\nexit 0\n' >"$cd/ok.sh"
+	printf '#!/bin/sh\nexec sleep 20\n' >"$cd/hang.sh"
+	printf '#!/bin/sh\nexec cat "$1" >/dev/null\n' >"$cd/fifo.sh"
+	printf '#!/bin/sh\ngrep ^Cap /proc/self/status >"%s"\n' "$cd/master.caps" >"$cd/master.sh"
+	chmod 755 "$cd"/*.sh
+	caps_conf start >"$tmp/caps.conf"
+	caps_start
+	echo "     capability sets (src/privs.c):"
+	expect_caps supervisor "$dpid" "$sup_eff" "$sup_prm"
+	expect_caps "VRRP worker" "$vpid" "$vrrp_eff" "$vrrp_prm"
+	expect_caps checker "$cpid" "$check_eff" "$check_prm"
+	daemon_check "capabilities: VI_C becomes master and adds its VIP" \
+		sh -c "nsenter -t $dpid -n ip -4 addr show dev d0 | grep -q 192.0.2.90/32"
+	daemon_check "capabilities: the root notify script gets the bounding set" sh -c "
+		i=0; while [ ! -s '$cd/master.caps' ] && [ \$i -lt 30 ]; do sleep 0.1; i=\$((i+1)); done
+		grep -q \"^CapPrm:.*\$(awk '/^CapBnd/ { print \$2 }' /proc/$$/status)\" '$cd/master.caps'"
+	[ -s "$cd/master.caps" ] && echo "     root notify script: CapEff=CapPrm: $(capsh --decode="$(awk '/^CapEff/ { print $2 }' "$cd/master.caps")" | sed 's/^0x[0-9a-f]*=//')"
+	daemon_check "capabilities: TCP_CHECK with bind_port 999 succeeds" \
+		wait_log "TCP connection to [127.0.0.1]:tcp:8098 success." 5
+	daemon_check "capabilities: a MISC_CHECK runs as nobody" \
+		wait_log "Misc check for [[192.0.2.12]:tcp:80 VS [192.0.2.90]:tcp:80] by [$cd/ok.sh] succeeded." 5
+	daemon_check "capabilities: a hanging MISC_CHECK of nobody's is killed at its timeout" \
+		wait_log "Misc check for [[192.0.2.13]:tcp:80 VS [192.0.2.90]:tcp:80] by [$cd/hang.sh] timed out." 5
+	caps_conf reload >"$tmp/caps.conf"
+	kill -HUP "$dpid"
+	daemon_check "capabilities: a reload adds an instance on another interface" \
+		wait_log "(VI_D) Entering MASTER STATE" 5
+	daemon_check "capabilities: a reload adds a VIP" \
+		sh -c "nsenter -t $dpid -n ip -4 addr show dev d0 | grep -q 192.0.2.91/32"
+	daemon_check "capabilities: a reload creates a notify FIFO and gives it to nobody" sh -c "
+		i=0; while [ \$i -lt 30 ]; do
+			[ \"\$(stat -c '%F %a %U %G' '$cd/fifo' 2>/dev/null)\" = \"fifo 600 nobody $(id -gn nobody)\" ] && exit 0
+			sleep 0.1; i=\$((i+1)); done; exit 1"
+	expect_caps "VRRP worker after the reload" "$vpid" "$vrrp_eff" "$vrrp_prm"
+	kill -9 "$vpid"
+	daemon_check "capabilities: the killed VRRP worker is restarted" \
+		wait_log "Starting VRRP child process" 5
+	old=$vpid i=0
+	while [ $i -lt 30 ]; do
+		vpid=$(cat "$tmp/cr.pid" 2>/dev/null); [ -n "$vpid" ] && [ "$vpid" != "$old" ] && break
+		sleep 0.1; i=$((i + 1))
+	done
+	daemon_check "capabilities: the restarted worker's VI_C is master again" sh -c "
+		i=0; while [ \$(grep -c '(VI_C) Entering MASTER STATE' '$tmp/d.log') -lt 2 ] && [ \$i -lt 50 ]; do
+			sleep 0.1; i=\$((i+1)); done; [ \$i -lt 50 ]"
+	# (the worker opens the FIFO before it starts its instances)
+	daemon_check "capabilities: the restarted worker reopens nobody's FIFO" \
+		sh -c "! grep -q 'cannot open notify_fifo' '$tmp/d.log'"
+	expect_caps "restarted VRRP worker" "${vpid:-0}" "$vrrp_eff" "$vrrp_prm"
+	caps_stop
+
+	# Under no_new_privs (NoNewPrivileges=yes, etc/vigil.service.d) exec
+	# gives no more than the parent's permitted set: the workers still
+	# get theirs from the supervisor's, and a root script gets its
+	# worker's permitted set instead of the bounding set.
+	rm -f "$cd/master.caps"
+	caps_start setpriv --no-new-privs
+	echo "     under no_new_privs:"
+	expect_caps "VRRP worker under no_new_privs" "$vpid" "$vrrp_eff" "$vrrp_prm"
+	expect_caps "checker under no_new_privs" "$cpid" "$check_eff"
+	daemon_check "no_new_privs: VI_C and VI_D become master" wait_log "(VI_D) Entering MASTER STATE" 5
+	daemon_check "no_new_privs: a root notify script gets the VRRP worker's permitted set" sh -c "
+		i=0; while [ ! -s '$cd/master.caps' ] && [ \$i -lt 30 ]; do sleep 0.1; i=\$((i+1)); done
+		[ \"\$(capsh --decode=\$(awk '/^CapPrm/ { print \$2 }' '$cd/master.caps'))\" = \"\$(
+			capsh --decode=\$(awk '/^CapPrm/ { print \$2 }' /proc/$vpid/status))\" ]"
+	[ -s "$cd/master.caps" ] && echo "     root notify script under no_new_privs: CapEff=CapPrm: $(capsh --decode="$(awk '/^CapPrm/ { print $2 }' "$cd/master.caps")" | sed 's/^0x[0-9a-f]*=//')"
+	caps_stop
+	chmod 700 "$tmp"
+}
+
 if ! $netns true 2>/dev/null; then
 	fail "cannot create a network namespace ($netns) for the daemon cases"
 else
@@ -622,10 +811,21 @@ EOC
 		wait_log "track_file $tmp/tf: init_file not written" 5
 	daemon_check "init_file: the link's target is untouched" \
 		test "$(cat "$tmp/victim")" = secret
-	kill -TERM "$dpid" 2>/dev/null
-	gone "$dpid" 5
-	wait "$dpid" 2>/dev/null
-	sanitizer_clean
+	caps_stop
+
+	# Least privilege (issue 15): each process keeps only the capabilities
+	# src/privs.c lists, the bounding set stays whole (a root script gets
+	# it at exec, as under keepalived), and vigil still works with that:
+	# a VRRP instance becomes master and adds its VIP; the checker's
+	# TCP_CHECK (bind_port 999) succeeds, a MISC_CHECK runs as nobody and
+	# one that hangs as nobody is killed at misc_timeout; a reload adds a
+	# VIP, an instance on another interface and a notify FIFO given to
+	# nobody's group; a VRRP worker killed and restarted gets its set again.
+	if [ "$(id -u)" -eq 0 ] && command -v capsh >/dev/null && id nobody >/dev/null 2>&1; then
+		caps_case
+	else
+		echo "skip capabilities: needs root, capsh (libcap2-bin) and a user nobody"
+	fi
 fi
 
 if [ "$failures" -ne 0 ]; then

@@ -691,6 +691,14 @@ static char tls_dir[64];
 static char cert_pem[128], key_pem[128], other_pem[128], other_key[128];
 static char sni_pem[128], sni_key[128];
 
+/* In a child about to exec: its stdout and stderr to /dev/null (freopen's
+ * result must be used under _FORTIFY_SOURCE, which configure now sets). */
+static void quiet_stdio(void)
+{
+	if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr))
+		_exit(126);
+}
+
 static int run_quiet(char *const argv[])
 {
 	pid_t pid = fork();
@@ -698,8 +706,7 @@ static int run_quiet(char *const argv[])
 		return -1;
 	if (pid == 0) {
 		child_leash();
-		freopen("/dev/null", "w", stdout);
-		freopen("/dev/null", "w", stderr);
+		quiet_stdio();
 		execvp(argv[0], argv);
 		_exit(127);
 	}
@@ -770,8 +777,7 @@ static uint16_t tls_server_start_sni(const char *servername)
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
 		child_leash();
-		freopen("/dev/null", "w", stdout);
-		freopen("/dev/null", "w", stderr);
+		quiet_stdio();
 		if (servername)
 			execlp("openssl", "openssl", "s_server", "-www", "-accept", accept_arg,
 			       "-cert", cert_pem, "-key", key_pem, "-servername", servername,
