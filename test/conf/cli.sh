@@ -608,7 +608,7 @@ caps_case() {
 	caps_start setpriv --no-new-privs
 	echo "     under no_new_privs:"
 	expect_caps "VRRP worker under no_new_privs" "$vpid" "$vrrp_eff" "$vrrp_prm"
-	expect_caps "checker under no_new_privs" "$cpid" "$check_eff"
+	expect_caps "checker under no_new_privs" "$cpid" "$check_eff" "$check_prm"
 	daemon_check "no_new_privs: VI_C and VI_D become master" wait_log "(VI_D) Entering MASTER STATE" 5
 	daemon_check "no_new_privs: a root notify script gets the VRRP worker's permitted set" sh -c "
 		i=0; while [ ! -s '$cd/master.caps' ] && [ \$i -lt 30 ]; do sleep 0.1; i=\$((i+1)); done
