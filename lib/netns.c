@@ -7,6 +7,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -31,12 +32,22 @@ int netns_open(const char *name)
 	return fd < 0 ? -errno : fd;
 }
 
+/* Is fd the namespace this thread is in already? */
+static bool already_in(int fd)
+{
+	struct stat a, b;
+	return fstat(fd, &a) == 0 && stat("/proc/thread-self/ns/net", &b) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 int netns_enter(const char *name)
 {
 	int fd = netns_open(name);
 	if (fd < 0)
 		return fd;
-	int rc = setns(fd, CLONE_NEWNET) < 0 ? -errno : 0;
+	/* Started there already (systemd's NetworkNamespacePath=, ip netns
+	 * exec): no setns, so no CAP_SYS_ADMIN needed. */
+	int rc = already_in(fd) ? 0 : setns(fd, CLONE_NEWNET) < 0 ? -errno : 0;
 	close(fd);
 	return rc;
 }
