@@ -13,6 +13,7 @@
 
 #include "log.h"
 #include "tab.h"
+#include "vmac.h"
 #include "vroute.h"
 #include "vrrp.h"
 
@@ -222,8 +223,6 @@ static void warn_unsupported(const struct vrrp_instance *c)
 {
 	const char *what[8];
 	size_t n = 0;
-	if (c->use_vmac.on)
-		what[n++] = "use_vmac";
 	if (c->use_ipvlan.on)
 		what[n++] = "use_ipvlan";
 	if (c->track_processes.n)
@@ -371,6 +370,8 @@ int vrrp_rt_init(struct vrrp_rt *rt, struct vrrp_engine *e, const struct vrrp_in
 
 	if (rt->unicast && resolve_peers(rt) < 0)
 		return -1;
+	if (vrrp_vmac_setup(rt) < 0)
+		return -1;
 	for (int i = 0; i < VRRP_RXLOG_COUNT; i++)
 		ratelimit_init(&rt->rx_rl[i], VRRP_RXLOG_INTERVAL_MS, VRRP_RXLOG_BURST);
 	tokenbucket_init(&rt->tx_bucket, VRRP_TX_PER_INTERVAL, rt->adver_int_us,
@@ -414,11 +415,12 @@ static void send_advert(struct vrrp_rt *rt, uint8_t prio, bool reply)
 	if (rt->fd < 0 || rt->src_lost || !tx_allowed(rt, reply))
 		return;
 	size_t ndst = rt->unicast ? rt->npeers : 1;
+	int ifindex = vrrp_advert_ifindex(rt);   /* use_vmac: the vmac */
 	for (size_t i = 0; i < ndst; i++) {
 		const struct vaddr *dst = rt->unicast ? &rt->peers[i] : &rt->mcast_dst;
 		ssize_t n = vrrp_advert_build(buf, sizeof(buf), &rt->advert, rt->src.u.bytes,
 					      dst->u.bytes);
-		int err = n < 0 ? -EINVAL : vrrp_socket_send(rt->fd, rt->ifi.ifindex, buf,
+		int err = n < 0 ? -EINVAL : vrrp_socket_send(rt->fd, ifindex, buf,
 							      (size_t)n, &rt->src, dst);
 		if (err < 0)
 			log_msg(LOG_WARNING, "(%s) cannot send advert to %s: %s", rt->name,
@@ -435,9 +437,12 @@ static void announce(struct vrrp_rt *rt)
 	char buf[VADDR_STRLEN];
 	for (size_t i = 0; i < rt->nvips; i++) {
 		const struct vip_spec *v = &rt->vips[i];
+		/* A VIP on the vmac is announced with the virtual MAC. */
+		const uint8_t *mac = rt->vmac.ifindex && v->ifindex == rt->vmac.ifindex
+				   ? rt->vmac.mac : rt->ifi.mac;
 		int err = v->addr.family == AF_INET
-			? garp_send_arp(&rt->eng->garp, v->ifindex, rt->ifi.mac, v->addr.u.v4)
-			: garp_send_na(&rt->eng->garp, v->ifindex, rt->ifi.mac, &v->addr.u.v6, false);
+			? garp_send_arp(&rt->eng->garp, v->ifindex, mac, v->addr.u.v4)
+			: garp_send_na(&rt->eng->garp, v->ifindex, mac, &v->addr.u.v6, false);
 		if (err < 0)
 			log_msg(LOG_WARNING, "(%s) cannot announce %s: %s", rt->name,
 				fmt_addr(&v->addr, buf, sizeof(buf)), strerror(-err));
@@ -551,7 +556,7 @@ static void vips_install(struct vrrp_rt *rt, bool quiet)
 		return;
 	log_msg(LOG_INFO, "(%s) setting VIPs.", rt->name);
 	for (const struct node *n = rt->cfg->vroutes.first; n; n = n->next) {
-		int err = vroute_add(rt->eng->nl, (const struct route_item *)n, rt->ifi.ifindex);
+		int err = vroute_add(rt->eng->nl, (const struct route_item *)n, vrrp_addr_ifindex(rt));
 		if (err < 0)
 			log_msg(LOG_ERR, "(%s) cannot add virtual route (line %u): %s", rt->name,
 				n->pos.line, vip_strerror(err));
@@ -563,7 +568,7 @@ static void vips_remove(struct vrrp_rt *rt)
 	char buf[VADDR_STRLEN];
 	/* Routes first: they may depend on the addresses. */
 	for (const struct node *n = rt->cfg->vroutes.first; n; n = n->next) {
-		int err = vroute_del(rt->eng->nl, (const struct route_item *)n, rt->ifi.ifindex);
+		int err = vroute_del(rt->eng->nl, (const struct route_item *)n, vrrp_addr_ifindex(rt));
 		if (err < 0)
 			log_msg(LOG_ERR, "(%s) cannot remove virtual route (line %u): %s", rt->name,
 				n->pos.line, vip_strerror(err));
@@ -786,6 +791,7 @@ void vrrp_rt_close(struct vrrp_rt *rt, uv_close_cb last)
 
 void vrrp_rt_release(struct vrrp_rt *rt)
 {
+	vrrp_vmac_teardown(rt);
 	free(rt->vips);
 	rt->vips = NULL;
 	rt->nvips = 0;
@@ -823,6 +829,23 @@ bool vrrp_rt_same_under(const struct vrrp_rt *rt, const struct vrrp_instance *cf
 	       t.set.garp_lp_repeat == rt->set.garp_lp_repeat;
 }
 
+/* use_vmac is part of the router's identity: its interface, MAC and
+ * where adverts leave from cannot change under a running instance. */
+static bool same_vmac(const struct vrrp_rt *rt, const struct vrrp_instance *cfg,
+		      const struct global_defs *g, int family)
+{
+	char name[sizeof(rt->vmac.ifname)];
+	uint8_t mac[6];
+	if (cfg->use_vmac.on != rt->cfg->use_vmac.on)
+		return false;
+	if (!cfg->use_vmac.on)
+		return true;
+	vmac_address(&cfg->use_vmac, cfg->vrid, family, mac);
+	return vmac_name(name, sizeof(name), &cfg->use_vmac, g->vmac_prefix, cfg->vrid) &&
+	       strcmp(name, rt->vmac.ifname) == 0 && memcmp(mac, rt->vmac.mac, 6) == 0 &&
+	       cfg->vmac_xmit_base == rt->cfg->vmac_xmit_base;
+}
+
 bool vrrp_rt_same_identity(const struct vrrp_rt *rt, const struct vrrp_instance *cfg,
 			   const struct global_defs *g)
 {
@@ -834,7 +857,8 @@ bool vrrp_rt_same_identity(const struct vrrp_rt *rt, const struct vrrp_instance 
 	return strcmp(cfg->hdr.name, rt->name) == 0 && strcmp(ifname, rt->ifname) == 0 &&
 	       cfg->vrid == rt->cfg->vrid && family == rt->family &&
 	       resolve_version(cfg, g, family) == rt->version &&
-	       (cfg->unicast_peers.n > 0) == rt->unicast && vaddr_equal(&mcast, &rt->mcast_dst);
+	       (cfg->unicast_peers.n > 0) == rt->unicast && vaddr_equal(&mcast, &rt->mcast_dst) &&
+	       same_vmac(rt, cfg, g, family);
 }
 
 static bool has_vip(const struct vip_spec *v, size_t n, const struct vip_spec *x)
@@ -857,7 +881,7 @@ static void apply_vip_difference(struct vrrp_rt *rt, const struct vip_spec *old,
 
 	if (routes_changed)
 		for (const struct node *n = old_cfg->vroutes.first; n; n = n->next)
-			vroute_del(rt->eng->nl, (const struct route_item *)n, rt->ifi.ifindex);
+			vroute_del(rt->eng->nl, (const struct route_item *)n, vrrp_addr_ifindex(rt));
 	for (size_t i = 0; i < nold; i++) {
 		if (has_vip(rt->vips, rt->nvips, &old[i]))
 			continue;
@@ -881,7 +905,7 @@ static void apply_vip_difference(struct vrrp_rt *rt, const struct vip_spec *old,
 	}
 	if (routes_changed)
 		for (const struct node *n = rt->cfg->vroutes.first; n; n = n->next) {
-			int err = vroute_add(rt->eng->nl, (const struct route_item *)n, rt->ifi.ifindex);
+			int err = vroute_add(rt->eng->nl, (const struct route_item *)n, vrrp_addr_ifindex(rt));
 			if (err < 0)
 				log_msg(LOG_ERR, "(%s) cannot add virtual route (line %u): %s", rt->name,
 					n->pos.line, vip_strerror(err));
@@ -1274,7 +1298,7 @@ static void restore_routes(struct vrrp_rt *rt, const struct vip_spec *v)
 		const struct route_item *r = (const struct route_item *)n;
 		if (!same_bytes(&r->src, &v->addr) && !in_subnet(&r->via, &v->addr))
 			continue;
-		int err = vroute_add(rt->eng->nl, r, rt->ifi.ifindex);
+		int err = vroute_add(rt->eng->nl, r, vrrp_addr_ifindex(rt));
 		if (err < 0)
 			log_msg(LOG_ERR, "(%s) cannot restore virtual route (line %u) after %s: %s",
 				rt->name, n->pos.line, fmt_addr(&v->addr, buf, sizeof(buf)),
@@ -1390,6 +1414,7 @@ void vrrp_rt_iface_recreated(struct vrrp_rt *rt, int ifindex)
 	for (size_t i = 0; i < rt->nvips; i++)
 		if (rt->vips[i].ifindex == old)
 			rt->vips[i].ifindex = ifindex;
+	vrrp_vmac_base_recreated(rt);
 	if (vaddr_is_set(&rt->cfg->src_ip))
 		return;
 	struct vaddr next;

@@ -101,6 +101,17 @@ struct vrrp_rt {
 					* adverts wait for one (addresses
 					* followed unless unicast_src_ip) */
 	struct vaddr mcast_dst;        /* multicast destination */
+	/* use_vmac: the macvlan with the virtual MAC that the VIPs live on
+	 * (vmac.h, vmacrt.c); ifindex 0 when not in use or not there. */
+	struct {
+		char ifname[16];           /* IFNAMSIZ */
+		int ifindex;
+		uint8_t mac[6];
+		bool xmit;                 /* adverts travel on the vmac (not
+					    * vmac_xmit_base): the instance's
+					    * socket is bound to it */
+		bool adopted;              /* left by a previous daemon */
+	} vmac;
 	bool unicast;
 	struct vaddr *peers;           /* unicast_peer minus our own addresses; owned,
 					* freed by vrrp_rt_close() */
@@ -221,6 +232,27 @@ struct vrrp_engine {
 	struct ratelimit drop_rl[VRRP_DROP_COUNT];
 	bool stopping;
 };
+
+/* ---- vmacrt.c ---- */
+/* use_vmac for rt (after its interface was looked up and its VIPs
+ * resolved): create or adopt the macvlan, its settings, bring it up, move
+ * the VIPs of the instance's interface onto it. 0, or -1 after logging. */
+int vrrp_vmac_setup(struct vrrp_rt *rt);
+/* Remove rt's macvlan and its transmit socket (idempotent). */
+void vrrp_vmac_teardown(struct vrrp_rt *rt);
+/* The interface the instance's own addresses and routes go on: the vmac
+ * when there is one, else the instance's interface. */
+int vrrp_addr_ifindex(const struct vrrp_rt *rt);
+/* The interface the instance's socket is bound to, adverts sent and
+ * received on: the vmac unless vmac_xmit_base. (A frame whose source MAC
+ * is the local vmac's is handed by the kernel to the vmac alone: the
+ * master's adverts with the virtual MAC reach a backup there, never on
+ * its base interface.) */
+int vrrp_advert_ifindex(const struct vrrp_rt *rt);
+const char *vrrp_advert_ifname(const struct vrrp_rt *rt);
+/* The base interface was recreated: a new macvlan over it (the kernel
+ * deleted the old one with it), the VIPs following. */
+void vrrp_vmac_base_recreated(struct vrrp_rt *rt);
 
 /* ---- engine.c ---- */
 /* Set up every instance of cfg on loop; 0, or -1 after logging why. */

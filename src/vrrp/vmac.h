@@ -1,0 +1,49 @@
+/* vmac.h - use_vmac: the VRRP virtual MAC (RFC 5798 7.3) on a macvlan
+ * interface over the instance's interface, as keepalived does it.
+ *
+ * Why: with the virtual MAC the clients' neighbour entry for a VIP
+ * outlives a failover (the new master answers from the same MAC), so a
+ * client whose cache missed the gratuitous ARPs still reaches the VIP.
+ *
+ * The macvlan is in private mode (it never talks to its siblings on the
+ * same base interface, only to the wire), created down, given its
+ * settings, then brought up; it is deleted at stop. One left by a killed
+ * daemon (same name, same MAC, same base) is adopted, not duplicated.
+ *
+ * Ownership: the instance owns its vmac interface (struct vrrp_rt.vmac)
+ * and removes it when it goes; this module keeps no state.
+ */
+#ifndef VIGIL_VRRP_VMAC_H
+#define VIGIL_VRRP_VMAC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model_vrrp.h"
+
+struct nl_sock;
+
+/* The MAC of use_vmac: the configured one (5 bytes: the VRID completes
+ * it), else 00:00:5e:00:01:VRID for IPv4, 00:00:5e:00:02:VRID for IPv6. */
+void vmac_address(const struct vmac *cfg, int vrid, int family, uint8_t mac[6]);
+/* The interface name: the configured one, else PREFIX.VRID (keepalived's
+ * vmac_prefix, "vrrp" by default). false when it does not fit IFNAMSIZ. */
+bool vmac_name(char *buf, size_t len, const struct vmac *cfg, const char *prefix, int vrid);
+
+/* Create (or adopt) the macvlan name over base_ifindex with mac, down.
+ * *ifindex gets its index, *adopted whether it was there already. A
+ * macvlan of that name on another base or with another MAC is replaced;
+ * any other interface of that name is never touched (-EEXIST). 0 or a
+ * negative errno / libnl code (vmac_strerror). */
+int vmac_create(struct nl_sock *sk, const char *name, int base_ifindex, const uint8_t mac[6],
+		int *ifindex, bool *adopted);
+/* IPv6 on an IPv6 vmac: no address generated from the virtual MAC
+ * (RFC 5798 7.4: the router's own link-local address is the source). */
+int vmac_no_addr_gen(struct nl_sock *sk, int ifindex);
+int vmac_set_up(struct nl_sock *sk, int ifindex, bool up);
+/* Delete; an interface already gone is not an error. */
+int vmac_delete(struct nl_sock *sk, int ifindex);
+const char *vmac_strerror(int err);
+
+#endif

@@ -1,0 +1,153 @@
+#!/bin/sh
+# use_vmac: the VIP carries the VRRP virtual MAC (00:00:5e:00:01:VRID) on
+# a macvlan, so a client's neighbour entry survives failovers (SIGTERM and
+# SIGKILL of the master) without a new ARP; the real MAC of a director is
+# never announced for the VIP; the vmac and the sysctls vigil set go at
+# stop; a vmac left by a killed daemon is adopted. keepalived 2.2.7 in the
+# same lab for comparison (printed, not judged). Needs root; skips (77).
+set -u
+. "$(dirname "$0")/lib.sh"
+lab_need_root
+trap lab_down EXIT INT TERM
+lab_up
+NETWATCH=${NETWATCH:-$(dirname "$VIGILD")/test/tools/netwatch}
+VMAC=00:00:5e:00:01:33       # VRID 51
+VIP=10.11.12.100
+
+conf() { # conf PRIO [extra instance lines]
+	cat <<EOC
+vrrp_instance VI_1 {
+    interface eth0
+    use_vmac
+    virtual_router_id 51
+    priority $1
+    advert_int 0.1
+    version 3
+    ${2:-}
+    virtual_ipaddress {
+        $VIP/24
+    }
+}
+EOC
+}
+
+mac_of() { ip -n "${P}$1" link show "$2" 2>/dev/null | awk '/link\/ether/ {print $2}'; }
+sysctl_of() { ip netns exec "${P}$1" cat "/proc/sys/net/ipv4/conf/$2/$3" 2>/dev/null; }
+neigh() { ip -n "${P}cl" neigh show "$VIP" dev eth0 | awk '{print $3}'; }
+# The operator's own values, which must come back at stop.
+ip netns exec "${P}lb1" sysctl -qw net.ipv4.conf.all.rp_filter=1 net.ipv4.conf.eth0.rp_filter=0
+
+# ---- 1. the vmac, the VIP on it, the settings ----
+lab_vigil lb1 "$(conf 150)"
+check "lb1 becomes master" lab_wait_log lb1 "\(VI_1\) Entering MASTER STATE" 5
+lab_vigil lb2 "$(conf 100)"
+check "lb2 stays backup" lab_wait_log lb2 "\(VI_1\) Entering BACKUP STATE" 5
+check "lb1 has vrrp.51 with the virtual MAC" test "$(mac_of lb1 vrrp.51)" = "$VMAC"
+check "lb2 has vrrp.51 with the virtual MAC" test "$(mac_of lb2 vrrp.51)" = "$VMAC"
+check "macvlan in private mode" sh -c "ip -d -n ${P}lb1 link show vrrp.51 | grep -q 'macvlan mode private'"
+check "the VIP is on vrrp.51, not eth0" sh -c "ip -n ${P}lb1 addr show dev vrrp.51 | grep -qw $VIP &&
+	! ip -n ${P}lb1 addr show dev eth0 | grep -qw $VIP"
+check "vmac sysctls: arp_ignore 1, accept_local 1, rp_filter 0" test \
+	"$(sysctl_of lb1 vrrp.51 arp_ignore)$(sysctl_of lb1 vrrp.51 accept_local)$(sysctl_of lb1 vrrp.51 rp_filter)" = 110
+check "base sysctls: arp_ignore 1, arp_filter 1, arp_announce 2" test \
+	"$(sysctl_of lb1 eth0 arp_ignore)$(sysctl_of lb1 eth0 arp_filter)$(sysctl_of lb1 eth0 arp_announce)" = 112
+check "all.rp_filter 0, eth0 raised to 1 (was 0 under all=1)" test \
+	"$(sysctl_of lb1 all rp_filter)$(sysctl_of lb1 eth0 rp_filter)" = 01
+check "IPv6 off on the IPv4 vmac" test \
+	"$(ip netns exec "${P}lb1" cat /proc/sys/net/ipv6/conf/vrrp.51/disable_ipv6)" = 1
+
+# ---- 2. a client across three master changes ----
+# No director knows the client yet: answering its pings makes the master
+# resolve it, the ARP request that leaks a real MAC when the base
+# interface sends it with the VIP as sender (arp_announce).
+for h in lb1 lb2; do ip -n "${P}$h" neigh flush all; done
+lab_watch cl 12 "$LAB_TMP/watch.txt"
+ip netns exec "${P}cl" ping -n -i 0.05 -W 1 -c 200 "$VIP" > "$LAB_TMP/ping.txt" 2>&1 &
+ping_pid=$!
+LAB_PIDS="$LAB_PIDS $ping_pid"
+i=0; while [ "$(neigh)" != "$VMAC" ] && [ $i -lt 40 ]; do sleep 0.05; i=$((i + 1)); done
+check "client's entry for the VIP is the virtual MAC" test "$(neigh)" = "$VMAC"
+check "adverts leave with the virtual MAC" sh -c "sleep 0.3; grep -q 'vrrp 10.11.12.1 vrid 51 .* mac $VMAC' $LAB_TMP/watch.txt"
+sleep 0.5
+lab_kill lb1 TERM
+check "lb2 takes over after SIGTERM" lab_wait_log lb2 "\(VI_1\) Entering MASTER STATE" 3
+check "lb1 removed vrrp.51 at stop" sh -c "for i in \$(seq 40); do ip -n ${P}lb1 link show vrrp.51 >/dev/null 2>&1 || exit 0; sleep 0.05; done; exit 1"
+check "lb1's sysctls back (arp_ignore 0, arp_filter 0, arp_announce 0, all.rp_filter 1, eth0 rp_filter 0)" test \
+	"$(sysctl_of lb1 eth0 arp_ignore)$(sysctl_of lb1 eth0 arp_filter)$(sysctl_of lb1 eth0 arp_announce)$(sysctl_of lb1 all rp_filter)$(sysctl_of lb1 eth0 rp_filter)" = 00010
+sleep 0.5
+check "client's entry still the virtual MAC after SIGTERM" test "$(neigh)" = "$VMAC"
+# lb1 back (preempts), then killed outright
+: > "$LAB_TMP/lb1.log"
+lab_vigil lb1 "$(conf 150)"
+check "lb1 master again" lab_wait_log lb1 "\(VI_1\) Entering MASTER STATE" 5
+sleep 0.5
+: > "$LAB_TMP/lb2.log"
+lab_crash lb1
+check "lb2 takes over after SIGKILL" lab_wait_log lb2 "\(VI_1\) Entering MASTER STATE" 3
+sleep 0.5
+check "client's entry still the virtual MAC after SIGKILL" test "$(neigh)" = "$VMAC"
+wait "$ping_pid" 2>/dev/null
+lost=$(lab_ping_lost "$LAB_TMP/ping.txt")
+echo "# client pings lost across 3 master changes (50 ms apart): $lost of 200"
+check "at most 20 pings lost over three changes" test "$lost" -le 20
+# What the client saw: ARP for the VIP only ever with the virtual MAC,
+# and no broadcast request of its own after the first resolution.
+leaks=$(grep " arp $VIP " "$LAB_TMP/watch.txt" | grep -vc " arp $VIP $VMAC ")
+echo "# ARP frames with the VIP as sender and a real MAC: $leaks"
+check "no director announced its real MAC for the VIP" test "$leaks" -eq 0
+bcast=$(grep -c " arp 10.11.12.10 .* request $VIP ff:ff:ff:ff:ff:ff" "$LAB_TMP/watch.txt")
+echo "# broadcast ARP requests of the client for the VIP: $bcast"
+check "the client needed at most its first ARP" test "$bcast" -le 1
+
+# ---- 3. a vmac left by the killed daemon is adopted ----
+check "the killed lb1 left vrrp.51" test "$(mac_of lb1 vrrp.51)" = "$VMAC"
+: > "$LAB_TMP/lb1.log"
+lab_vigil lb1 "$(conf 150)"
+check "lb1 adopts it" lab_wait_log lb1 "adopted the existing VMAC interface vrrp.51" 5
+check "one vrrp.51 on lb1" test "$(ip -n "${P}lb1" -o link show | grep -c 'vrrp\.51')" -eq 1
+check "lb1 master on the adopted vmac" lab_wait_log lb1 "\(VI_1\) Entering MASTER STATE" 5
+check "VIP on the adopted vmac" sh -c "sleep 0.2; ip -n ${P}lb1 addr show dev vrrp.51 | grep -qw $VIP"
+
+# ---- 4. the base interface recreated gets its vmac back ----
+# (deleting eth0 deletes the macvlan over it)
+m=$(lab_mark lb1)
+ip -n "${P}sw" link del vlb1
+ip -n "${P}sw" link add vlb1 type veth peer name eth0 netns "${P}lb1"
+ip -n "${P}sw" link set vlb1 master br0 up
+ip -n "${P}lb1" link set eth0 up
+ip -n "${P}lb1" addr add 10.11.12.1/24 dev eth0
+check "lb1 follows the new eth0" lab_wait_since lb1 "$m" "interface eth0 is back" 5
+check "a new vrrp.51 on it" lab_wait_since lb1 "$m" "created VMAC interface vrrp.51" 3
+check "lb1 master again, the VIP on the new vmac" sh -c "
+	for i in \$(seq 100); do ip -n ${P}lb1 addr show dev vrrp.51 2>/dev/null | grep -qw $VIP && exit 0
+	sleep 0.05; done; exit 1"
+check "eth0's settings again (arp_ignore 1)" test "$(sysctl_of lb1 eth0 arp_ignore)" = 1
+lab_kill lb1 TERM
+check "lb1 removes its vmac at stop" lab_wait_log lb1 "removed VMAC interface vrrp.51" 3
+check "no vrrp.51 left on lb1" sh -c "sleep 0.2; ! ip -n ${P}lb1 link show vrrp.51 2>/dev/null"
+lab_kill lb1 KILL
+
+# ---- 5. keepalived 2.2.7 in the same lab (figures only) ----
+if lab_reference && command -v keepalived >/dev/null; then
+	lab_kill lb2 TERM
+	sleep 0.5; lab_kill lb2 KILL
+	for h in cl lb1 lb2; do ip -n "${P}$h" neigh flush all; done
+	: > "$LAB_TMP/lb1.log"; : > "$LAB_TMP/lb2.log"
+	lab_keepalived lb1 "$(conf 150)"
+	lab_keepalived lb2 "$(conf 100)"
+	lab_wait_log lb1 "\(VI_1\) Entering MASTER STATE" 6
+	lab_watch cl 4 "$LAB_TMP/kwatch.txt"
+	ip netns exec "${P}cl" ping -n -i 0.05 -W 1 -c 40 "$VIP" > "$LAB_TMP/kping.txt" 2>&1 &
+	kping=$!
+	LAB_PIDS="$LAB_PIDS $kping"
+	sleep 1
+	k1=$(neigh)
+	lb1_mac=$(mac_of lb1 eth0); lb2_mac=$(mac_of lb2 eth0)
+	lab_kill lb1 TERM
+	lab_wait_log lb2 "\(VI_1\) Entering MASTER STATE" 3
+	wait "$kping" 2>/dev/null
+	echo "# keepalived: client's entry before failover $k1 (lb1 $lb1_mac), after $(neigh) (lb2 $lb2_mac);" \
+		"pings lost $(lab_ping_lost "$LAB_TMP/kping.txt") of 40;" \
+		"ARP frames with the VIP and a real MAC: $(grep " arp $VIP " "$LAB_TMP/kwatch.txt" | grep -vc " arp $VIP $VMAC ")"
+fi
+lab_summary
