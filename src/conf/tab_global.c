@@ -857,7 +857,8 @@ static const struct kw global_kws[] = {
 	 * transition's scripts (notify.h); 0.01 s to the 60 s script timeout */
 	KW_TIMER("vrrp_notify_script_hold", G, vrrp_notify_script_hold, 10000, SEC(60)),
 	KW_STR("vmac_prefix", G, vmac_prefix),
-	KW_STR("vmac_addr_prefix", G, vmac_addr_prefix),
+	{ "vmac_addr_prefix", &vt_str, KW_FIELD(G, vmac_addr_prefix), 0, 0, NULL, KW_IGNORED,
+	  "it names use_vmac_addr's interfaces, which vigil does not make" },
 	KW_FLAG("disable_local_igmp", G, disable_local_igmp),
 
 	TYPE_MAX("nftables", vt_opt_words, nftables, 1),

@@ -1128,7 +1128,9 @@ static const struct kw instance_kws[] = {
 	KW_TYPE("interface", vt_vrrp_iface, I, interface),
 	KW_STR("vrf", I, vrf),
 	KW_TYPE("use_vmac", vt_vmac, I, use_vmac),
-	KW_FLAG("use_vmac_addr", I, use_vmac_addr),
+	{ "use_vmac_addr", &vt_flag, KW_FIELD(I, use_vmac_addr), 0, 0, NULL, KW_IGNORED,
+	  "vigil makes the instance's own VMAC (use_vmac) only; a VIP on another "
+	  "interface keeps that interface's MAC" },
 	KW_FLAG("vmac_xmit_base", I, vmac_xmit_base),
 	KW_TYPE("use_ipvlan", vt_ipvlan, I, use_ipvlan),
 	KW_FLAG("native_ipv6", I, native_ipv6),

@@ -223,8 +223,6 @@ static void warn_unsupported(const struct vrrp_instance *c)
 {
 	const char *what[8];
 	size_t n = 0;
-	if (c->use_ipvlan.on)
-		what[n++] = "use_ipvlan";
 	if (c->track_processes.n)
 		what[n++] = "track_process";
 	if (c->track_bfds.n)
@@ -836,7 +834,10 @@ static bool same_vmac(const struct vrrp_rt *rt, const struct vrrp_instance *cfg,
 {
 	char name[sizeof(rt->vmac.ifname)];
 	uint8_t mac[6];
-	if (cfg->use_vmac.on != rt->cfg->use_vmac.on)
+	const struct ipvlan *a = &cfg->use_ipvlan, *b = &rt->cfg->use_ipvlan;
+	if (cfg->use_vmac.on != rt->cfg->use_vmac.on || a->on != b->on || a->mode != b->mode ||
+	    !vaddr_equal(&a->addr, &b->addr) || (a->ifname == NULL) != (b->ifname == NULL) ||
+	    (a->ifname && strcmp(a->ifname, b->ifname) != 0))
 		return false;
 	if (!cfg->use_vmac.on)
 		return true;

@@ -7,7 +7,10 @@
 #include <netlink/errno.h>
 #include <netlink/netlink.h>
 #include <netlink/route/link.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
 #include <netlink/route/link/inet6.h>
+#include <netlink/route/link/ipvlan.h>
 #include <netlink/route/link/macvlan.h>
 #include <stdio.h>
 #include <string.h>
@@ -98,6 +101,58 @@ int vmac_create(struct nl_sock *sk, const char *name, int base_ifindex, const ui
 	}
 	nl_addr_put(a);
 	rtnl_link_put(l);
+	if (err < 0)
+		return err;
+	return link_index(sk, name, ifindex);
+}
+
+/* The ipvlan flags (private, vepa) are not settable through libnl 3.7's
+ * ipvlan API: the request is built here. */
+static int add_ipvlan(struct nl_sock *sk, const char *name, int base_ifindex, int flags)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+	if (!msg)
+		return -NLE_NOMEM;
+	struct nlattr *info, *data;
+	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    nla_put_string(msg, IFLA_IFNAME, name) < 0 ||
+	    nla_put_u32(msg, IFLA_LINK, (uint32_t)base_ifindex) < 0 ||
+	    !(info = nla_nest_start(msg, IFLA_LINKINFO)) ||
+	    nla_put_string(msg, IFLA_INFO_KIND, "ipvlan") < 0 ||
+	    !(data = nla_nest_start(msg, IFLA_INFO_DATA)) ||
+	    nla_put_u16(msg, IFLA_IPVLAN_MODE, IPVLAN_MODE_L2) < 0 ||
+	    nla_put_u16(msg, IFLA_IPVLAN_FLAGS, (uint16_t)flags) < 0) {
+		nlmsg_free(msg);
+		return -NLE_NOMEM;
+	}
+	nla_nest_end(msg, data);
+	nla_nest_end(msg, info);
+	return nl_send_sync(sk, msg);   /* frees msg */
+}
+
+int vmac_create_ipvlan(struct nl_sock *sk, const char *name, int base_ifindex, int flags,
+		       int *ifindex, bool *adopted)
+{
+	struct rtnl_link *old = NULL;
+	*adopted = false;
+	if (rtnl_link_get_kernel(sk, 0, name, &old) >= 0) {
+		bool ours = rtnl_link_is_ipvlan(old);
+		bool same = ours && rtnl_link_get_link(old) == base_ifindex;
+		if (same)
+			*ifindex = rtnl_link_get_ifindex(old);
+		int err = ours && !same ? rtnl_link_delete(sk, old) : 0;
+		rtnl_link_put(old);
+		if (!ours)
+			return -ERRNO_BASE - EEXIST;
+		if (same) {
+			*adopted = true;
+			return 0;
+		}
+		if (err < 0)
+			return err;
+	}
+	int err = add_ipvlan(sk, name, base_ifindex, flags);
 	if (err < 0)
 		return err;
 	return link_index(sk, name, ifindex);

@@ -38,6 +38,12 @@ bool vmac_name(char *buf, size_t len, const struct vmac *cfg, const char *prefix
  * negative errno / libnl code (vmac_strerror). */
 int vmac_create(struct nl_sock *sk, const char *name, int base_ifindex, const uint8_t mac[6],
 		int *ifindex, bool *adopted);
+/* use_ipvlan: an ipvlan in L2 mode (it answers ARP and neighbour
+ * solicitations itself; no MAC of its own: the base's) with flags 0
+ * (bridge), IPVLAN_F_PRIVATE or IPVLAN_F_VEPA, created or adopted as
+ * vmac_create() does (an ipvlan of that name on the base is adopted). */
+int vmac_create_ipvlan(struct nl_sock *sk, const char *name, int base_ifindex, int flags,
+		       int *ifindex, bool *adopted);
 /* IPv6 on an IPv6 vmac: no address generated from the virtual MAC
  * (RFC 5798 7.4: the router's own link-local address is the source). */
 int vmac_no_addr_gen(struct nl_sock *sk, int ifindex);

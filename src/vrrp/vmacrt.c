@@ -18,6 +18,8 @@
  * Adverts go out from the vmac (their source MAC is the virtual one, so
  * switches learn where the master is) and are received there too, unless
  * vmac_xmit_base sends them from the base with its own MAC.
+ * use_ipvlan (setup_ipvlan) puts the VIPs on an ipvlan instead: no MAC
+ * of its own, no settings changed.
  * And one keepalived does not set: arp_announce=2 on the base. Without
  * it the base resolves a client's address (to answer a ping to the VIP)
  * with an ARP request whose sender address is the VIP and sender MAC the
@@ -121,12 +123,71 @@ static void add_linklocal(struct vrrp_rt *rt)
 			vaddr_format(&ll.addr, buf, sizeof(buf)), rt->vmac.ifname, vip_strerror(err));
 }
 
+/* The VIPs without a dev of their own go on the new interface. */
+static void move_vips(struct vrrp_rt *rt)
+{
+	for (size_t i = 0; i < rt->nvips; i++)
+		if (rt->vips[i].ifindex == rt->ifi.ifindex)
+			rt->vips[i].ifindex = rt->vmac.ifindex;
+}
+
+/* use_ipvlan: the VIPs on an ipvlan (L2 mode) over the base, which has
+ * the base's MAC: no virtual MAC, adverts on the base, and the
+ * configured address on it. */
+static int setup_ipvlan(struct vrrp_rt *rt)
+{
+	const struct ipvlan *iv = &rt->cfg->use_ipvlan;
+	char buf[VADDR_STRLEN];
+	struct vmac named = { .on = true, .ifname = iv->ifname };
+	int flags = iv->mode == CONF_IPVLAN_PRIVATE ? 0x01   /* IPVLAN_F_PRIVATE */
+		  : iv->mode == CONF_IPVLAN_VEPA ? 0x02 : 0;  /* IPVLAN_F_VEPA */
+	if (!vmac_name(rt->vmac.ifname, sizeof(rt->vmac.ifname), &named,
+		       rt->eng->cfg->global.vmac_prefix, rt->cfg->vrid)) {
+		log_msg(LOG_ERR, "(%s) use_ipvlan: interface name too long; instance not started",
+			rt->name);
+		return -1;
+	}
+	rt->vmac.ipvlan = true;
+	memcpy(rt->vmac.mac, rt->ifi.mac, sizeof(rt->vmac.mac));
+	int err = vmac_create_ipvlan(rt->eng->nl, rt->vmac.ifname, rt->ifi.ifindex, flags,
+				     &rt->vmac.ifindex, &rt->vmac.adopted);
+	if (err < 0) {
+		log_msg(LOG_ERR, "(%s) cannot create ipvlan interface %s on %s: %s; instance not "
+			"started", rt->name, rt->vmac.ifname, rt->ifname, vmac_strerror(err));
+		rt->vmac.ifindex = 0;
+		return -1;
+	}
+	if (vaddr_is_set(&iv->addr)) {
+		struct vip_spec a = { .ifindex = rt->vmac.ifindex, .addr = iv->addr, .scope = -1,
+				      .nodad = iv->addr.family == AF_INET6 };
+		err = vip_add(rt->eng->nl, &a);
+		if (err < 0)
+			log_msg(LOG_WARNING, "(%s) cannot add %s to %s: %s", rt->name,
+				vaddr_format(&iv->addr, buf, sizeof(buf)), rt->vmac.ifname,
+				vip_strerror(err));
+	}
+	err = vmac_set_up(rt->eng->nl, rt->vmac.ifindex, true);
+	if (err < 0) {
+		log_msg(LOG_ERR, "(%s) cannot bring ipvlan interface %s up: %s; instance not "
+			"started", rt->name, rt->vmac.ifname, vmac_strerror(err));
+		vrrp_vmac_teardown(rt);
+		return -1;
+	}
+	move_vips(rt);
+	log_msg(LOG_INFO, "(%s) %s ipvlan interface %s on %s", rt->name,
+		rt->vmac.adopted ? "adopted the existing" : "created", rt->vmac.ifname, rt->ifname);
+	return 0;
+}
+
 int vrrp_vmac_setup(struct vrrp_rt *rt)
 {
 	const struct vrrp_instance *c = rt->cfg;
 	int err;
+	if (c->use_vmac.on && c->use_ipvlan.on)
+		log_msg(LOG_WARNING, "(%s) both use_vmac and use_ipvlan: use_vmac is used, "
+			"use_ipvlan ignored", rt->name);
 	if (!c->use_vmac.on)
-		return 0;
+		return c->use_ipvlan.on ? setup_ipvlan(rt) : 0;
 	if (!vmac_name(rt->vmac.ifname, sizeof(rt->vmac.ifname), &c->use_vmac,
 		       rt->eng->cfg->global.vmac_prefix, c->vrid)) {
 		log_msg(LOG_ERR, "(%s) use_vmac: interface name too long; instance not started",
@@ -160,10 +221,7 @@ int vrrp_vmac_setup(struct vrrp_rt *rt)
 		return -1;
 	}
 	rt->vmac.xmit = !c->vmac_xmit_base;
-	/* VIPs without a dev of their own go on the vmac. */
-	for (size_t i = 0; i < rt->nvips; i++)
-		if (rt->vips[i].ifindex == rt->ifi.ifindex)
-			rt->vips[i].ifindex = rt->vmac.ifindex;
+	move_vips(rt);
 	log_msg(LOG_INFO, "(%s) %s VMAC interface %s (%02x:%02x:%02x:%02x:%02x:%02x) on %s%s",
 		rt->name, rt->vmac.adopted ? "adopted the existing" : "created", rt->vmac.ifname,
 		rt->vmac.mac[0], rt->vmac.mac[1], rt->vmac.mac[2], rt->vmac.mac[3], rt->vmac.mac[4],
@@ -177,17 +235,18 @@ void vrrp_vmac_teardown(struct vrrp_rt *rt)
 		return;
 	int err = vmac_delete(rt->eng->nl, rt->vmac.ifindex);
 	if (err < 0)
-		log_msg(LOG_WARNING, "(%s) cannot remove VMAC interface %s: %s", rt->name,
-			rt->vmac.ifname, vmac_strerror(err));
+		log_msg(LOG_WARNING, "(%s) cannot remove %s interface %s: %s", rt->name,
+			rt->vmac.ipvlan ? "ipvlan" : "VMAC", rt->vmac.ifname, vmac_strerror(err));
 	else
-		log_msg(LOG_INFO, "(%s) removed VMAC interface %s", rt->name, rt->vmac.ifname);
+		log_msg(LOG_INFO, "(%s) removed %s interface %s", rt->name,
+			rt->vmac.ipvlan ? "ipvlan" : "VMAC", rt->vmac.ifname);
 	rt->vmac.ifindex = 0;
 }
 
 void vrrp_vmac_base_recreated(struct vrrp_rt *rt)
 {
 	int old = rt->vmac.ifindex;
-	if (!rt->cfg->use_vmac.on)
+	if (!rt->cfg->use_vmac.on && !rt->cfg->use_ipvlan.on)
 		return;
 	/* The kernel deleted the macvlan with its base: nothing to remove. */
 	rt->vmac.ifindex = 0;
@@ -195,6 +254,6 @@ void vrrp_vmac_base_recreated(struct vrrp_rt *rt)
 		if (old && rt->vips[i].ifindex == old)
 			rt->vips[i].ifindex = rt->ifi.ifindex;
 	if (vrrp_vmac_setup(rt) < 0)
-		log_msg(LOG_ERR, "(%s) no VMAC interface after %s came back: the VIPs go on %s "
+		log_msg(LOG_ERR, "(%s) no VMAC/ipvlan interface after %s came back: the VIPs go on %s "
 			"itself", rt->name, rt->ifname, rt->ifname);
 }

@@ -102,7 +102,8 @@ struct vrrp_rt {
 					* followed unless unicast_src_ip) */
 	struct vaddr mcast_dst;        /* multicast destination */
 	/* use_vmac: the macvlan with the virtual MAC that the VIPs live on
-	 * (vmac.h, vmacrt.c); ifindex 0 when not in use or not there. */
+	 * (vmac.h, vmacrt.c), or use_ipvlan's ipvlan (the base's MAC);
+	 * ifindex 0 when not in use or not there. */
 	struct {
 		char ifname[16];           /* IFNAMSIZ */
 		int ifindex;
@@ -111,6 +112,7 @@ struct vrrp_rt {
 					    * vmac_xmit_base): the instance's
 					    * socket is bound to it */
 		bool adopted;              /* left by a previous daemon */
+		bool ipvlan;               /* use_ipvlan's ipvlan, not a macvlan */
 	} vmac;
 	bool unicast;
 	struct vaddr *peers;           /* unicast_peer minus our own addresses; owned,
