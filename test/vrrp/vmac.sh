@@ -134,6 +134,32 @@ check "lb1 removes its vmac at stop" lab_wait_log lb1 "removed VMAC interface vr
 check "no vrrp.51 left on lb1" sh -c "sleep 0.2; ! ip -n ${P}lb1 link show vrrp.51 2>/dev/null"
 lab_kill lb1 KILL
 
+# ---- 4b. vmac_xmit_base with unicast peers: adverts from the base ----
+lab_kill lb2 TERM
+check "lb2 removes its vrrp.51 at stop" lab_wait_log lb2 "removed VMAC interface vrrp.51" 3
+lab_kill lb2 KILL
+: > "$LAB_TMP/lb1.log"; : > "$LAB_TMP/lb2.log"
+lab_vigil lb1 "$(conf 150 "vmac_xmit_base
+    unicast_src_ip 10.11.12.1
+    unicast_peer {
+        10.11.12.2
+    }")"
+check "xmit_base: lb1 master" lab_wait_log lb1 "\(VI_1\) Entering MASTER STATE" 5
+lab_vigil lb2 "$(conf 100 "vmac_xmit_base
+    unicast_peer {
+        10.11.12.1
+    }")"
+lab_watch lb2 1 "$LAB_TMP/watchb.txt"   # unicast: seen where it goes
+check "xmit_base: lb2 backup, hearing lb1" sh -c "sleep 1; grep -q 'Entering BACKUP' $LAB_TMP/lb2.log && ! grep -q 'Entering MASTER' $LAB_TMP/lb2.log"
+check "xmit_base: lb1's adverts carry eth0's MAC" sh -c "sleep 0.1; grep -q 'vrrp 10.11.12.1 vrid 51 .* mac $(mac_of lb1 eth0)' $LAB_TMP/watchb.txt"
+ip -n "${P}cl" neigh flush all
+check "xmit_base: the client's entry for the VIP is the virtual MAC" sh -c "
+	ip netns exec ${P}cl ping -n -c 1 -W 1 $VIP >/dev/null && test \"\$(ip -n ${P}cl neigh show $VIP dev eth0 | awk '{print \$3}')\" = $VMAC"
+lab_kill lb1 TERM; lab_kill lb2 TERM
+check "xmit_base: vrrp.51 removed at stop" sh -c "lab_ok() { grep -q 'removed VMAC interface vrrp.51' \$1; };
+	for i in \$(seq 60); do lab_ok $LAB_TMP/lb1.log && lab_ok $LAB_TMP/lb2.log && exit 0; sleep 0.05; done; exit 1"
+lab_kill lb1 KILL; lab_kill lb2 KILL
+
 # ---- 5. IPv6: 00:00:5e:00:02:VRID ----
 VIP6=fd00:11:12::100
 conf6() {
@@ -152,9 +178,6 @@ EOC
 }
 VMAC6=00:00:5e:00:02:34
 neigh6() { ip -n "${P}cl" -6 neigh show "$VIP6" dev eth0 | awk '{print $3}'; }
-lab_kill lb2 TERM
-check "lb2 removes its vrrp.51 at stop" lab_wait_log lb2 "removed VMAC interface vrrp.51" 3
-lab_kill lb2 KILL
 : > "$LAB_TMP/lb1.log"
 m2=$(lab_mark lb2)
 lab_vigil lb1 "$(conf6 150)"
