@@ -805,28 +805,6 @@ void vrrp_rt_release(struct vrrp_rt *rt)
 	rt->cfg = NULL;
 }
 
-bool vrrp_rt_same_under(const struct vrrp_rt *rt, const struct vrrp_instance *cfg,
-			const struct global_defs *g)
-{
-	struct vrrp_rt t = { .cfg = cfg };
-	resolve_settings(&t, g);
-	const char *ifname = cfg->interface ? cfg->interface
-			   : g->default_interface ? g->default_interface : "eth0";
-	struct vaddr mcast = vaddr_is_set(&cfg->mcast_dst_ip) ? cfg->mcast_dst_ip
-			   : rt->family == AF_INET ? g->vrrp_mcast_group4 : g->vrrp_mcast_group6;
-	return strcmp(ifname, rt->ifname) == 0 &&
-	       resolve_version(cfg, g, rt->family) == rt->version &&
-	       vaddr_equal(&mcast, &rt->mcast_dst) &&
-	       t.set.garp_delay == rt->set.garp_delay &&
-	       t.set.garp_repeat == rt->set.garp_repeat &&
-	       t.set.garp_refresh == rt->set.garp_refresh &&
-	       t.set.garp_refresh_repeat == rt->set.garp_refresh_repeat &&
-	       t.set.lower_prio_no_advert == rt->set.lower_prio_no_advert &&
-	       t.set.down_timer_adverts == rt->set.down_timer_adverts &&
-	       t.set.garp_lp_delay == rt->set.garp_lp_delay &&
-	       t.set.garp_lp_repeat == rt->set.garp_lp_repeat;
-}
-
 /* use_vmac is part of the router's identity: its interface, MAC and
  * where adverts leave from cannot change under a running instance. */
 static bool same_vmac(const struct vrrp_rt *rt, const struct vrrp_instance *cfg,
@@ -845,6 +823,28 @@ static bool same_vmac(const struct vrrp_rt *rt, const struct vrrp_instance *cfg,
 	return vmac_name(name, sizeof(name), &cfg->use_vmac, g->vmac_prefix, cfg->vrid) &&
 	       strcmp(name, rt->vmac.ifname) == 0 && memcmp(mac, rt->vmac.mac, 6) == 0 &&
 	       cfg->vmac_xmit_base == rt->cfg->vmac_xmit_base;
+}
+
+bool vrrp_rt_same_under(const struct vrrp_rt *rt, const struct vrrp_instance *cfg,
+			const struct global_defs *g)
+{
+	struct vrrp_rt t = { .cfg = cfg };
+	resolve_settings(&t, g);
+	const char *ifname = cfg->interface ? cfg->interface
+			   : g->default_interface ? g->default_interface : "eth0";
+	struct vaddr mcast = vaddr_is_set(&cfg->mcast_dst_ip) ? cfg->mcast_dst_ip
+			   : rt->family == AF_INET ? g->vrrp_mcast_group4 : g->vrrp_mcast_group6;
+	return strcmp(ifname, rt->ifname) == 0 && same_vmac(rt, cfg, g, rt->family) &&
+	       resolve_version(cfg, g, rt->family) == rt->version &&
+	       vaddr_equal(&mcast, &rt->mcast_dst) &&
+	       t.set.garp_delay == rt->set.garp_delay &&
+	       t.set.garp_repeat == rt->set.garp_repeat &&
+	       t.set.garp_refresh == rt->set.garp_refresh &&
+	       t.set.garp_refresh_repeat == rt->set.garp_refresh_repeat &&
+	       t.set.lower_prio_no_advert == rt->set.lower_prio_no_advert &&
+	       t.set.down_timer_adverts == rt->set.down_timer_adverts &&
+	       t.set.garp_lp_delay == rt->set.garp_lp_delay &&
+	       t.set.garp_lp_repeat == rt->set.garp_lp_repeat;
 }
 
 bool vrrp_rt_same_identity(const struct vrrp_rt *rt, const struct vrrp_instance *cfg,
