@@ -9,7 +9,8 @@
  *         vmac while the route back to the sender is the base's),
  *         promote_secondaries=1, IPv6 off (disable_ipv6=1: a backup's
  *         vmac must send nothing, not even IPv6 router solicitations or
- *         MLD reports, with the virtual MAC the master uses);
+ *         MLD reports, with the virtual MAC the master uses; kept on
+ *         when IPv6 virtual_ipaddress_excluded go on the vmac);
  *   base: arp_ignore=1 and arp_filter=1 (the base never answers for a
  *         VIP, which lives on the vmac);
  *   all.rp_filter=0 when it is not (the kernel uses the larger of "all"
@@ -100,7 +101,13 @@ static void apply_settings4(struct vrrp_rt *rt)
 	set(rt, "ipv4", vm, "accept_local", "1");
 	set(rt, "ipv4", vm, "rp_filter", "0");
 	set(rt, "ipv4", vm, "promote_secondaries", "1");
-	set(rt, "ipv6", vm, "disable_ipv6", "1");
+	/* ...unless IPv6 addresses (virtual_ipaddress_excluded) go on it
+	 * too, as keepalived decides. */
+	bool v6 = false;
+	for (size_t i = 0; i < rt->nvips; i++)
+		v6 |= rt->vips[i].addr.family == AF_INET6 && rt->vips[i].ifindex == rt->ifi.ifindex;
+	if (!v6)
+		set(rt, "ipv6", vm, "disable_ipv6", "1");
 	set(rt, "ipv4", rt->ifname, "arp_ignore", "1");
 	set(rt, "ipv4", rt->ifname, "arp_filter", "1");
 	set(rt, "ipv4", rt->ifname, "arp_announce", "2");
