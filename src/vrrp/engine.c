@@ -185,8 +185,10 @@ static int join_group(struct vrrp_sock *s, const struct vaddr *group)
 static int socket_for(struct vrrp_engine *e, struct vrrp_rt *rt)
 {
 	struct vrrp_sock *s = NULL;
-	int ifindex = vrrp_advert_ifindex(rt);
-	const char *ifname = vrrp_advert_ifname(rt);
+	/* use_vmac too: adverts are received on the base interface (the
+	 * macvlan is in bridge mode, see vmac.h). */
+	int ifindex = rt->ifi.ifindex;
+	const char *ifname = rt->ifname;
 	for (size_t i = 0; i < e->nsocks && !s; i++)
 		if (e->socks[i]->family == rt->family && e->socks[i]->ifindex == ifindex)
 			s = e->socks[i];

@@ -317,6 +317,7 @@ int vrrp_rt_init(struct vrrp_rt *rt, struct vrrp_engine *e, const struct vrrp_in
 	rt->eng = e;
 	rt->name = cfg->hdr.name;
 	rt->fd = -1;
+	rt->vmac.xmit_fd = -1;
 	rt->state = VRRP_STATE_INIT;
 	const struct global_defs *g = &e->cfg->global;
 	rt->ifname = cfg->interface ? cfg->interface
@@ -413,12 +414,15 @@ static void send_advert(struct vrrp_rt *rt, uint8_t prio, bool reply)
 	if (rt->fd < 0 || rt->src_lost || !tx_allowed(rt, reply))
 		return;
 	size_t ndst = rt->unicast ? rt->npeers : 1;
-	int ifindex = vrrp_advert_ifindex(rt);   /* use_vmac: the vmac */
+	/* use_vmac: from the vmac, so that the adverts' source MAC is the
+	 * virtual one and switches learn where the master is. */
+	int fd = rt->vmac.xmit_fd >= 0 ? rt->vmac.xmit_fd : rt->fd;
+	int ifindex = rt->vmac.xmit_fd >= 0 ? rt->vmac.ifindex : rt->ifi.ifindex;
 	for (size_t i = 0; i < ndst; i++) {
 		const struct vaddr *dst = rt->unicast ? &rt->peers[i] : &rt->mcast_dst;
 		ssize_t n = vrrp_advert_build(buf, sizeof(buf), &rt->advert, rt->src.u.bytes,
 					      dst->u.bytes);
-		int err = n < 0 ? -EINVAL : vrrp_socket_send(rt->fd, ifindex, buf,
+		int err = n < 0 ? -EINVAL : vrrp_socket_send(fd, ifindex, buf,
 							      (size_t)n, &rt->src, dst);
 		if (err < 0)
 			log_msg(LOG_WARNING, "(%s) cannot send advert to %s: %s", rt->name,
@@ -552,6 +556,7 @@ static void vips_install(struct vrrp_rt *rt, bool quiet)
 	}
 	if (quiet)
 		return;
+	vrrp_vmac_master(rt, true);
 	log_msg(LOG_INFO, "(%s) setting VIPs.", rt->name);
 	for (const struct node *n = rt->cfg->vroutes.first; n; n = n->next) {
 		int err = vroute_add(rt->eng->nl, (const struct route_item *)n, vrrp_addr_ifindex(rt));
@@ -577,6 +582,7 @@ static void vips_remove(struct vrrp_rt *rt)
 			log_msg(LOG_ERR, "(%s) cannot remove %s: %s", rt->name,
 				vaddr_format(&rt->vips[i].addr, buf, sizeof(buf)), vip_strerror(err));
 	}
+	vrrp_vmac_master(rt, false);
 	log_msg(LOG_INFO, "(%s) removing VIPs.", rt->name);
 }
 

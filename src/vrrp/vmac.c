@@ -76,7 +76,7 @@ int vmac_create(struct nl_sock *sk, const char *name, int base_ifindex, const ui
 			return -ERRNO_BASE - EEXIST;
 		}
 		if (rtnl_link_get_link(old) == base_ifindex && same_mac(old, mac) &&
-		    rtnl_link_macvlan_get_mode(old) == MACVLAN_MODE_PRIVATE) {
+		    rtnl_link_macvlan_get_mode(old) == MACVLAN_MODE_BRIDGE) {
 			*ifindex = rtnl_link_get_ifindex(old);
 			*adopted = true;
 			rtnl_link_put(old);
@@ -94,9 +94,8 @@ int vmac_create(struct nl_sock *sk, const char *name, int base_ifindex, const ui
 		rtnl_link_set_name(l, name);
 		rtnl_link_set_link(l, base_ifindex);
 		rtnl_link_set_addr(l, a);
-		/* Private: frames never pass between the vmac and other
-		 * macvlans of the base (keepalived's mode). */
-		rtnl_link_macvlan_set_mode(l, MACVLAN_MODE_PRIVATE);
+		/* Bridge, not keepalived's private: see vmac.h. */
+		rtnl_link_macvlan_set_mode(l, MACVLAN_MODE_BRIDGE);
 		err = rtnl_link_add(sk, l, NLM_F_CREATE | NLM_F_EXCL);
 	}
 	nl_addr_put(a);

@@ -5,9 +5,16 @@
  * outlives a failover (the new master answers from the same MAC), so a
  * client whose cache missed the gratuitous ARPs still reaches the VIP.
  *
- * The macvlan is in private mode (it never talks to its siblings on the
- * same base interface, only to the wire), created down, given its
- * settings, then brought up; it is deleted at stop. One left by a killed
+ * The macvlan is in bridge mode, where keepalived uses private: in
+ * private mode the kernel hands a multicast frame whose source MAC is a
+ * local macvlan's to that macvlan alone, so a backup hears the master's
+ * adverts (sent with the virtual MAC, which its own vmac has too) only on
+ * its vmac, must join the VRRP group there, and the vmac then sends IGMP
+ * reports with the virtual MAC: the switch moves the VIP's traffic to
+ * the backup until the master's next advert. In bridge mode the frame
+ * also reaches the base interface, where vigil receives, and a backup's
+ * vmac sends nothing. It is created down, given its settings, then
+ * brought up; it is deleted at stop. One left by a killed
  * daemon (same name, same MAC, same base) is adopted, not duplicated.
  *
  * Ownership: the instance owns its vmac interface (struct vrrp_rt.vmac)

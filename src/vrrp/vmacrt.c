@@ -16,9 +16,13 @@
  *   all.rp_filter=0 when it is not (the kernel uses the larger of "all"
  *         and the interface's value), after raising default and every
  *         interface below it to its value, so nothing else changes.
- * Adverts go out from the vmac (their source MAC is the virtual one, so
- * switches learn where the master is) and are received there too, unless
- * vmac_xmit_base sends them from the base with its own MAC.
+ * Adverts go out from the vmac on a send-only socket (their source MAC is
+ * the virtual one, so switches learn where the master is), unless
+ * vmac_xmit_base sends them from the base with its own MAC; they are
+ * received on the base interface, whose socket holds the multicast
+ * membership: the vmac joins no group, so a backup's vmac sends no IGMP
+ * report (which would carry the virtual MAC and draw the clients'
+ * traffic to the backup until the master's next advert).
  * use_ipvlan (setup_ipvlan) puts the VIPs on an ipvlan instead: no MAC
  * of its own, no settings changed.
  * And one keepalived does not set: arp_announce=2 on the base. Without
@@ -27,7 +31,8 @@
  * base's: the client's entry for the VIP turns to the real MAC, and the
  * next failover needs new ARPs (keepalived 2.2.7 does this; issue 10).
  * An IPv6 instance gets no address generated on the vmac (RFC 5798 7.4)
- * and the base's link-local address, the advert source, on it.
+ * and the base's link-local address, the advert source, on it while it
+ * is master (vrrp_vmac_master).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -46,16 +51,6 @@ _Static_assert(sizeof(((struct vrrp_rt *)0)->vmac.ifname) == IFNAMSIZ, "vmac nam
 int vrrp_addr_ifindex(const struct vrrp_rt *rt)
 {
 	return rt->vmac.ifindex ? rt->vmac.ifindex : rt->ifi.ifindex;
-}
-
-int vrrp_advert_ifindex(const struct vrrp_rt *rt)
-{
-	return rt->vmac.ifindex && rt->vmac.xmit ? rt->vmac.ifindex : rt->ifi.ifindex;
-}
-
-const char *vrrp_advert_ifname(const struct vrrp_rt *rt)
-{
-	return rt->vmac.ifindex && rt->vmac.xmit ? rt->vmac.ifname : rt->ifname;
 }
 
 static void set(struct vrrp_rt *rt, const char *proto, const char *ifname, const char *name,
@@ -114,20 +109,25 @@ static void apply_settings4(struct vrrp_rt *rt)
 }
 
 /* The advert source must be an address of the interface adverts leave
- * from (a link-local one is checked against it): the base's. */
-static void add_linklocal(struct vrrp_rt *rt)
+ * from (a link-local one is checked against it): the base's, on an IPv6
+ * vmac while the instance is master only. A backup's vmac holds no IPv6
+ * address, so it joins no solicited-node group and sends no MLD report
+ * with the virtual MAC. */
+void vrrp_vmac_master(struct vrrp_rt *rt, bool master)
 {
 	char buf[VADDR_STRLEN];
-	if (rt->ifi.linklocal6.family != AF_INET6)
+	if (!rt->vmac.ifindex || rt->vmac.ipvlan || rt->family != AF_INET6 ||
+	    rt->ifi.linklocal6.family != AF_INET6)
 		return;
 	struct vip_spec ll = { .ifindex = rt->vmac.ifindex, .addr = rt->ifi.linklocal6,
 			       .scope = -1, .nodad = true };
 	ll.addr.has_prefix = true;
 	ll.addr.prefix = 64;
-	int err = vip_add(rt->eng->nl, &ll);
+	int err = master ? vip_add(rt->eng->nl, &ll) : vip_del(rt->eng->nl, &ll);
 	if (err < 0)
-		log_msg(LOG_WARNING, "(%s) cannot add %s to %s: %s", rt->name,
-			vaddr_format(&ll.addr, buf, sizeof(buf)), rt->vmac.ifname, vip_strerror(err));
+		log_msg(LOG_WARNING, "(%s) cannot %s %s %s %s: %s", rt->name,
+			master ? "add" : "remove", vaddr_format(&ll.addr, buf, sizeof(buf)),
+			master ? "to" : "from", rt->vmac.ifname, vip_strerror(err));
 }
 
 /* The VIPs without a dev of their own go on the new interface. */
@@ -218,7 +218,6 @@ int vrrp_vmac_setup(struct vrrp_rt *rt)
 		if (err < 0)
 			log_msg(LOG_WARNING, "(%s) cannot stop address generation on %s: %s",
 				rt->name, rt->vmac.ifname, vmac_strerror(err));
-		add_linklocal(rt);
 	}
 	err = vmac_set_up(rt->eng->nl, rt->vmac.ifindex, true);
 	if (err < 0) {
@@ -227,7 +226,17 @@ int vrrp_vmac_setup(struct vrrp_rt *rt)
 		vrrp_vmac_teardown(rt);
 		return -1;
 	}
-	rt->vmac.xmit = !c->vmac_xmit_base;
+	if (!c->vmac_xmit_base) {
+		rt->vmac.xmit_fd = vrrp_socket_open_tx(rt->family, rt->vmac.ifindex,
+						       rt->vmac.ifname);
+		if (rt->vmac.xmit_fd < 0) {
+			log_msg(LOG_ERR, "(%s) cannot open a socket on %s: %s; instance not started",
+				rt->name, rt->vmac.ifname, strerror(-rt->vmac.xmit_fd));
+			rt->vmac.xmit_fd = -1;
+			vrrp_vmac_teardown(rt);
+			return -1;
+		}
+	}
 	move_vips(rt);
 	log_msg(LOG_INFO, "(%s) %s VMAC interface %s (%02x:%02x:%02x:%02x:%02x:%02x) on %s%s",
 		rt->name, rt->vmac.adopted ? "adopted the existing" : "created", rt->vmac.ifname,
@@ -238,6 +247,9 @@ int vrrp_vmac_setup(struct vrrp_rt *rt)
 
 void vrrp_vmac_teardown(struct vrrp_rt *rt)
 {
+	if (rt->vmac.xmit_fd >= 0)
+		close(rt->vmac.xmit_fd);
+	rt->vmac.xmit_fd = -1;
 	if (!rt->vmac.ifindex || !rt->eng || !rt->eng->nl)
 		return;
 	int err = vmac_delete(rt->eng->nl, rt->vmac.ifindex);
@@ -256,6 +268,9 @@ void vrrp_vmac_base_recreated(struct vrrp_rt *rt)
 	if (!rt->cfg->use_vmac.on && !rt->cfg->use_ipvlan.on)
 		return;
 	/* The kernel deleted the macvlan with its base: nothing to remove. */
+	if (rt->vmac.xmit_fd >= 0)
+		close(rt->vmac.xmit_fd);
+	rt->vmac.xmit_fd = -1;
 	rt->vmac.ifindex = 0;
 	for (size_t i = 0; i < rt->nvips; i++)
 		if (old && rt->vips[i].ifindex == old)

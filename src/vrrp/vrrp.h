@@ -108,9 +108,9 @@ struct vrrp_rt {
 		char ifname[16];           /* IFNAMSIZ */
 		int ifindex;
 		uint8_t mac[6];
-		bool xmit;                 /* adverts travel on the vmac (not
-					    * vmac_xmit_base): the instance's
-					    * socket is bound to it */
+		int xmit_fd;               /* adverts leave from the vmac on this
+					    * send-only socket; -1: from the base
+					    * (vmac_xmit_base), on fd */
 		bool adopted;              /* left by a previous daemon */
 		bool ipvlan;               /* use_ipvlan's ipvlan, not a macvlan */
 	} vmac;
@@ -245,13 +245,9 @@ void vrrp_vmac_teardown(struct vrrp_rt *rt);
 /* The interface the instance's own addresses and routes go on: the vmac
  * when there is one, else the instance's interface. */
 int vrrp_addr_ifindex(const struct vrrp_rt *rt);
-/* The interface the instance's socket is bound to, adverts sent and
- * received on: the vmac unless vmac_xmit_base. (A frame whose source MAC
- * is the local vmac's is handed by the kernel to the vmac alone: the
- * master's adverts with the virtual MAC reach a backup there, never on
- * its base interface.) */
-int vrrp_advert_ifindex(const struct vrrp_rt *rt);
-const char *vrrp_advert_ifname(const struct vrrp_rt *rt);
+/* An IPv6 instance's vmac gets the advert source (the base's link-local
+ * address) on becoming master and loses it on leaving. */
+void vrrp_vmac_master(struct vrrp_rt *rt, bool master);
 /* The base interface was recreated: a new macvlan over it (the kernel
  * deleted the old one with it), the VIPs following. */
 void vrrp_vmac_base_recreated(struct vrrp_rt *rt);

@@ -5,6 +5,8 @@
  *   <ns> vrrp <src> vrid <n> prio <p> ver <v> mac <ethernet-source>
  *   <ns> arp <sender-ip> <sender-mac> request|reply <target-ip> <ethernet-destination>
  *   <ns> na <target> <mac>
+ *   <ns> report igmp|mld|rs <ip-source> mac <ethernet-source>  (multicast membership
+ *        reports and router solicitations: who claims a MAC on the wire)
  * Usage: netwatch IFNAME SECONDS
  * Only reads; sends nothing.
  */
@@ -59,11 +61,19 @@ static void frame(const uint8_t *p, size_t n)
 		inet_ntop(AF_INET, l3 + 12, a, sizeof(a));
 		printf("%llu vrrp %s vrid %u prio %u ver %u mac %s\n", (unsigned long long)t, a,
 		       l3[ihl + 1], l3[ihl + 2], l3[ihl] >> 4, em);
+	} else if (type == ETH_P_IP && len >= 20 && l3[9] == 2) {
+		inet_ntop(AF_INET, l3 + 12, a, sizeof(a));
+		printf("%llu report igmp %s mac %s\n", (unsigned long long)t, a, em);
 	} else if (type == ETH_P_IPV6 && len >= 48) {
 		inet_ntop(AF_INET6, l3 + 8, a, sizeof(a));
 		if (l3[6] == 112) {
 			printf("%llu vrrp %s vrid %u prio %u ver %u mac %s\n", (unsigned long long)t,
 			       a, l3[41], l3[42], l3[40] >> 4, em);
+		} else if (l3[6] == 0 && len >= 48 + 8 && l3[40] == 58 &&
+			   (l3[48] == 131 || l3[48] == 143)) {   /* hop-by-hop, then MLD */
+			printf("%llu report mld %s mac %s\n", (unsigned long long)t, a, em);
+		} else if (l3[6] == 58 && l3[40] == 133) {
+			printf("%llu report rs %s mac %s\n", (unsigned long long)t, a, em);
 		} else if (l3[6] == 58 && l3[40] == 136 && len >= 40 + 32) {
 			inet_ntop(AF_INET6, l3 + 48, a, sizeof(a));
 			mac_str(l3 + 40 + 26, m);

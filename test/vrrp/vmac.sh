@@ -45,11 +45,12 @@ ip netns exec "${P}lb1" sysctl -qw net.ipv4.conf.all.rp_filter=1 net.ipv4.conf.e
 # ---- 1. the vmac, the VIP on it, the settings ----
 lab_vigil lb1 "$(conf 150)"
 check "lb1 becomes master" lab_wait_log lb1 "\(VI_1\) Entering MASTER STATE" 5
+lab_watch cl 1.5 "$LAB_TMP/watch1.txt"
 lab_vigil lb2 "$(conf 100)"
 check "lb2 stays backup" lab_wait_log lb2 "\(VI_1\) Entering BACKUP STATE" 5
 check "lb1 has vrrp.51 with the virtual MAC" test "$(mac_of lb1 vrrp.51)" = "$VMAC"
 check "lb2 has vrrp.51 with the virtual MAC" test "$(mac_of lb2 vrrp.51)" = "$VMAC"
-check "macvlan in private mode" sh -c "ip -d -n ${P}lb1 link show vrrp.51 | grep -q 'macvlan mode private'"
+check "macvlan in bridge mode" sh -c "ip -d -n ${P}lb1 link show vrrp.51 | grep -q 'macvlan mode bridge'"
 check "the VIP is on vrrp.51, not eth0" sh -c "ip -n ${P}lb1 addr show dev vrrp.51 | grep -qw $VIP &&
 	! ip -n ${P}lb1 addr show dev eth0 | grep -qw $VIP"
 check "vmac sysctls: arp_ignore 1, accept_local 1, rp_filter 0" test \
@@ -60,6 +61,11 @@ check "all.rp_filter 0, eth0 raised to 1 (was 0 under all=1)" test \
 	"$(sysctl_of lb1 all rp_filter)$(sysctl_of lb1 eth0 rp_filter)" = 01
 check "IPv6 off on the IPv4 vmac" test \
 	"$(ip netns exec "${P}lb1" cat /proc/sys/net/ipv6/conf/vrrp.51/disable_ipv6)" = 1
+# A backup's vmac claims the virtual MAC with nothing (an IGMP report
+# would move the VIP's traffic to it until the master's next advert).
+check "no membership report with the virtual MAC as lb2 starts" sh -c "sleep 1.2;
+	grep -q 'report igmp [^ ]* mac $(mac_of lb2 eth0)' $LAB_TMP/watch1.txt &&
+	! grep -q 'report .* mac $VMAC' $LAB_TMP/watch1.txt"
 
 # ---- 2. a client across three master changes ----
 # No director knows the client yet: answering its pings makes the master
@@ -182,10 +188,17 @@ neigh6() { ip -n "${P}cl" -6 neigh show "$VIP6" dev eth0 | awk '{print $3}'; }
 m2=$(lab_mark lb2)
 lab_vigil lb1 "$(conf6 150)"
 check "IPv6: lb1 master" lab_wait_log lb1 "\(VI_6\) Entering MASTER STATE" 5
+lab_watch cl 1.5 "$LAB_TMP/watch6.txt"
 lab_vigil lb2 "$(conf6 100)"
 check "IPv6: lb2 backup" lab_wait_since lb2 "$m2" "\(VI_6\) Entering BACKUP STATE" 5
 check "IPv6: vrrp.52 with 00:00:5e:00:02:34" test "$(mac_of lb1 vrrp.52)" = "$VMAC6"
-check "IPv6: the base's link-local address on the vmac, no other" test \
+check "IPv6: the backup's vmac holds no address" sh -c "! ip -n ${P}lb2 -6 addr show dev vrrp.52 | grep -q inet6"
+# (the master's own reports carry the virtual MAC and its link-local source)
+lb1_ll=$(ip -n "${P}lb1" -6 -o addr show dev eth0 scope link | awk '{print $4}' | cut -d/ -f1)
+check "IPv6: no membership report with the virtual MAC as lb2 (backup) starts" sh -c "sleep 1.2;
+	grep -q 'report mld [^ ]* mac $(mac_of lb2 eth0)' $LAB_TMP/watch6.txt &&
+	! grep 'report .* mac $VMAC6' $LAB_TMP/watch6.txt | grep -qv ' $lb1_ll mac '"
+check "IPv6: the master has the base's link-local address on the vmac, no other" test \
 	"$(ip -n "${P}lb1" -6 -o addr show dev vrrp.52 scope link | awk '{print $4}')" = \
 	"$(ip -n "${P}lb1" -6 -o addr show dev eth0 scope link | awk '{print $4}')"
 ip netns exec "${P}cl" ping -6 -n -i 0.05 -W 1 -c 60 "$VIP6" > "$LAB_TMP/ping6.txt" 2>&1 &
