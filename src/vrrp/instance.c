@@ -434,6 +434,12 @@ static void send_advert(struct vrrp_rt *rt, uint8_t prio, bool reply)
 	}
 }
 
+/* Where the announcements go, for the log: the vmac when there is one. */
+static const char *announce_ifname(const struct vrrp_rt *rt)
+{
+	return rt->vmac.ifindex ? rt->vmac.ifname : rt->ifname;
+}
+
 static void announce(struct vrrp_rt *rt)
 {
 	char buf[VADDR_STRLEN];
@@ -500,7 +506,7 @@ static void lower_prio_announce(struct vrrp_rt *rt)
 	for (size_t i = 0; i < rt->nvips; i++)
 		log_msg(LOG_INFO, "(%s) Sending %s on %s for %s (lower priority advert heard)",
 			rt->name, rt->family == AF_INET ? "gratuitous ARPs" :
-			"Unsolicited Neighbour Adverts", rt->ifname,
+			"Unsolicited Neighbour Adverts", announce_ifname(rt),
 			fmt_addr(&rt->vips[i].addr, buf, sizeof(buf)));
 	for (int i = 0; i < rt->set.garp_lp_repeat; i++)
 		announce(rt);
@@ -531,7 +537,7 @@ static void start_announcements(struct vrrp_rt *rt)
 	for (size_t i = 0; i < rt->nvips; i++)
 		log_msg(LOG_INFO, "(%s) Sending/queueing %s on %s for %s", rt->name,
 			rt->family == AF_INET ? "gratuitous ARPs" : "Unsolicited Neighbour Adverts",
-			rt->ifname, fmt_addr(&rt->vips[i].addr, buf, sizeof(buf)));
+			announce_ifname(rt), fmt_addr(&rt->vips[i].addr, buf, sizeof(buf)));
 	rt->garp_bursts_done = 0;
 	on_garp_timer(&rt->garp_timer);
 	if (rt->set.garp_delay)
