@@ -876,9 +876,11 @@ static const struct kw global_kws[] = {
 	/* vigil: a notify script running longer no longer holds back the next
 	 * transition's scripts (notify.h); 0.01 s to the 60 s script timeout */
 	KW_TIMER("vrrp_notify_script_hold", G, vrrp_notify_script_hold, 10000, SEC(60), ACTS),
-	KW_STR("vmac_prefix", G, vmac_prefix, NO_EFFECT(WHY_VMAC)),
-	KW_STR("vmac_addr_prefix", G, vmac_addr_prefix, NO_EFFECT(WHY_VMAC)),
-	KW_FLAG("disable_local_igmp", G, disable_local_igmp, NO_EFFECT(WHY_VMAC)),
+	KW_STR("vmac_prefix", G, vmac_prefix, ACTS),
+	KW_STR("vmac_addr_prefix", G, vmac_addr_prefix,
+	  NO_EFFECT("it names use_vmac_addr's interfaces, which vigil does not make")),
+	KW_FLAG("disable_local_igmp", G, disable_local_igmp,
+	  NO_EFFECT("vigil's VMACs (macvlan in bridge mode) join no multicast group, so they send no IGMP reports to disable")),
 
 	TYPE_MAX("nftables", vt_opt_words, nftables, 1, ACTS),
 	KW_INT("nftables_priority", G, nftables_priority, INT32_MIN, INT32_MAX, ACTS),

@@ -20,7 +20,7 @@
 #define WHY_NFT_IFINDEX \
 	"vigil's accept-mode sets hold addresses only, so a link-local VIP is filtered on every interface"
 #define WHY_VMAC \
-	"vigil creates no VMAC or ipvlan interfaces (use_vmac and use_ipvlan have no effect)"
+	"a VIP goes on the instance's VMAC when the instance has use_vmac; the address option makes no interface of its own"
 #define WHY_BFD \
 	"vigil has no BFD; track the neighbour with a vrrp_script (or a MISC_CHECK) instead"
 #define WHY_INSIDE \

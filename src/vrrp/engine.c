@@ -185,14 +185,18 @@ static int join_group(struct vrrp_sock *s, const struct vaddr *group)
 static int socket_for(struct vrrp_engine *e, struct vrrp_rt *rt)
 {
 	struct vrrp_sock *s = NULL;
+	/* use_vmac too: adverts are received on the base interface (the
+	 * macvlan is in bridge mode, see vmac.h). */
+	int ifindex = rt->ifi.ifindex;
+	const char *ifname = rt->ifname;
 	for (size_t i = 0; i < e->nsocks && !s; i++)
-		if (e->socks[i]->family == rt->family && e->socks[i]->ifindex == rt->ifi.ifindex)
+		if (e->socks[i]->family == rt->family && e->socks[i]->ifindex == ifindex)
 			s = e->socks[i];
 	if (!s) {
-		int fd = vrrp_socket_open(rt->family, rt->ifi.ifindex, rt->ifname, NULL);
+		int fd = vrrp_socket_open(rt->family, ifindex, ifname, NULL);
 		if (fd < 0) {
 			log_msg(LOG_ERR, "(%s) cannot open the VRRP socket on %s: %s", rt->name,
-				rt->ifname, strerror(-fd));
+				ifname, strerror(-fd));
 			return -1;
 		}
 		s = calloc(1, sizeof(*s));
@@ -202,7 +206,7 @@ static int socket_for(struct vrrp_engine *e, struct vrrp_rt *rt)
 		}
 		s->eng = e;
 		s->family = rt->family;
-		s->ifindex = rt->ifi.ifindex;
+		s->ifindex = ifindex;
 		s->fd = fd;
 		uv_poll_init(e->loop, &s->poll, fd);
 		s->poll.data = s;
@@ -214,7 +218,7 @@ static int socket_for(struct vrrp_engine *e, struct vrrp_rt *rt)
 	if (err < 0) {
 		char g[VADDR_STRLEN];
 		log_msg(LOG_ERR, "(%s) cannot join multicast group %s on %s: %s", rt->name,
-			vaddr_format(&rt->mcast_dst, g, sizeof(g)), rt->ifname, strerror(-err));
+			vaddr_format(&rt->mcast_dst, g, sizeof(g)), ifname, strerror(-err));
 		return -1;
 	}
 	return s->fd;

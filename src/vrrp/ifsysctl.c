@@ -91,6 +91,15 @@ int ifsysctl_set(struct ifsysctl_set *s, const char *proto, const char *ifname,
 	return write_value(path, value);
 }
 
+int ifsysctl_get(const struct ifsysctl_set *s, const char *proto, const char *ifname,
+		 const char *name, char *buf, size_t len)
+{
+	char path[256];
+	if (!ifsysctl_path(path, sizeof(path), s->root, proto, ifname, name))
+		return -EINVAL;
+	return read_value(path, buf, len);
+}
+
 void ifsysctl_restore(struct ifsysctl_set *s)
 {
 	for (size_t i = 0; i < s->n; i++) {

@@ -1,7 +1,7 @@
 /* ifsysctl.h - per-interface kernel settings (net.ipv4.conf.IF.X,
  * net.ipv6.conf.IF.X) that the VRRP engine changes for the operator
- * (promote_secondaries today; the virtual MAC's arp_ignore, arp_filter,
- * rp_filter and accept_local when use_vmac comes), each put back at stop.
+ * (promote_secondaries; use_vmac's arp_ignore, arp_filter, arp_announce,
+ * rp_filter and accept_local, see vmacrt.c), each put back at stop.
  *
  * Why remember and restore: the operator's own setting is what the node
  * had before vigil and must have after it (keepalived restores
@@ -38,6 +38,10 @@ bool ifsysctl_path(char *buf, size_t len, const char *root, const char *proto,
  * 0 when written (or already that value), else -errno. */
 int ifsysctl_set(struct ifsysctl_set *s, const char *proto, const char *ifname,
 		 const char *name, const char *value);
+
+/* Read the current value (first line, no newline) into buf. 0 or -errno. */
+int ifsysctl_get(const struct ifsysctl_set *s, const char *proto, const char *ifname,
+		 const char *name, char *buf, size_t len);
 
 /* Put back every remembered value (an interface gone since is skipped
  * quietly) and forget them all. */

@@ -13,6 +13,7 @@
 
 #include "log.h"
 #include "tab.h"
+#include "vmac.h"
 #include "vroute.h"
 #include "vrule.h"
 #include "vrrp.h"
@@ -303,6 +304,7 @@ int vrrp_rt_init(struct vrrp_rt *rt, struct vrrp_engine *e, const struct vrrp_in
 	rt->eng = e;
 	rt->name = cfg->hdr.name;
 	rt->fd = -1;
+	rt->vmac.xmit_fd = -1;
 	rt->state = VRRP_STATE_INIT;
 	const struct global_defs *g = &e->cfg->global;
 	rt->ifname = cfg->interface ? cfg->interface
@@ -357,6 +359,8 @@ int vrrp_rt_init(struct vrrp_rt *rt, struct vrrp_engine *e, const struct vrrp_in
 
 	if (rt->unicast && resolve_peers(rt) < 0)
 		return -1;
+	if (vrrp_vmac_setup(rt) < 0)
+		return -1;
 	for (int i = 0; i < VRRP_RXLOG_COUNT; i++)
 		ratelimit_init(&rt->rx_rl[i], VRRP_RXLOG_INTERVAL_MS, VRRP_RXLOG_BURST);
 	tokenbucket_init(&rt->tx_bucket, VRRP_TX_PER_INTERVAL, rt->adver_int_us,
@@ -403,11 +407,15 @@ static void send_advert(struct vrrp_rt *rt, uint8_t prio, bool reply)
 	/* unicast_ttl (default 255; 0, which Linux does not send, as 1);
 	 * multicast adverts keep the socket's 255 (RFC 5798 5.1.1.3). */
 	int ttl = rt->unicast ? (rt->cfg->unicast_ttl ? rt->cfg->unicast_ttl : 1) : 0;
+	/* use_vmac: from the vmac, so that the adverts' source MAC is the
+	 * virtual one and switches learn where the master is. */
+	int fd = rt->vmac.xmit_fd >= 0 ? rt->vmac.xmit_fd : rt->fd;
+	int ifindex = rt->vmac.xmit_fd >= 0 ? rt->vmac.ifindex : rt->ifi.ifindex;
 	for (size_t i = 0; i < ndst; i++) {
 		const struct vaddr *dst = rt->unicast ? &rt->peers[i] : &rt->mcast_dst;
 		ssize_t n = vrrp_advert_build(buf, sizeof(buf), &rt->advert, rt->src.u.bytes,
 					      dst->u.bytes);
-		int err = n < 0 ? -EINVAL : vrrp_socket_send(rt->fd, rt->ifi.ifindex, buf,
+		int err = n < 0 ? -EINVAL : vrrp_socket_send(fd, ifindex, buf,
 							      (size_t)n, &rt->src, dst, ttl);
 		if (err < 0)
 			log_msg(LOG_WARNING, "(%s) cannot send advert to %s: %s", rt->name,
@@ -419,14 +427,23 @@ static void send_advert(struct vrrp_rt *rt, uint8_t prio, bool reply)
 	}
 }
 
+/* Where the announcements go, for the log: the vmac when there is one. */
+static const char *announce_ifname(const struct vrrp_rt *rt)
+{
+	return rt->vmac.ifindex ? rt->vmac.ifname : rt->ifname;
+}
+
 static void announce(struct vrrp_rt *rt)
 {
 	char buf[VADDR_STRLEN];
 	for (size_t i = 0; i < rt->nvips; i++) {
 		const struct vip_spec *v = &rt->vips[i];
+		/* A VIP on the vmac is announced with the virtual MAC. */
+		const uint8_t *mac = rt->vmac.ifindex && v->ifindex == rt->vmac.ifindex
+				   ? rt->vmac.mac : rt->ifi.mac;
 		int err = v->addr.family == AF_INET
-			? garp_send_arp(&rt->eng->garp, v->ifindex, rt->ifi.mac, v->addr.u.v4)
-			: garp_send_na(&rt->eng->garp, v->ifindex, rt->ifi.mac, &v->addr.u.v6, false);
+			? garp_send_arp(&rt->eng->garp, v->ifindex, mac, v->addr.u.v4)
+			: garp_send_na(&rt->eng->garp, v->ifindex, mac, &v->addr.u.v6, false);
 		if (err < 0)
 			log_msg(LOG_WARNING, "(%s) cannot announce %s: %s", rt->name,
 				fmt_addr(&v->addr, buf, sizeof(buf)), strerror(-err));
@@ -482,7 +499,7 @@ static void lower_prio_announce(struct vrrp_rt *rt)
 	for (size_t i = 0; i < rt->nvips; i++)
 		log_msg(LOG_INFO, "(%s) Sending %s on %s for %s (lower priority advert heard)",
 			rt->name, rt->family == AF_INET ? "gratuitous ARPs" :
-			"Unsolicited Neighbour Adverts", rt->ifname,
+			"Unsolicited Neighbour Adverts", announce_ifname(rt),
 			fmt_addr(&rt->vips[i].addr, buf, sizeof(buf)));
 	for (int i = 0; i < rt->set.garp_lp_repeat; i++)
 		announce(rt);
@@ -513,7 +530,7 @@ static void start_announcements(struct vrrp_rt *rt)
 	for (size_t i = 0; i < rt->nvips; i++)
 		log_msg(LOG_INFO, "(%s) Sending/queueing %s on %s for %s", rt->name,
 			rt->family == AF_INET ? "gratuitous ARPs" : "Unsolicited Neighbour Adverts",
-			rt->ifname, fmt_addr(&rt->vips[i].addr, buf, sizeof(buf)));
+			announce_ifname(rt), fmt_addr(&rt->vips[i].addr, buf, sizeof(buf)));
 	rt->garp_bursts_done = 0;
 	on_garp_timer(&rt->garp_timer);
 	if (rt->set.garp_delay)
@@ -566,9 +583,10 @@ static void vips_install(struct vrrp_rt *rt, bool quiet)
 	if (quiet)
 		return;
 	firewall(rt, true);
+	vrrp_vmac_master(rt, true);
 	log_msg(LOG_INFO, "(%s) setting VIPs.", rt->name);
 	for (const struct node *n = rt->cfg->vroutes.first; n; n = n->next) {
-		int err = vroute_add(rt->eng->nl, (const struct route_item *)n, rt->ifi.ifindex);
+		int err = vroute_add(rt->eng->nl, (const struct route_item *)n, vrrp_addr_ifindex(rt));
 		if (err < 0)
 			log_msg(LOG_ERR, "(%s) cannot add virtual route (line %u): %s", rt->name,
 				n->pos.line, vip_strerror(err));
@@ -582,7 +600,7 @@ static void vips_remove(struct vrrp_rt *rt)
 	/* Rules, then routes: they may depend on the addresses. */
 	vrules_change(rt, &rt->cfg->vrules, false);
 	for (const struct node *n = rt->cfg->vroutes.first; n; n = n->next) {
-		int err = vroute_del(rt->eng->nl, (const struct route_item *)n, rt->ifi.ifindex);
+		int err = vroute_del(rt->eng->nl, (const struct route_item *)n, vrrp_addr_ifindex(rt));
 		if (err < 0)
 			log_msg(LOG_ERR, "(%s) cannot remove virtual route (line %u): %s", rt->name,
 				n->pos.line, vip_strerror(err));
@@ -593,6 +611,7 @@ static void vips_remove(struct vrrp_rt *rt)
 			log_msg(LOG_ERR, "(%s) cannot remove %s: %s", rt->name,
 				vaddr_format(&rt->vips[i].addr, buf, sizeof(buf)), vip_strerror(err));
 	}
+	vrrp_vmac_master(rt, false);
 	firewall(rt, false);
 	log_msg(LOG_INFO, "(%s) removing VIPs.", rt->name);
 }
@@ -818,6 +837,7 @@ void vrrp_rt_close(struct vrrp_rt *rt, uv_close_cb last)
 
 void vrrp_rt_release(struct vrrp_rt *rt)
 {
+	vrrp_vmac_teardown(rt);
 	free(rt->vips);
 	rt->vips = NULL;
 	rt->nvips = 0;
@@ -833,6 +853,26 @@ void vrrp_rt_release(struct vrrp_rt *rt)
 	rt->cfg = NULL;
 }
 
+/* use_vmac is part of the router's identity: its interface, MAC and
+ * where adverts leave from cannot change under a running instance. */
+static bool same_vmac(const struct vrrp_rt *rt, const struct vrrp_instance *cfg,
+		      const struct global_defs *g, int family)
+{
+	char name[sizeof(rt->vmac.ifname)];
+	uint8_t mac[6];
+	const struct ipvlan *a = &cfg->use_ipvlan, *b = &rt->cfg->use_ipvlan;
+	if (cfg->use_vmac.on != rt->cfg->use_vmac.on || a->on != b->on || a->mode != b->mode ||
+	    !vaddr_equal(&a->addr, &b->addr) || (a->ifname == NULL) != (b->ifname == NULL) ||
+	    (a->ifname && strcmp(a->ifname, b->ifname) != 0))
+		return false;
+	if (!cfg->use_vmac.on)
+		return true;
+	vmac_address(&cfg->use_vmac, cfg->vrid, family, mac);
+	return vmac_name(name, sizeof(name), &cfg->use_vmac, g->vmac_prefix, cfg->vrid) &&
+	       strcmp(name, rt->vmac.ifname) == 0 && memcmp(mac, rt->vmac.mac, 6) == 0 &&
+	       cfg->vmac_xmit_base == rt->cfg->vmac_xmit_base;
+}
+
 bool vrrp_rt_same_under(const struct vrrp_rt *rt, const struct vrrp_instance *cfg,
 			const struct global_defs *g)
 {
@@ -842,7 +882,7 @@ bool vrrp_rt_same_under(const struct vrrp_rt *rt, const struct vrrp_instance *cf
 			   : g->default_interface ? g->default_interface : "eth0";
 	struct vaddr mcast = vaddr_is_set(&cfg->mcast_dst_ip) ? cfg->mcast_dst_ip
 			   : rt->family == AF_INET ? g->vrrp_mcast_group4 : g->vrrp_mcast_group6;
-	return strcmp(ifname, rt->ifname) == 0 &&
+	return strcmp(ifname, rt->ifname) == 0 && same_vmac(rt, cfg, g, rt->family) &&
 	       resolve_version(cfg, g, rt->family) == rt->version &&
 	       vaddr_equal(&mcast, &rt->mcast_dst) &&
 	       t.set.garp_delay == rt->set.garp_delay &&
@@ -866,7 +906,8 @@ bool vrrp_rt_same_identity(const struct vrrp_rt *rt, const struct vrrp_instance 
 	return strcmp(cfg->hdr.name, rt->name) == 0 && strcmp(ifname, rt->ifname) == 0 &&
 	       cfg->vrid == rt->cfg->vrid && family == rt->family &&
 	       resolve_version(cfg, g, family) == rt->version &&
-	       (cfg->unicast_peers.n > 0) == rt->unicast && vaddr_equal(&mcast, &rt->mcast_dst);
+	       (cfg->unicast_peers.n > 0) == rt->unicast && vaddr_equal(&mcast, &rt->mcast_dst) &&
+	       same_vmac(rt, cfg, g, family);
 }
 
 static bool has_vip(const struct vip_spec *v, size_t n, const struct vip_spec *x)
@@ -893,7 +934,7 @@ static void apply_vip_difference(struct vrrp_rt *rt, const struct vip_spec *old,
 
 	if (routes_changed)
 		for (const struct node *n = old_cfg->vroutes.first; n; n = n->next)
-			vroute_del(rt->eng->nl, (const struct route_item *)n, rt->ifi.ifindex);
+			vroute_del(rt->eng->nl, (const struct route_item *)n, vrrp_addr_ifindex(rt));
 	for (size_t i = 0; i < nold; i++) {
 		if (has_vip(rt->vips, rt->nvips, &old[i]))
 			continue;
@@ -921,7 +962,7 @@ static void apply_vip_difference(struct vrrp_rt *rt, const struct vip_spec *old,
 	}
 	if (routes_changed)
 		for (const struct node *n = rt->cfg->vroutes.first; n; n = n->next) {
-			int err = vroute_add(rt->eng->nl, (const struct route_item *)n, rt->ifi.ifindex);
+			int err = vroute_add(rt->eng->nl, (const struct route_item *)n, vrrp_addr_ifindex(rt));
 			if (err < 0)
 				log_msg(LOG_ERR, "(%s) cannot add virtual route (line %u): %s", rt->name,
 					n->pos.line, vip_strerror(err));
@@ -1355,7 +1396,7 @@ static void restore_routes(struct vrrp_rt *rt, const struct vip_spec *v)
 		const struct route_item *r = (const struct route_item *)n;
 		if (!same_bytes(&r->src, &v->addr) && !in_subnet(&r->via, &v->addr))
 			continue;
-		int err = vroute_add(rt->eng->nl, r, rt->ifi.ifindex);
+		int err = vroute_add(rt->eng->nl, r, vrrp_addr_ifindex(rt));
 		if (err < 0)
 			log_msg(LOG_ERR, "(%s) cannot restore virtual route (line %u) after %s: %s",
 				rt->name, n->pos.line, fmt_addr(&v->addr, buf, sizeof(buf)),
@@ -1471,6 +1512,7 @@ void vrrp_rt_iface_recreated(struct vrrp_rt *rt, int ifindex)
 	for (size_t i = 0; i < rt->nvips; i++)
 		if (rt->vips[i].ifindex == old)
 			rt->vips[i].ifindex = ifindex;
+	vrrp_vmac_base_recreated(rt);
 	if (vaddr_is_set(&rt->cfg->src_ip))
 		return;
 	struct vaddr next;

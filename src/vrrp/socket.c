@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <linux/filter.h>
 #include <unistd.h>
 
 static int set_int(int fd, int level, int opt, int v)
@@ -69,6 +70,23 @@ int vrrp_socket_open(int family, int ifindex, const char *ifname, const struct v
 	if (!err && group)
 		err = vrrp_socket_join(fd, ifindex, group);
 	if (err) {
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+int vrrp_socket_open_tx(int family, int ifindex, const char *ifname)
+{
+	int fd = vrrp_socket_open(family, ifindex, ifname, NULL);
+	if (fd < 0)
+		return fd;
+	/* Receiving stays with the base interface's socket: this one would
+	 * only queue copies nobody reads. A filter that accepts nothing. */
+	struct sock_filter none = BPF_STMT(BPF_RET | BPF_K, 0);
+	struct sock_fprog prog = { .len = 1, .filter = &none };
+	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0) {
+		int err = -errno;
 		close(fd);
 		return err;
 	}

@@ -33,6 +33,9 @@ struct vrrp_rx_meta {
 /* Open a socket for family on ifindex/ifname; join group unless it is
  * NULL (unicast only). Returns the fd or -errno. */
 int vrrp_socket_open(int family, int ifindex, const char *ifname, const struct vaddr *group);
+/* A socket that only sends, on ifindex/ifname (use_vmac's macvlan:
+ * adverts leave with the virtual MAC); it receives nothing. fd or -errno. */
+int vrrp_socket_open_tx(int family, int ifindex, const char *ifname);
 /* Join one more multicast group on a socket from vrrp_socket_open().
  * 0 or -errno (-EADDRINUSE: already joined). */
 int vrrp_socket_join(int fd, int ifindex, const struct vaddr *group);

@@ -106,6 +106,19 @@ struct vrrp_rt {
 					* adverts wait for one (addresses
 					* followed unless unicast_src_ip) */
 	struct vaddr mcast_dst;        /* multicast destination */
+	/* use_vmac: the macvlan with the virtual MAC that the VIPs live on
+	 * (vmac.h, vmacrt.c), or use_ipvlan's ipvlan (the base's MAC);
+	 * ifindex 0 when not in use or not there. */
+	struct {
+		char ifname[16];           /* IFNAMSIZ */
+		int ifindex;
+		uint8_t mac[6];
+		int xmit_fd;               /* adverts leave from the vmac on this
+					    * send-only socket; -1: from the base
+					    * (vmac_xmit_base), on fd */
+		bool adopted;              /* left by a previous daemon */
+		bool ipvlan;               /* use_ipvlan's ipvlan, not a macvlan */
+	} vmac;
 	bool unicast;
 	bool check_unicast_ttl;        /* resolved: TTL 255 from peers on the link */
 	struct vaddr *peers;           /* unicast_peer minus our own addresses; owned,
@@ -244,6 +257,23 @@ struct vrrp_engine {
 	struct ratelimit drop_rl[VRRP_DROP_COUNT];
 	bool stopping;
 };
+
+/* ---- vmacrt.c ---- */
+/* use_vmac for rt (after its interface was looked up and its VIPs
+ * resolved): create or adopt the macvlan, its settings, bring it up, move
+ * the VIPs of the instance's interface onto it. 0, or -1 after logging. */
+int vrrp_vmac_setup(struct vrrp_rt *rt);
+/* Remove rt's macvlan and its transmit socket (idempotent). */
+void vrrp_vmac_teardown(struct vrrp_rt *rt);
+/* The interface the instance's own addresses and routes go on: the vmac
+ * when there is one, else the instance's interface. */
+int vrrp_addr_ifindex(const struct vrrp_rt *rt);
+/* An IPv6 instance's vmac gets the advert source (the base's link-local
+ * address) on becoming master and loses it on leaving. */
+void vrrp_vmac_master(struct vrrp_rt *rt, bool master);
+/* The base interface was recreated: a new macvlan over it (the kernel
+ * deleted the old one with it), the VIPs following. */
+void vrrp_vmac_base_recreated(struct vrrp_rt *rt);
 
 /* ---- engine.c ---- */
 /* Set up every instance of cfg on loop; 0, or -1 after logging why. */

@@ -124,6 +124,17 @@ START_TEST(missing_interface_and_links_are_errors)
 }
 END_TEST
 
+START_TEST(get_reads_the_value_without_newline)
+{
+	struct ifsysctl_set s = { .root = root };
+	char v[16];
+	ck_assert_int_eq(ifsysctl_get(&s, "ipv4", "eth0", "promote_secondaries", v, sizeof(v)), 0);
+	ck_assert_str_eq(v, "0");
+	ck_assert_int_eq(ifsysctl_get(&s, "ipv4", "eth9", "rp_filter", v, sizeof(v)), -ENOENT);
+	ck_assert_int_eq(ifsysctl_get(&s, "ipv4", "..", "rp_filter", v, sizeof(v)), -EINVAL);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("ifsysctl");
@@ -133,6 +144,7 @@ int main(void)
 	tcase_add_test(tc, set_then_restore_puts_the_first_value_back);
 	tcase_add_test(tc, a_value_already_set_is_not_remembered);
 	tcase_add_test(tc, missing_interface_and_links_are_errors);
+	tcase_add_test(tc, get_reads_the_value_without_newline);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
