@@ -71,7 +71,7 @@ static const struct kw root_kws[] = {
 	KW_LIST("vrrp_track_process", R, vrrp_track_processes, desc_track_process, ACTS),
 	KW_LIST("bfd_instance", R, bfd_instances, desc_bfd_instance, NO_EFFECT(WHY_BFD)),
 	KW_LIST("vrrp_sync_group", R, vrrp_sync_groups, desc_vrrp_sync_group, ACTS),
-	KW_LIST("garp_group", R, garp_groups, desc_garp_group, NO_EFFECT(WHY_GARP_GROUP)),
+	KW_LIST("garp_group", R, garp_groups, desc_garp_group, ACTS),
 	KW_LIST("vrrp_instance", R, vrrp_instances, desc_vrrp_instance, ACTS),
 
 	KW_LIST("virtual_server_group", R, vs_groups, desc_vs_group, ACTS),

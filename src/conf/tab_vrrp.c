@@ -1045,10 +1045,10 @@ static void garp_group_finish(struct pctx *p, void *obj, struct srcpos pos)
 }
 
 static const struct kw garp_group_kws[] = {
-	KW_TIMER("garp_interval", GG, garp_interval, 0, 2147483647LL, NO_EFFECT(WHY_INSIDE)),
-	KW_TIMER("gna_interval", GG, gna_interval, 0, 2147483647LL, NO_EFFECT(WHY_INSIDE)),
-	KW_STR("interface", GG, interface, NO_EFFECT(WHY_INSIDE)),
-	KW_ITEMS("interfaces", GG, interfaces, desc_garp_if_item, NO_EFFECT(WHY_INSIDE)),
+	KW_TIMER("garp_interval", GG, garp_interval, 0, 2147483647LL, ACTS),
+	KW_TIMER("gna_interval", GG, gna_interval, 0, 2147483647LL, ACTS),
+	KW_STR("interface", GG, interface, ACTS),
+	KW_ITEMS("interfaces", GG, interfaces, desc_garp_if_item, ACTS),
 	KW_END
 };
 

@@ -27,8 +27,6 @@
 	"part of a block that has no effect in vigil"
 #define WHY_TRACK_GROUP \
 	"vigil has no track groups; put track_interface/track_script in each vrrp_instance instead"
-#define WHY_GARP_GROUP \
-	"vigil sends gratuitous ARP/NA per instance (garp_master_* settings), not per interface group"
 #define WHY_NO_TRACK \
 	"vigil does not watch for its addresses, routes or rules being removed by someone else, so there is nothing to turn off"
 #define WHY_TRACK_GROUP_ITEM \

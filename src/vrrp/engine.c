@@ -502,6 +502,7 @@ int vrrp_engine_start(struct vrrp_engine *e, uv_loop_t *loop, const struct confi
 		return -1;
 	}
 	err = garp_open(&e->garp);
+	garp_pace_init(&e->garp_pace, loop, &e->garp);
 	if (err < 0)
 		log_msg(LOG_WARNING, "cannot open the socket for gratuitous ARP/NA: %s; "
 			"new masters will not announce themselves", strerror(-err));
@@ -723,6 +724,7 @@ void vrrp_engine_stop(struct vrrp_engine *e)
 	 * loop has finished with them (uv_run must not be re-entered here). */
 	for (size_t i = 0; i < e->nsocks; i++)
 		uv_close((uv_handle_t *)&e->socks[i]->poll, free_closed_socket);
+	garp_pace_close(&e->garp_pace);
 	garp_close(&e->garp);
 	vip_socket_close(e->nl);
 	e->nl = NULL;

@@ -1,6 +1,7 @@
 /* garp_pace.c - spacing gratuitous ARPs and NAs per interface; see garp_pace.h. */
 #include "garp_pace.h"
 
+#include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -112,8 +113,11 @@ static bool push(struct garp_pacer *p, struct garp_pace_if *f, const uint8_t mac
 }
 
 int garp_pace_send(struct garp_pacer *p, const struct config *cfg, int ifindex,
-		   const char *ifname, const uint8_t mac[6], const struct vaddr *addr)
+		   const uint8_t mac[6], const struct vaddr *addr)
 {
+	char ifname[IF_NAMESIZE] = "";
+	if (cfg->garp_groups.n && !if_indextoname((unsigned)ifindex, ifname))
+		ifname[0] = '\0';
 	uint64_t interval = garp_pace_interval(cfg, ifname, addr->family);
 	if (!interval)
 		return send_now(p, ifindex, mac, addr);

@@ -39,11 +39,12 @@ void garp_pace_init(struct garp_pacer *p, uv_loop_t *loop, const struct garp_soc
  * NA) under cfg, in microseconds; 0: none. Pure. */
 uint64_t garp_pace_interval(const struct config *cfg, const char *ifname, int family);
 
-/* Announce addr on ifindex (named ifname) from mac: now, or queued behind
- * the interface's earlier messages when it has an interval under cfg.
+/* Announce addr on ifindex from mac: now, or queued behind the
+ * interface's earlier messages when it has an interval under cfg (the
+ * interface's name is looked up only when a garp_group could name it).
  * Returns what the send returned (0 or -errno), or 0 when queued. */
 int garp_pace_send(struct garp_pacer *p, const struct config *cfg, int ifindex,
-		   const char *ifname, const uint8_t mac[6], const struct vaddr *addr);
+		   const uint8_t mac[6], const struct vaddr *addr);
 
 void garp_pace_close(struct garp_pacer *p);
 

@@ -441,9 +441,9 @@ static void announce(struct vrrp_rt *rt)
 		/* A VIP on the vmac is announced with the virtual MAC. */
 		const uint8_t *mac = rt->vmac.ifindex && v->ifindex == rt->vmac.ifindex
 				   ? rt->vmac.mac : rt->ifi.mac;
-		int err = v->addr.family == AF_INET
-			? garp_send_arp(&rt->eng->garp, v->ifindex, mac, v->addr.u.v4)
-			: garp_send_na(&rt->eng->garp, v->ifindex, mac, &v->addr.u.v6, false);
+		/* Spaced out per interface when vrrp_garp_interval / a
+		 * garp_group asks for it; at once otherwise. */
+		int err = garp_pace_send(&rt->eng->garp_pace, rt->model, v->ifindex, mac, &v->addr);
 		if (err < 0)
 			log_msg(LOG_WARNING, "(%s) cannot announce %s: %s", rt->name,
 				fmt_addr(&v->addr, buf, sizeof(buf)), strerror(-err));

@@ -16,6 +16,7 @@
 #include "conf.h"
 #include "fsm.h"
 #include "garp.h"
+#include "garp_pace.h"
 #include "iface.h"
 #include "firewall.h"
 #include "ifsysctl.h"
@@ -218,6 +219,7 @@ struct vrrp_engine {
 	const struct config *cfg;      /* a reference */
 	struct nl_sock *nl;            /* rtnetlink, for addresses */
 	struct garp_sockets garp;
+	struct garp_pacer garp_pace;   /* vrrp_garp_interval, garp_group (garp_pace.h) */
 	/* Arrays of pointers: libuv handles live inside these objects and
 	 * must never move in memory. */
 	struct vrrp_rt **rts;
