@@ -45,7 +45,7 @@ fuzz_rc=0
 if [ -n "${FUZZ_SECONDS:-}" ]; then
 	fuzz_args="FUZZ_SECONDS=$FUZZ_SECONDS"
 else
-	fuzz_args="FUZZ_RUNS=${FUZZ_RUNS:-20000} FUZZ_SEED=${FUZZ_SEED:-1}"
+	fuzz_args="FUZZ_RUNS=${FUZZ_RUNS:-10000} FUZZ_SEED=${FUZZ_SEED:-1}"
 fi
 # shellcheck disable=SC2086 # two make variables
 make fuzz $fuzz_args > "$build/fuzz.log" 2>&1 || fuzz_rc=1
