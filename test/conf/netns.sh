@@ -4,64 +4,36 @@
 # another one, and its pid file (and so its status) is named after the
 # instance, /run/vigild_NAME.pid, so two daemons can share a host.
 #
-#   namespace $NS: dummy0 (one end of a veth pair) 10.77.0.1/24; a VRRP instance there (alone, it
-#   becomes master) adds its VIP 10.77.0.100 in $NS and nowhere else.
+#   namespaces $NS and $NS2: eth0 (one end of a veth pair, test/lib1ns.sh)
+#   10.77.0.1/24; a lone VRRP instance becomes master and adds its VIP
+#   10.77.0.100 in the namespace it runs in, and nowhere else.
 #
 # Needs root; skips (77) without it. Ends with "N passed, N failed".
 set -u
 VIGILD=${VIGILD:?VIGILD must name the vigild to test}
-if [ "$(id -u)" -ne 0 ] || ! ip netns add "vnsp$$" 2>/dev/null; then
-	echo "SKIP: needs root and network namespaces"
-	exit 77
-fi
-ip netns del "vnsp$$"
+. "$(dirname "$0")/../lib1ns.sh"
+ns1_need_root
 NS=vns$$
 NS2=vns2$$
-T=$(mktemp -d /tmp/vigil-netns.XXXXXX)
-PASS=0
-FAIL=0
+T=$NS1_TMP
+NS1_LOG=$T/log
 DPID=""
+# The pid files this test makes in /run go too.
 cleanup() {
-	[ -n "$DPID" ] && kill -9 "$DPID" 2>/dev/null
-	for ns in "$NS" "$NS2"; do
-		for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
-		ip netns del "$ns" 2>/dev/null
-	done
 	rm -f "/run/vigild_$NS.pid" "/run/vigild_$NS.pid.vrrp.json" "/run/vigild_inst$$.pid" \
 		"/run/vigild_inst$$.pid.vrrp.json"
-	rm -rf "$T"
+	ns1_cleanup
 }
 trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-check() {
-	name=$1; shift
-	if "$@"; then echo "ok - $name"; PASS=$((PASS + 1))
-	else echo "FAIL - $name"; FAIL=$((FAIL + 1)); tail -15 "$T/log"; fi
-}
-# wait_for SECONDS COMMAND...
-wait_for() {
-	n=$(($1 * 10)); shift
-	while [ "$n" -gt 0 ]; do "$@" && return 0; sleep 0.1; n=$((n - 1)); done
-	return 1
-}
-vip_in() { ip -n "$1" addr show dev dummy0 2>/dev/null | grep -qw 10.77.0.100; }
-
-for ns in "$NS" "$NS2"; do
-	ip netns add "$ns"
-	# a veth pair inside the namespace (this kernel may have no dummy)
-	ip -n "$ns" link add dummy0 type veth peer name dummy1
-	ip -n "$ns" addr add 10.77.0.1/24 dev dummy0
-	ip -n "$ns" link set dummy1 up
-	ip -n "$ns" link set dummy0 up
-	ip -n "$ns" link set lo up
-done
+vip_in() { ip -n "$1" addr show dev eth0 2>/dev/null | grep -qw 10.77.0.100; }
+ns1_add "$NS" 10.77.0.1/24
+ns1_add "$NS2" 10.77.0.1/24
 
 conf() { # EXTRA TOP-LEVEL LINES
 	cat <<EOC
 $1
 vrrp_instance VI_1 {
-    interface dummy0
+    interface eth0
     virtual_router_id 77
     priority 100
     advert_int 0.1
@@ -82,6 +54,7 @@ stop() {
 conf "net_namespace $NS" > "$T/a.conf"
 "$VIGILD" -n -l -f "$T/a.conf" > "$T/log" 2>&1 &
 DPID=$!
+NS1_KILL="$NS1_KILL $DPID"
 check "net_namespace: the VIP is added in $NS" wait_for 8 vip_in "$NS"
 check "net_namespace: ... and not in the namespace vigild was started from" sh -c "! ip addr show | grep -qw 10.77.0.100"
 check "net_namespace: the log says where it runs" grep -q "running in network namespace $NS" "$T/log"
@@ -95,15 +68,16 @@ check "net_namespace: a reload that changes it says it cannot apply it" wait_for
 check "net_namespace: ... and the VIP stays where it was" vip_in "$NS"
 stop
 check "net_namespace: stop removes the VIP and the pid file" sh -c \
-	"! ip -n $NS addr show dev dummy0 | grep -qw 10.77.0.100 && [ ! -e /run/vigild_$NS.pid ]"
+	"! ip -n $NS addr show dev eth0 | grep -qw 10.77.0.100 && [ ! -e /run/vigild_$NS.pid ]"
 
 # ---- 2. -s wins over the file; instance names the pid file ----
 conf "net_namespace $NS
 instance inst$$" > "$T/b.conf"
 "$VIGILD" -n -l -s "$NS2" -f "$T/b.conf" > "$T/log" 2>&1 &
 DPID=$!
+NS1_KILL="$NS1_KILL $DPID"
 check "-s: the VIP is added in the namespace -s names" wait_for 8 vip_in "$NS2"
-check "-s: ... not in the file's" sh -c "! ip -n $NS addr show dev dummy0 | grep -qw 10.77.0.100"
+check "-s: ... not in the file's" sh -c "! ip -n $NS addr show dev eth0 | grep -qw 10.77.0.100"
 check "instance: the pid file is /run/vigild_inst$$.pid" sh -c "[ \"\$(cat /run/vigild_inst$$.pid)\" = $DPID ]"
 stop
 
@@ -115,5 +89,4 @@ check "missing namespace: exit 1" [ "$rc" -eq 1 ]
 check "missing namespace: says which and why" grep -q \
 	"cannot enter network namespace nosuch$$ (/run/netns/nosuch$$): No such file or directory" "$T/log"
 
-echo "$PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+ns1_summary

@@ -12,37 +12,12 @@ set -u
 VIGILD=${VIGILD:?VIGILD must name the vigild to test}
 NETWATCH=${NETWATCH:-$(dirname "$VIGILD")/test/tools/netwatch}
 [ -x "$NETWATCH" ] || { echo "no $NETWATCH (make test/tools/netwatch)"; exit 99; }
-if [ "$(id -u)" -ne 0 ] || ! ip netns add "vgap$$" 2>/dev/null; then
-	echo "SKIP: needs root and network namespaces"
-	exit 77
-fi
-ip netns del "vgap$$"
+. "$(dirname "$0")/../lib1ns.sh"
+ns1_need_root
 NS=vga$$
-T=$(mktemp -d /tmp/vigil-garp.XXXXXX)
-PASS=0
-FAIL=0
-DPID=""
-cleanup() {
-	[ -n "$DPID" ] && kill -9 "$DPID" 2>/dev/null
-	for pid in $(ip netns pids "$NS" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
-	ip netns del "$NS" 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-check() {
-	name=$1; shift
-	if "$@"; then echo "ok - $name"; PASS=$((PASS + 1))
-	else echo "FAIL - $name"; FAIL=$((FAIL + 1)); tail -10 "$T/log"; cat "$T/arps" 2>/dev/null; fi
-}
-
-ip netns add "$NS"
-ip -n "$NS" link add eth0 type veth peer name eth1
-ip -n "$NS" addr add 10.79.0.1/24 dev eth0
-ip -n "$NS" link set eth1 up
-ip -n "$NS" link set eth0 up
-ip -n "$NS" link set lo up
+T=$NS1_TMP
+NS1_LOG=$T/log
+ns1_add "$NS" 10.79.0.1/24
 
 conf() { # GLOBAL_DEFS_LINES [TOP-LEVEL LINES]
 	cat <<EOC
@@ -76,12 +51,13 @@ gaps() {
 	sleep 0.3
 	ip netns exec "$NS" "$VIGILD" -n -l -f "$T/vigil.conf" -p "$T/pid" > "$T/log" 2>&1 &
 	DPID=$!
+	NS1_KILL="$NS1_KILL $DPID $wpid"
 	i=0
 	while [ $i -lt 50 ]; do
 		[ "$(grep -c ' arp 10.79.0.10[123] .* request 10.79.0.10' "$T/watch")" -ge 3 ] && break
 		sleep 0.1; i=$((i + 1))
 	done
-	kill -TERM "$DPID"; wait "$DPID" 2>/dev/null; DPID=""
+	kill -TERM "$DPID"; wait "$DPID" 2>/dev/null
 	kill "$wpid" 2>/dev/null; wait "$wpid" 2>/dev/null
 	grep ' arp 10.79.0.10[123] .* request 10.79.0.10' "$T/watch" | head -3 > "$T/arps"
 	awk 'NR > 1 { printf "%s%d", sep, ($1 - prev) / 1000000; sep = " " } { prev = $1 }
@@ -115,5 +91,4 @@ echo "  (garp_group garp_interval 0.1 over vrrp_garp_interval 0.4: gaps $g ms)"
 check "garp_group: its interval wins for its interface (100 ms, not 400)" \
 	sh -c "g='$g'; set -- \$g; [ \$# -eq 2 ] && [ \$1 -ge 95 ] && [ \$1 -lt 300 ] && [ \$2 -ge 95 ] && [ \$2 -lt 300 ]"
 
-echo "$PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+ns1_summary

@@ -120,6 +120,22 @@ lab_keepalived() {
 	LAB_PIDS="$LAB_PIDS $!"
 }
 
+# lab_stop_pair VIP: stop both directors' daemons (thawed first, in case a
+# test froze one; SIGTERM, then SIGKILL after 0.5 s), remove VIP/24 from
+# both, empty their logs and the client's neighbour cache: the lab as a
+# new scenario wants it.
+lab_stop_pair() {
+	lab_kill lb1 CONT; lab_kill lb2 CONT
+	lab_kill lb1 TERM; lab_kill lb2 TERM
+	sleep 0.5
+	lab_kill lb1 KILL; lab_kill lb2 KILL
+	for h in lb1 lb2; do
+		ip -n "${P}$h" addr del "$1/24" dev eth0 2>/dev/null
+		: > "$LAB_TMP/$h.log"
+	done
+	ip -n "${P}cl" neigh flush dev eth0 2>/dev/null
+}
+
 # lab_kill HOST SIGNAL: signal every process of the daemon in HOST
 lab_kill() {
 	for pid in $(ip netns pids "${P}$1" 2>/dev/null); do kill "-$2" "$pid" 2>/dev/null; done

@@ -54,17 +54,7 @@ start_pair() {
 	sleep 0.5
 }
 
-stop_all() {
-	lab_kill lb1 CONT; lab_kill lb2 CONT
-	lab_kill lb1 TERM; lab_kill lb2 TERM
-	sleep 0.5
-	lab_kill lb1 KILL; lab_kill lb2 KILL
-	for h in lb1 lb2; do
-		ip -n "${P}$h" addr del $VIP/24 dev eth0 2>/dev/null
-		: > "$LAB_TMP/$h.log"
-	done
-	ip -n "${P}cl" neigh flush dev eth0 2>/dev/null
-}
+stop_all() { lab_stop_pair $VIP; }
 
 # ping_start NAME SECONDS: the client pings the VIP every 10 ms
 ping_start() {

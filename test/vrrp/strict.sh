@@ -34,16 +34,7 @@ vrrp_instance VI_1 {
 }
 EOC
 }
-stop_all() {
-	lab_kill lb1 TERM; lab_kill lb2 TERM
-	sleep 0.5
-	lab_kill lb1 KILL; lab_kill lb2 KILL
-	for h in lb1 lb2; do
-		ip -n "${P}$h" addr del $VIP/24 dev eth0 2>/dev/null
-		: > "$LAB_TMP/$h.log"
-	done
-	ip -n "${P}cl" neigh flush dev eth0 2>/dev/null
-}
+stop_all() { lab_stop_pair $VIP; }
 # replies HOST_OF_THE_DAEMON: pings from the client answered, of 5
 replies() {
 	ip netns exec "${P}cl" ping -n -c 5 -i 0.1 -W 1 $VIP 2>/dev/null |

@@ -13,47 +13,16 @@
 # Needs root; skips (77) without it. Ends with "N passed, N failed".
 set -u
 VIGILD=${VIGILD:?VIGILD must name the vigild to test}
-if [ "$(id -u)" -ne 0 ] || ! ip netns add "vtpp$$" 2>/dev/null; then
-	echo "SKIP: needs root and network namespaces"
-	exit 77
-fi
-ip netns del "vtpp$$"
+. "$(dirname "$0")/../lib1ns.sh"
+ns1_need_root
 NS=vtp$$
-T=$(mktemp -d /tmp/vigil-trackproc.XXXXXX)
-PASS=0
-FAIL=0
-DPID=""
-cleanup() {
-	[ -n "$DPID" ] && kill -9 "$DPID" 2>/dev/null
-	for pid in $(ip netns pids "$NS" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
-	ip netns del "$NS" 2>/dev/null
-	pkill -9 -f "$T/" 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-check() {
-	name=$1; shift
-	if "$@"; then echo "ok - $name"; PASS=$((PASS + 1))
-	else echo "FAIL - $name"; FAIL=$((FAIL + 1)); tail -15 "$T/log"; fi
-}
-wait_for() { # SECONDS COMMAND...
-	n=$(($1 * 50)); shift
-	while [ "$n" -gt 0 ]; do "$@" && return 0; sleep 0.02; n=$((n - 1)); done
-	return 1
-}
+T=$NS1_TMP
+NS1_LOG=$T/log
 has_vip() { ip -n "$NS" addr show dev eth0 | grep -qw 10.78.0.100; }
 no_vip() { ! has_vip; }
 in_log() { grep -qE "$1" "$T/log"; }
 ms() { echo $(($(date +%s%N) / 1000000)); }
-
-ip netns add "$NS"
-ip -n "$NS" link add eth0 type veth peer name eth1
-ip -n "$NS" addr add 10.78.0.1/24 dev eth0
-ip -n "$NS" link set eth1 up
-ip -n "$NS" link set eth0 up
-ip -n "$NS" link set lo up
+ns1_add "$NS" 10.78.0.1/24
 
 # The tracked programs: sleep under names of the test's own.
 cp "$(command -v sleep)" "$T/vtrk$$"
@@ -84,13 +53,16 @@ vrrp_instance VI_1 {
 EOC
 "$T/vwgt$$" 300 7 8 &
 WPID=$!
+NS1_KILL="$NS1_KILL $WPID"
 ip netns exec "$NS" "$VIGILD" -n -l -f "$T/vigil.conf" -p "$T/pid" > "$T/log" 2>&1 &
 DPID=$!
+NS1_KILL="$NS1_KILL $DPID"
 check "start: the tracked process does not run: FAULT" wait_for 8 in_log "\(VI_1\) Entering FAULT STATE"
 check "start: the weighted one matches (initial parameters)" \
 	wait_for 3 in_log "Tracked process helper: 1 running, quorum met"
 "$T/vtrk$$" 300 &
 TPID=$!
+NS1_KILL="$NS1_KILL $TPID"
 check "the process starts: quorum gained, found by the scan" wait_for 3 in_log \
 	"Quorum gained for tracked process must_run \(1 running\)"
 check "... and the instance leaves FAULT and becomes master" wait_for 3 has_vip
@@ -109,7 +81,5 @@ check "the weighted one exits: weight -30 applies (100 -> 70)" wait_for 3 in_log
 	"\(VI_1\) Changing effective priority from 100 to 70"
 kill -TERM "$DPID"
 wait "$DPID" 2>/dev/null
-DPID=""
 
-echo "$PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+ns1_summary
