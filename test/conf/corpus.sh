@@ -18,9 +18,9 @@
 # otherwise the test fails, naming the file, vigil's errors and
 # keepalived's messages. Two lists below say otherwise, each entry with the
 # errors vigil must give and why: files vigil refuses on purpose
-# (permanent) and files that branch d10fx makes pass (temporary). A file
-# keepalived refuses is counted and listed, and fails nothing: what vigil
-# says about it is bad-input.sh's business.
+# (permanent) and files expected to fail until a parser fix lands (none
+# now). A file keepalived refuses is counted and listed, and fails
+# nothing: what vigil says about it is bad-input.sh's business.
 #
 # Scripts the files name (notify, vrrp_script, misc_path) do not exist
 # here. Neither daemon's -t fails for that: keepalived checks them only
@@ -61,7 +61,7 @@ ip -n "$NS" link set lo up
 
 # ---- expected failures --------------------------------------------------------
 # None: every file keepalived runs, vigil runs. (The list was for the cases
-# branch d10fx fixed in the parser; the function stays for the report's
+# parser fixes of issue 10 section 3; the function stays for the report's
 # wording should one be needed again.)
 expected_failure() {
 	return 1
@@ -181,7 +181,7 @@ for f in "$CORPUS"/*.conf; do
 	# Listed, and refused for the listed reason only: anything else fails.
 	if expected_failure "$name" && [ -s "$tmp/errors" ] &&
 	   ! sed 's/^[^ ]*: error: //' "$tmp/errors" | grep -qvE "$xwant"; then
-		echo "XFAIL $name: vigild -t exit $vrc (expected until d10fx: $reason)"
+		echo "XFAIL $name: vigild -t exit $vrc (expected, until a parser fix: $reason)"
 		indent <"$tmp/errors"
 		xfail=$((xfail + 1))
 		continue
@@ -198,7 +198,7 @@ if [ "$total" -eq 0 ]; then
 	exit 1
 fi
 echo "corpus.sh: $total files; keepalived 2.2.7 runs $kaccept, vigil runs $vaccept of them;" \
-	"$designed refused by design, $xfail expected failures (d10fx), $failures other failures;" \
+	"$designed refused by design, $xfail expected failures, $failures other failures;" \
 	"keepalived refuses $((total - kaccept))${refused:+:$refused}"
 [ "$xpass" -gt 0 ] && echo "corpus.sh: $xpass file(s) on the expected-failure list are now accepted"
 [ "$failures" -eq 0 ] || exit 1
