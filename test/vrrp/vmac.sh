@@ -240,6 +240,7 @@ EOC
 : > "$LAB_TMP/lb1.log"; : > "$LAB_TMP/lb2.log"
 if ! ip -n "${P}cl" link add link eth0 name ipvprobe type ipvlan mode l2 2>/dev/null; then
 	echo "# ipvlan: SKIPPED, this kernel has no ipvlan (CONFIG_IPVLAN)"
+	LAB_NOT_RUN="use_ipvlan (this kernel has no ipvlan)"
 else
 ip -n "${P}cl" link del ipvprobe
 lab_vigil lb1 "$(confi 150 10.11.12.201)"
