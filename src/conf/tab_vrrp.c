@@ -1078,7 +1078,7 @@ static bool auth_type_parse(struct pctx *p, const struct kw *k, const struct stm
 	if (!vt_enum.parse(p, k, s, &v))
 		return false;
 	if (v == CONF_AUTH_AH) {
-		p_error(p, s->args[0].pos, "auth_type AH is not implemented by vigil, and running "
+		p_error(p, s->args[0].pos, "auth_type AH: vigil has no IPsec AH, and running "
 			"without it would accept unauthenticated adverts; use auth_type PASS, or "
 			"remove the authentication block (VRRPv3 has none)");
 		/* Kept, though the file is refused: the block's check should

@@ -75,7 +75,7 @@ expected_failure() {
 refused_by_design() {
 	case "$1" in
 	001-acassen-sample.conf|036-hcloud-ah-unicast-label.conf)
-		want='auth_type AH is not implemented by vigil'
+		want='auth_type AH: vigil has no IPsec AH'
 		why="auth_type AH: vigil has no IPsec AH and will not run unauthenticated (issue 15)" ;;
 	017-note-unclosed-instance.conf)
 		want="'vrrp_instance \\{' is never closed"

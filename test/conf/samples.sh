@@ -87,7 +87,7 @@ for sample in "$SAMPLES"/keepalived.conf.*; do
 	# only that one: the sample must fail with it, and the rest of the file
 	# is checked with AH written as PASS.
 	if grep -q 'auth_type AH' "$sample"; then
-		if [ "$rc" -eq 1 ] && grep -q ': error: auth_type AH is not implemented by vigil' "$tmp/err" &&
+		if [ "$rc" -eq 1 ] && grep -q ': error: auth_type AH: vigil has no IPsec AH' "$tmp/err" &&
 		   [ "$(grep -c ': error: ' "$tmp/err")" -eq 1 ]; then
 			echo "ok   $name: auth_type AH refused at -t, as intended"
 		else

@@ -747,7 +747,7 @@ START_TEST(auth_type_ah_refused)
 	struct config *cfg = parse_text(INST(" state BACKUP\n authentication {\n  auth_type AH\n"
 					     "  auth_pass x\n }\n"), &d);
 	ck_assert_ptr_null(cfg);
-	ck_assert(diags_has(&d, DIAG_ERROR, "auth_type AH is not implemented by vigil"));
+	ck_assert(diags_has(&d, DIAG_ERROR, "auth_type AH: vigil has no IPsec AH"));
 	ck_assert(diags_has(&d, DIAG_ERROR, "use auth_type PASS"));
 	/* file:line:col of the word AH */
 	for (size_t i = 0; i < d.n; i++)
@@ -755,7 +755,7 @@ START_TEST(auth_type_ah_refused)
 			ck_assert_str_eq(diags_where(&d, d.msgs[i].pos, where, sizeof(where)),
 					 "test.conf:9:13: ");
 	diags_free(&d);
-	expect_error(INST(" authentication {\n  auth_type ah\n }\n"), "auth_type AH is not");
+	expect_error(INST(" authentication {\n  auth_type ah\n }\n"), "auth_type AH: vigil has no");
 	/* PASS is still fine. */
 	expect_clean(INST(" authentication {\n  auth_type PASS\n  auth_pass x\n }\n"));
 }
