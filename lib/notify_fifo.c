@@ -253,6 +253,18 @@ struct notify_fifo *notify_fifo_ref(struct notify_fifo *f)
 	return f;
 }
 
+struct notify_fifo *notify_fifo_reuse(uv_loop_t *loop, const struct notify_fifo_spec *spec,
+				      struct notify_fifo *const *prev, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (prev[k] && notify_fifo_matches(prev[k], spec))
+			return notify_fifo_ref(prev[k]);
+	struct notify_fifo *f = notify_fifo_new(loop, spec);
+	for (size_t k = 0; k < n; k++)
+		notify_fifo_take_path(f, prev[k]);
+	return f;
+}
+
 static void on_grace(uv_timer_t *t)
 {
 	struct notify_fifo *f = t->data;

@@ -62,6 +62,12 @@ bool notify_fifo_matches(const struct notify_fifo *f, const struct notify_fifo_s
  * f, so that old's release does not remove the FIFO f uses. */
 void notify_fifo_take_path(struct notify_fifo *f, struct notify_fifo *old);
 struct notify_fifo *notify_fifo_ref(struct notify_fifo *f);
+/* What a notifier (re)made by a reload wants for spec: the one of
+ * prev[0..n) (entries may be NULL) that matches it, with one reference
+ * more, else a new object that takes over any path of theirs it names
+ * (notify_fifo_take_path()). The one way both workers open a FIFO. */
+struct notify_fifo *notify_fifo_reuse(uv_loop_t *loop, const struct notify_fifo_spec *spec,
+				      struct notify_fifo *const *prev, size_t n);
 /* Drop one reference (f may be NULL); see the lifetime above. */
 void notify_fifo_release(struct notify_fifo *f);
 

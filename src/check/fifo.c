@@ -46,13 +46,7 @@ static struct notify_fifo *open_one(uv_loop_t *loop, const struct global_defs *g
 			spec.gid = gid;
 		}
 	}
-	for (int k = 0; prev && k < 2; k++)
-		if (prev->f[k] && notify_fifo_matches(prev->f[k], &spec))
-			return notify_fifo_ref(prev->f[k]);
-	struct notify_fifo *f = notify_fifo_new(loop, &spec);
-	for (int k = 0; prev && k < 2; k++)
-		notify_fifo_take_path(f, prev->f[k]);
-	return f;
+	return notify_fifo_reuse(loop, &spec, prev ? prev->f : NULL, prev ? 2 : 0);
 }
 
 void check_fifos_open(struct check_fifos *cf, uv_loop_t *loop, const struct config *cfg,

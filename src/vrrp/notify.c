@@ -369,13 +369,7 @@ static struct notify_fifo *fifo_for(struct vrrp_notifier *n, const char *setting
 			spec = (struct notify_fifo_spec){ setting, fifo->path, owner->uid, owner->gid,
 							  script->path, i->uid, i->gid };
 	}
-	for (int k = 0; k < 2; k++)
-		if (prev[k] && notify_fifo_matches(prev[k], &spec))
-			return notify_fifo_ref(prev[k]);
-	struct notify_fifo *f = notify_fifo_new(n->loop, &spec);
-	for (int k = 0; k < 2; k++)
-		notify_fifo_take_path(f, prev[k]);
-	return f;
+	return notify_fifo_reuse(n->loop, &spec, prev, 2);
 }
 
 static void fifo_write(struct vrrp_notifier *n, struct notify_fifo *f, const char *line,
